@@ -1,0 +1,91 @@
+"""Answer assembly: citations with their best sentence, and the answer sentence."""
+
+import numpy as np
+
+from assistant.embedders import Embedder
+from assistant.ingest.sentences import sentence_spans
+from assistant.keywords import query_terms
+from assistant.retrieval import Candidate
+from assistant.store.index import PassageHit
+from assistant.textutil import words
+
+# Sentences are embedded for at most this many citations (best first): it keeps
+# a cold query fast while covering where answers almost always are.
+SENTENCE_SCORED_CITATIONS = 3
+
+
+def best_sentences(embedder: Embedder, question: str, query_vector: np.ndarray,
+                   passages: list[PassageHit]) -> list[tuple[tuple[int, int], float]]:
+    """For each passage, the span (within the passage text) of the sentence that
+    best answers the question, and that sentence's score."""
+    terms = set(query_terms(question))
+    spans_per = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
+    to_embed: list[tuple[int, int]] = []  # (passage index, sentence index)
+    for i, spans in enumerate(spans_per[:SENTENCE_SCORED_CITATIONS]):
+        if len(spans) > 1:
+            to_embed += [(i, j) for j in range(len(spans))]
+    sims: dict[tuple[int, int], float] = {}
+    if to_embed:
+        texts = [passages[i].text[slice(*spans_per[i][j])] for i, j in to_embed]
+        vecs = embedder.embed_passages(texts)
+        for key, s in zip(to_embed, vecs @ query_vector):
+            sims[key] = float(s)
+    out = []
+    for i, (p, spans) in enumerate(zip(passages, spans_per)):
+        best, best_score = spans[0], -1e9
+        for j, span in enumerate(spans):
+            overlap = _overlap(terms, p.text[slice(*span)])
+            score = sims.get((i, j), 0.0) + 0.02 * overlap
+            if score > best_score:
+                best, best_score = span, score
+        out.append((best, best_score))
+    return out
+
+
+def _overlap(terms: set[str], sentence: str) -> int:
+    return len(terms.intersection(words(sentence))) if terms else 0
+
+
+def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[int, PassageHit],
+             embedder: Embedder, query_vector: np.ndarray | None, found: bool,
+             note: str | None = None) -> dict:
+    """The result of one question, as the JSON-ready dict that `ask --json` prints."""
+    ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
+    passages = [h for _, h in ordered]
+    if query_vector is not None:
+        sentences = best_sentences(embedder, question, query_vector, passages)
+    else:
+        terms = set(query_terms(question))
+        sentences = []
+        for p in passages:
+            spans = sentence_spans(p.text) or [(0, len(p.text))]
+            best = max(spans, key=lambda s: _overlap(terms, p.text[slice(*s)]))
+            sentences.append((best, float(_overlap(terms, p.text[slice(*best)]))))
+    citations = []
+    for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1):
+        citations.append({
+            "n": n,
+            "score": round(cand.score, 4),
+            "text": hit.text,
+            "paragraph": hit.paragraph,
+            "start": hit.start,
+            "end": hit.end,
+            "passage_id": hit.passage_id,
+            "sentence": {"start": span[0], "end": span[1]},
+            "article": hit.article,
+        })
+    answer = None
+    if citations and found:
+        # The answer is the best sentence among the top citations, favouring rank.
+        best_n, best_val = 1, -1e9
+        for n, ((cand, _), (_, s_score)) in enumerate(zip(ordered, sentences), start=1):
+            if n > SENTENCE_SCORED_CITATIONS:
+                break
+            val = s_score + cand.score - (n - 1) * 0.01
+            if val > best_val:
+                best_n, best_val = n, val
+        c = citations[best_n - 1]
+        a, b = c["sentence"]["start"], c["sentence"]["end"]
+        answer = {"text": c["text"][a:b], "citation": best_n, "span": None}
+    return {"question": question, "found": bool(found and citations), "answer": answer,
+            "citations": citations, "mode": mode, "note": note}

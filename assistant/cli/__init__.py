@@ -1,0 +1,1 @@
+"""The command-line shell over ``assistant.service``."""

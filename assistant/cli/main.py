@@ -1,0 +1,223 @@
+"""`assistant` — the command line.
+
+Data goes to stdout, diagnostics to stderr; each kind of failure has its own
+exit code (see ``assistant.errors.ExitCode``); no traceback unless --debug.
+"""
+
+import json
+import os
+import sys
+
+import click
+
+from assistant import __version__
+from assistant.errors import AssistantError, ExitCode, UsageError
+
+INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
+
+
+def _service(index_dir=None, model=None, device=None):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    return Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device))
+
+
+def _warn(message: str) -> None:
+    click.echo(f"assistant: {message}", err=True)
+
+
+def _color(ctx_color: bool | None = None) -> bool:
+    return sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--index-dir", "index_dir", metavar="DIR", help=INDEX_DIR_HELP)
+@click.version_option(__version__, prog_name="assistant")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, index_dir: str | None) -> None:
+    """Ask questions about your news articles, in any language.
+
+    Run with no command to open the chat; `assistant index` builds the index,
+    `assistant ask` answers from scripts.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["index_dir"] = index_dir
+    if ctx.invoked_subcommand is None:
+        try:
+            from assistant.tui.app import run_app
+        except ImportError:
+            click.echo(ctx.get_help())
+            return
+        run_app(index_dir=index_dir)
+
+
+def _index_dir(ctx: click.Context, local: str | None) -> str | None:
+    return local or (ctx.obj or {}).get("index_dir")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
+@click.option("--model", metavar="NAME",
+              help="Embedding model: e5-small (bundled default), or a sentence-transformers "
+                   "name or local path.")
+@click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
+@click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@click.option("--no-wait", is_flag=True, help="Fail at once if another update is running.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary text.")
+@click.pass_context
+def index(ctx, paths, index_dir, model, device, rebuild, no_wait, as_json, quiet):
+    """Build or update the index from files and folders (.txt .md .html .jsonl).
+
+    Updates are incremental: only new, changed and deleted articles cost time.
+    With no PATH, the folders indexed before are scanned again (sample_articles/
+    for a new index).
+    """
+    from assistant.cli.progress import ProgressLine
+    from assistant.cli.render import render_summary
+
+    svc = _service(_index_dir(ctx, index_dir), model, device)
+    bar = ProgressLine()
+    bar.enabled = bar.enabled and not quiet
+    try:
+        summary = svc.index(list(paths) or None, rebuild=rebuild, progress=bar,
+                            wait=not no_wait,
+                            on_wait=lambda: _warn("another update is running; waiting for it…"))
+    finally:
+        bar.close()
+    data = summary.to_dict()
+    if not as_json:
+        for item in data["skipped"]:
+            _warn(f"skipped {item['path']}: {item['reason']}")
+    for w in data["warnings"]:
+        _warn(w)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+    elif not quiet:
+        click.echo(render_summary({**data, "skipped": []}))
+
+
+def _ensure_index(svc, quiet: bool) -> None:
+    """A fresh clone answers at once: build the sample index on first use."""
+    if svc.has_index():
+        return
+    sample = svc.sample_dir()
+    if not sample:
+        return  # the service raises NoIndexError with instructions
+    if not quiet:
+        _warn(f"no index in {os.path.abspath(svc.index_dir)} yet; building it from {sample} "
+              "(first run only)…")
+    from assistant.cli.progress import ProgressLine
+
+    bar = ProgressLine()
+    bar.enabled = bar.enabled and not quiet
+    try:
+        summary = svc.index([sample], progress=bar)
+    finally:
+        bar.close()
+    if not quiet:
+        _warn(f"indexed {summary.articles} articles ({summary.passages} passages) "
+              f"in {summary.seconds:.1f} s")
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("-k", "k", type=click.IntRange(1, 100), default=None,
+              help="How many passages to cite [default 5].")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default=None,
+              help="Retrieval: hybrid (default), dense or keyword.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
+@click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
+@click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
+@click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
+@click.option("-q", "--quiet", is_flag=True, help="No notes on stderr.")
+@click.pass_context
+def ask(ctx, question, k, mode, as_json, index_dir, model, device, quiet):
+    """Answer QUESTION with cited passages.
+
+    With no QUESTION, questions are read from stdin, one per line, and
+    answered in turn with the model loaded once.
+    """
+    from assistant.cli.render import render_answer
+
+    svc = _service(_index_dir(ctx, index_dir), model, device)
+    if question is not None:
+        questions = iter([question])
+    elif sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("give a QUESTION, or pipe questions to stdin one per line")
+    else:
+        questions = (line for line in sys.stdin if line.strip())
+    _ensure_index(svc, quiet)
+    color = _color()
+    first = True
+    for q in questions:
+        result = svc.ask(q.rstrip("\n"), k=k, mode=mode)
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            if not first:
+                click.echo("")
+            click.echo(render_answer(result, color), color=color)
+        sys.stdout.flush()
+        first = False
+
+
+@cli.command()
+@click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
+@click.option("--check", is_flag=True, help="Also verify that vectors and rows agree.")
+@click.pass_context
+def info(ctx, index_dir, as_json, check):
+    """Show what the index holds: articles, passages, model, size, last update."""
+    from assistant.cli.render import render_info
+    from assistant.errors import CorruptIndexError
+
+    svc = _service(_index_dir(ctx, index_dir))
+    data = svc.info()
+    if check:
+        data["problems"] = svc.verify()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        click.echo(render_info(data))
+        if check:
+            click.echo("check         " + ("; ".join(data["problems"]) or "ok"))
+    if check and data["problems"]:
+        raise CorruptIndexError("index check failed: " + "; ".join(data["problems"])
+                                + "; rebuild with: assistant index --rebuild")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv or bool(os.environ.get("ASSISTANT_DEBUG"))
+    try:
+        cli.main(args=argv, prog_name="assistant", standalone_mode=False)
+    except click.exceptions.Abort:
+        _warn("interrupted")
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(ExitCode.USAGE if e.exit_code == 2 else e.exit_code)
+    except AssistantError as e:
+        if debug:
+            raise
+        _warn(f"error: {e.message}")
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        _warn("interrupted")
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a message.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        finally:
+            sys.exit(ExitCode.OK)
+    except Exception as e:  # noqa: BLE001 - last resort: no traceback for users
+        if debug:
+            raise
+        _warn(f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)")
+        sys.exit(ExitCode.INTERNAL)
+    sys.exit(ExitCode.OK)

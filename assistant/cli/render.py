@@ -1,0 +1,110 @@
+"""Human-readable output for the terminal. Article text is printed as plain
+text: control characters and escape sequences are stripped first, so an
+article can never drive the terminal."""
+
+import shutil
+import textwrap
+
+import click
+
+from assistant.textutil import strip_controls
+
+
+def _safe(text: str | None) -> str:
+    return strip_controls(text or "")
+
+
+def _meta_line(c: dict) -> str:
+    a = c["article"]
+    parts = [_safe(a.get("title")) or _safe(a.get("id"))]
+    origin = ", ".join(x for x in (_safe(a.get("source")), _safe(a.get("date"))) if x)
+    if origin:
+        parts.append(origin)
+    parts.append(f"¶{c['paragraph']}")
+    parts.append(f"score {c['score']:.3f}")
+    return " · ".join(parts)
+
+
+def _highlight(text: str, start: int, end: int, color: bool, width: int, indent: str) -> str:
+    """Wrap ``text`` and mark text[start:end]; markers are added after wrapping so
+    the escape codes never count towards line width."""
+    plain = " ".join(text.split("\n\n"))
+    # Offsets shift where "\n\n" became " ": map them through the replacement.
+    shift_before = text[:start].count("\n\n")
+    shift_inside = text[start:end].count("\n\n")
+    s, e = start - shift_before, end - shift_before - shift_inside
+    if not color:
+        return textwrap.fill(plain, width=width, initial_indent=indent, subsequent_indent=indent)
+    marker_on, marker_off = "\x00", "\x01"  # never present: strip_controls removed them
+    marked = plain[:s] + marker_on + plain[s:e] + marker_off + plain[e:]
+    wrapped = textwrap.fill(marked, width=width + 2, initial_indent=indent, subsequent_indent=indent)
+    on, off = "\x1b[1;33m", "\x1b[0m"
+    out_lines, inside = [], False
+    for line in wrapped.split("\n"):
+        line = (on if inside else "") + line
+        if marker_on in line:
+            inside = True
+        if marker_off in line:
+            inside = False
+        line = line.replace(marker_on, on).replace(marker_off, off)
+        out_lines.append(line + (off if inside else ""))
+    return "\n".join(out_lines)
+
+
+def render_answer(result: dict, color: bool) -> str:
+    width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns) - 2)
+    lines = []
+    q = _safe(result["question"])
+    lines.append(click.style(f"Q: {q}", bold=True) if color else f"Q: {q}")
+    if result.get("note"):
+        lines.append(f"note: {result['note']}")
+    cites = result["citations"]
+    if result["found"] and result["answer"]:
+        ans = result["answer"]
+        text = _safe(ans["text"])
+        head = f"Answer: {text} [{ans['citation']}]"
+        lines.append(click.style(head, fg="green", bold=True) if color else head)
+    elif cites:
+        msg = "Not found: the indexed articles do not seem to answer this. Nearest passages (weak matches):"
+        lines.append(click.style(msg, fg="red") if color else msg)
+    else:
+        lines.append("Not found: the index has no passages that match.")
+    for c in cites:
+        lines.append("")
+        tag = f"[{c['n']}]" + ("" if result["found"] else " (weak)")
+        head = f"{tag} {_meta_line(c)}"
+        lines.append(click.style(head, fg="cyan") if color else head)
+        sent = c.get("sentence") or {"start": 0, "end": 0}
+        lines.append(_highlight(_safe(c["text"]), sent["start"], sent["end"], color, width, "    "))
+    return "\n".join(lines)
+
+
+def render_summary(s: dict) -> str:
+    lines = [
+        f"indexed into {s['index_dir']} with {s['model']}",
+        f"  added {s['added']}, updated {s['updated']}, removed {s['removed']}, "
+        f"unchanged {s['unchanged']}, skipped {len(s['skipped'])}",
+        f"  embedded {s['embedded']} passages (reused {s['reused']}); "
+        f"index now holds {s['articles']} articles, {s['passages']} passages",
+        f"  took {s['seconds']:.2f} s",
+    ]
+    for item in s["skipped"]:
+        lines.append(f"  skipped {_safe(item['path'])}: {_safe(item['reason'])}")
+    return "\n".join(lines)
+
+
+def render_info(info: dict) -> str:
+    size = info["size_bytes"]
+    human = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
+    rows = [
+        ("index", info["index_dir"]),
+        ("articles", info["articles"]),
+        ("passages", info["passages"]),
+        ("model", info["model"]),
+        ("dimension", info["dim"]),
+        ("size on disk", human),
+        ("last update", info["updated_at"]),
+        ("created", info["created_at"]),
+        ("folders", ", ".join(info["roots"]) or "-"),
+    ]
+    return "\n".join(f"{k:<13} {_safe(str(v))}" for k, v in rows)

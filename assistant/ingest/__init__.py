@@ -1,0 +1,1 @@
+"""Ingestion: find article files, read them, clean them and cut them into passages."""

@@ -1,0 +1,191 @@
+"""Read one file into articles: .txt, .md, .html/.htm, .jsonl (one article per line)."""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.ingest.chunking import PARAGRAPH_SEPARATOR, Passage, chunk_paragraphs
+from assistant.ingest.cleaning import clean_paragraphs, split_paragraphs
+from assistant.ingest.html_extract import extract_html
+from assistant.ingest.sentences import split_sentences
+from assistant.ingest.metadata import (
+    find_date,
+    find_source,
+    looks_like_heading,
+    parse_date,
+    title_from_filename,
+)
+from assistant.textutil import normalize
+
+SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
+                      ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+
+class SkipFile(Exception):
+    """The whole file cannot be indexed; the message is the reason shown to the user."""
+
+
+@dataclass
+class Article:
+    key: str  # unique within the index: the path, or path#id for a .jsonl line
+    id: str  # the id shown to users and scripts
+    path: str
+    title: str | None
+    source: str | None
+    date: str | None  # ISO YYYY-MM-DD
+    url: str | None
+    text: str  # cleaned text; passages are spans of it
+    passages: list[Passage]
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            h = hashlib.sha256()
+            for part in (self.text, self.title, self.source, self.date, self.url, self.id):
+                h.update((part or "").encode("utf-8", "surrogatepass") + b"\x00")
+            self.content_hash = h.hexdigest()
+
+
+@dataclass
+class ParsedFile:
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. bad .jsonl lines
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (BOM allowed) or UTF-16 with a BOM; otherwise Windows-1252, whose few
+    undefined bytes become U+FFFD. Binary data is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    head = data[:8192]
+    if b"\x00" in head:
+        raise SkipFile("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > len(text[:8192]) * 0.05:
+        raise SkipFile("binary file (not text)")
+    return text
+
+
+def article_id(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def parse_file(path: Path, data: bytes, max_chars: int) -> ParsedFile:
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise SkipFile(f"unsupported file type '{path.suffix or path.name}'")
+    text = decode_bytes(data)
+    if kind == "jsonl":
+        return _parse_jsonl(path, text, max_chars)
+    if kind == "html":
+        doc = extract_html(text)
+        body = normalize("\n\n".join(doc.paragraphs))
+        meta = {"title": doc.title, "source": doc.source, "date": parse_date(doc.date), "url": doc.url}
+        art = _article_from_text(path, str(path), body, meta, max_chars)
+    elif kind == "markdown":
+        body, meta = _markdown(text)
+        art = _article_from_text(path, str(path), body, meta, max_chars)
+    else:
+        art = _article_from_text(path, str(path), text, {}, max_chars)
+    if art is None:
+        raise SkipFile("no article text (empty after cleaning)")
+    return ParsedFile([art])
+
+
+def _article_from_text(path: Path, key: str, raw: str, meta: dict, max_chars: int,
+                       public_id: str | None = None) -> Article | None:
+    raw = normalize(raw)
+    paragraphs = split_paragraphs(raw)
+    if not paragraphs:
+        return None
+    title = meta.get("title")
+    if not title and len(paragraphs) > 1 and looks_like_heading(paragraphs[0]):
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+    source = meta.get("source") or find_source(paragraphs)
+    date = meta.get("date") or find_date(raw) or find_date(path.stem)
+    cleaned = clean_paragraphs(paragraphs)
+    if not cleaned:
+        return None
+    text, passages = chunk_paragraphs(cleaned, max_chars=max_chars)
+    if not title:
+        # A line of a .jsonl shares its file name with every other line: use its lead.
+        title = _lead_title(text) if public_id is not None or "#" in key else \
+            title_from_filename(path.stem, source)
+    return Article(key=key, id=public_id or article_id(key), path=str(path),
+                   title=normalize(title).strip() or None, source=source, date=date,
+                   url=meta.get("url"), text=text, passages=passages)
+
+
+def _lead_title(text: str, limit: int = 80) -> str:
+    first = split_sentences(text.split(PARAGRAPH_SEPARATOR, 1)[0])[0]
+    if len(first) <= limit:
+        return first.rstrip(".")
+    cut = first.rfind(" ", 0, limit)
+    return first[: cut if cut > limit // 2 else limit] + "…"
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _markdown(text: str) -> tuple[str, dict]:
+    text = normalize(text)
+    meta: dict = {}
+    fm = _FRONT_MATTER.match(text)
+    if fm:
+        for line in fm.group(1).splitlines():
+            k, _, v = line.partition(":")
+            if v.strip() and k.strip().lower() in ("title", "source", "date", "url"):
+                meta[k.strip().lower()] = v.strip().strip("'\"")
+        text = text[fm.end():]
+    meta["date"] = parse_date(meta.get("date"))
+    lines = []
+    for line in text.split("\n"):
+        h = _MD_HEADING.match(line)
+        if h:
+            if "title" not in meta and line.lstrip().startswith("# "):
+                meta["title"] = h.group(1)
+                continue
+            line = "\n" + h.group(1) + "\n"  # a heading is its own paragraph
+        line = _MD_IMAGE.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
+        lines.append(line)
+    return "\n".join(lines), meta
+
+
+def _parse_jsonl(path: Path, text: str, max_chars: int) -> ParsedFile:
+    from assistant.schema import ArticleRecord  # pydantic: only paid for when indexing
+
+    out = ParsedFile()
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = ArticleRecord.model_validate(json.loads(line))
+        except json.JSONDecodeError as e:
+            out.warnings.append(f"{path}:{lineno}: skipped line: invalid JSON ({e.msg})")
+            continue
+        except ValueError as e:
+            reason = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'line'}: {err['msg']}"
+                               for err in getattr(e, "errors", lambda: [])()) or str(e)
+            out.warnings.append(f"{path}:{lineno}: skipped line: {reason}")
+            continue
+        key = f"{path}#{record.id}" if record.id else f"{path}#L{lineno}"
+        meta = {"title": record.title, "source": record.source,
+                "date": parse_date(record.date), "url": record.url}
+        art = _article_from_text(path, key, record.text, meta, max_chars, public_id=record.id)
+        if art is None:
+            out.warnings.append(f"{path}:{lineno}: skipped line: no article text after cleaning")
+            continue
+        out.articles.append(art)
+    return out

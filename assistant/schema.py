@@ -1,0 +1,73 @@
+"""Pydantic models for data that crosses the program's edge: article records read
+from .jsonl files, evaluation questions, and the JSON that `ask --json` writes.
+
+The ask path builds plain dicts for speed (importing pydantic and building
+models costs more than a whole cold query); tests validate that output against
+``AskOutput`` so the two cannot drift apart.
+"""
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class ArticleRecord(BaseModel):
+    """One line of a .jsonl article file."""
+
+    model_config = ConfigDict(extra="ignore")
+    text: str = Field(min_length=1)
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+    @field_validator("id", "title", "url", "date", "source", mode="before")
+    @classmethod
+    def _scalar_to_str(cls, v):
+        if v is None or isinstance(v, str):
+            return v or None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return str(v)
+        raise ValueError("must be a string")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str | None
+    source: str | None
+    date: str | None
+    url: str | None
+    path: str
+
+
+class CitationOut(BaseModel):
+    n: int = Field(ge=1)
+    score: float
+    text: str
+    paragraph: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int
+    passage_id: int
+    sentence: dict | None
+    article: ArticleOut
+
+
+class AnswerOut(BaseModel):
+    text: str
+    citation: int = Field(ge=1)
+    span: list[int] | None = None
+
+
+class AskOutput(BaseModel):
+    question: str
+    found: bool
+    answer: AnswerOut | None
+    citations: list[CitationOut]
+    mode: str
+    note: str | None = None

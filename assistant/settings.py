@@ -1,0 +1,40 @@
+"""Configuration from the environment (prefix ``ASSISTANT_``) and defaults.
+
+A plain dataclass rather than pydantic-settings: it is read on every cold
+``ask``, where importing pydantic would cost more than answering the question.
+"""
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ENV_PREFIX = "ASSISTANT_"
+
+
+def find_sample_dir() -> str | None:
+    """``sample_articles/`` in the working directory, else beside the package (a source checkout)."""
+    for candidate in (Path.cwd() / "sample_articles",
+                      Path(__file__).resolve().parent.parent / "sample_articles"):
+        if candidate.is_dir():
+            return str(candidate)
+    return None
+
+
+@dataclass
+class Settings:
+    index_dir: str = "index"
+    model: str | None = None  # None: the index's model, or the bundled e5-small for a new index
+    device: str | None = None  # sentence-transformers device: cpu, cuda, mps
+    k: int = 5
+    mode: str = "hybrid"
+
+    @classmethod
+    def from_env(cls, environ=None, **overrides) -> "Settings":
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = int(raw) if f.type in (int, "int") else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

@@ -1,0 +1,113 @@
+"""The SQLite side of the index: schema, manifest and connection handling."""
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+from assistant.errors import CorruptIndexError
+
+SCHEMA_VERSION = 1
+DB_NAME = "index.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS manifest (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+-- One row per file indexed; size and mtime let an update skip unchanged files unread.
+CREATE TABLE IF NOT EXISTS sources (
+    path       TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    mtime_ns   INTEGER NOT NULL,
+    sha256     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id           INTEGER PRIMARY KEY,
+    key          TEXT NOT NULL UNIQUE,
+    public_id    TEXT NOT NULL,
+    source_path  TEXT NOT NULL,
+    title        TEXT,
+    source       TEXT,
+    date         TEXT,
+    url          TEXT,
+    text         TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    indexed_at   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_by_source ON articles(source_path);
+-- passages.id is also the FAISS vector id.
+CREATE TABLE IF NOT EXISTS passages (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ordinal    INTEGER NOT NULL,
+    paragraph  INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    text_hash  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
+CREATE INDEX IF NOT EXISTS passages_by_hash ON passages(text_hash);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def connect(path: str, create: bool = False) -> sqlite3.Connection:
+    """Open the database; WAL lets readers keep answering while an update writes."""
+    uri = f"file:{path}?mode={'rwc' if create else 'rw'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                               timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL" if not create else "PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as e:
+        raise CorruptIndexError(
+            f"database {path} is damaged ({e}); rebuild with: assistant index --rebuild"
+        ) from None
+    return conn
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    conn.executescript(_SCHEMA)
+
+
+def read_manifest(conn: sqlite3.Connection, path: str) -> dict[str, str]:
+    try:
+        return dict(conn.execute("SELECT key, value FROM manifest").fetchall())
+    except sqlite3.DatabaseError as e:
+        raise CorruptIndexError(
+            f"database {path} is damaged or not an index ({e}); "
+            "rebuild with: assistant index --rebuild"
+        ) from None
+
+
+def write_manifest(conn: sqlite3.Connection, values: dict[str, object]) -> None:
+    conn.executemany(
+        "INSERT INTO manifest(key, value) VALUES(?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in values.items()],
+    )
+
+
+def check_schema(manifest: dict[str, str], path: str) -> None:
+    try:
+        version = int(manifest.get("schema_version", "0"))
+    except ValueError:
+        version = -1
+    if version > SCHEMA_VERSION:
+        raise CorruptIndexError(
+            f"index {path} has schema version {version}, newer than this assistant "
+            f"understands ({SCHEMA_VERSION}); upgrade assistant, or rebuild with: "
+            "assistant index --rebuild"
+        )
+    if version < 1:
+        raise CorruptIndexError(
+            f"database {path} has no valid index manifest; rebuild with: assistant index --rebuild"
+        )

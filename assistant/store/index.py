@@ -1,0 +1,448 @@
+"""Reading and updating an index directory: SQLite and FAISS kept in step.
+
+Commit protocol (why a crash can never leave a mix):
+1. the new vectors go to a new file ``vectors.<generation+1>.faiss`` (written to a
+   temporary name, fsynced, renamed);
+2. one SQLite transaction changes the rows and points the manifest at that file.
+Until step 2 commits, readers and the next update see the old generation; after
+it, the new one. Files of older generations are deleted once unreferenced.
+"""
+
+import glob
+import json
+import os
+import re
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.errors import CorruptIndexError, ModelMismatchError, NoIndexError
+from assistant.store import database as db
+from assistant.store import vectors as vec
+from assistant.store.files import exclusive_lock
+
+LOCK_NAME = "index.lock"
+_VECTOR_FILE = re.compile(r"vectors\.(\d+)\.faiss$")
+
+
+def vectors_name(generation: int) -> str:
+    return f"vectors.{generation}.faiss"
+
+
+@dataclass
+class PassageHit:
+    passage_id: int
+    article_rowid: int
+    ordinal: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    article: dict  # id, title, source, date, url, path
+
+
+class IndexReader:
+    """A read-only view of an index that follows committed updates.
+
+    Use ``with reader.snapshot():`` around a query: inside it, the manifest, the
+    vectors and every row come from the same committed generation.
+    """
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.db_path = os.path.join(directory, db.DB_NAME)
+        if not os.path.exists(self.db_path):
+            raise NoIndexError(f"no index in {directory}; build one with: assistant index PATH")
+        self.conn = db.connect(self.db_path)
+        self.manifest: dict[str, str] = {}
+        self.vectors = None
+        self.generation = -1
+        with self.snapshot():
+            pass
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest["model_id"]
+
+    @property
+    def dim(self) -> int:
+        return int(self.manifest["dim"])
+
+    @contextmanager
+    def snapshot(self):
+        for attempt in range(3):
+            self.conn.execute("BEGIN")
+            try:
+                self._refresh()
+            except FileNotFoundError:
+                # An update committed and removed our file between two reads: retry.
+                self.conn.execute("ROLLBACK")
+                if attempt == 2:
+                    raise
+                continue
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            break
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
+
+    def _refresh(self) -> None:
+        manifest = db.read_manifest(self.conn, self.db_path)
+        db.check_schema(manifest, self.db_path)
+        generation = int(manifest.get("generation", "0"))
+        if generation != self.generation or self.vectors is None:
+            path = os.path.join(self.directory, manifest["vectors_file"])
+            if not os.path.exists(path) and generation != int(
+                db.read_manifest(self.conn, self.db_path).get("generation", "0")
+            ):
+                raise FileNotFoundError(path)
+            vectors = vec.load_index(path)
+            if vectors.d != int(manifest["dim"]):
+                raise CorruptIndexError(
+                    f"vector file {path} has dimension {vectors.d}, the manifest says "
+                    f"{manifest['dim']}; rebuild with: assistant index --rebuild"
+                )
+            count = self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+            if vectors.ntotal != count:
+                raise CorruptIndexError(
+                    f"vector file {path} holds {vectors.ntotal} vectors but the database has "
+                    f"{count} passages; rebuild with: assistant index --rebuild"
+                )
+            self.vectors = vectors
+            self.generation = generation
+        self.manifest = manifest
+
+    # -- queries (call inside snapshot()) -------------------------------------------
+
+    def search_dense(self, query: np.ndarray, n: int) -> list[tuple[int, float]]:
+        if self.vectors.ntotal == 0 or n <= 0:
+            return []
+        scores, ids = self.vectors.search(query.reshape(1, -1).astype(np.float32),
+                                          min(n, self.vectors.ntotal))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def search_keyword(self, match: str, n: int) -> list[tuple[int, float]]:
+        """FTS5 matches as (passage id, bm25 score); higher is better."""
+        if not match or n <= 0:
+            return []
+        try:
+            rows = self.conn.execute(
+                "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
+                "ORDER BY bm25(passages_fts) LIMIT ?", (match, n)).fetchall()
+        except sqlite3.OperationalError:
+            return []  # a query FTS cannot parse matches nothing
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def passages(self, ids: list[int]) -> dict[int, PassageHit]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT p.id, p.article_id, p.ordinal, p.paragraph, p.start, p.end, p.text, "
+            f"a.public_id, a.title, a.source, a.date, a.url, a.source_path "
+            f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
+            [int(i) for i in ids]).fetchall()
+        out = {}
+        for r in rows:
+            out[r[0]] = PassageHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], {
+                "id": r[7], "title": r[8], "source": r[9], "date": r[10], "url": r[11],
+                "path": r[12]})
+        return out
+
+    def article(self, public_or_rowid) -> dict | None:
+        row = self.conn.execute(
+            "SELECT id, public_id, title, source, date, url, source_path, text FROM articles "
+            "WHERE public_id = ? OR id = ? LIMIT 1", (str(public_or_rowid), public_or_rowid)
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("rowid", "id", "title", "source", "date", "url", "path", "text")
+        return dict(zip(keys, row))
+
+    def list_articles(self) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT a.public_id, a.title, a.source, a.date, a.source_path, count(p.id) "
+            "FROM articles a LEFT JOIN passages p ON p.article_id = a.id "
+            "GROUP BY a.id ORDER BY a.date DESC, a.title").fetchall()
+        keys = ("id", "title", "source", "date", "path", "passages")
+        return [dict(zip(keys, r)) for r in rows]
+
+    def stats(self) -> dict:
+        articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        passages = self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+        size = 0
+        for name in os.listdir(self.directory):
+            try:
+                size += os.path.getsize(os.path.join(self.directory, name))
+            except OSError:
+                pass
+        return {
+            "index_dir": os.path.abspath(self.directory),
+            "articles": articles,
+            "passages": passages,
+            "model": self.manifest.get("model_id"),
+            "dim": int(self.manifest.get("dim", 0)),
+            "vectors": int(self.vectors.ntotal),
+            "size_bytes": size,
+            "created_at": self.manifest.get("created_at"),
+            "updated_at": self.manifest.get("updated_at"),
+            "schema_version": int(self.manifest.get("schema_version", 0)),
+            "roots": json.loads(self.manifest.get("roots", "[]")),
+        }
+
+    def verify(self) -> list[str]:
+        """Problems found when comparing vector ids with passage rows (empty = consistent)."""
+        problems = []
+        with self.snapshot():
+            ids = set(int(i) for i in vec.vector_ids(self.vectors))
+            rows = set(r[0] for r in self.conn.execute("SELECT id FROM passages"))
+            fts = set(r[0] for r in self.conn.execute("SELECT rowid FROM passages_fts"))
+        if ids - rows:
+            problems.append(f"{len(ids - rows)} vectors have no passage row")
+        if rows - ids:
+            problems.append(f"{len(rows - ids)} passages have no vector")
+        if fts != rows:
+            problems.append(f"keyword index disagrees with passages on {len(fts ^ rows)} rows")
+        return problems
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@dataclass
+class NewPassage:
+    ordinal: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    text_hash: str
+    fts_body: str
+
+
+@dataclass
+class NewArticle:
+    key: str
+    public_id: str
+    source_path: str
+    title: str | None
+    source: str | None
+    date: str | None
+    url: str | None
+    text: str
+    content_hash: str
+    passages: list[NewPassage]
+
+
+class IndexWriter:
+    """One update of an index, holding the writer lock from open to close."""
+
+    def __init__(self, directory: str, model_id: str, dim: int, rebuild: bool = False,
+                 wait: bool = True, on_wait=None) -> None:
+        self.directory = directory
+        os.makedirs(directory, exist_ok=True)
+        self.db_path = os.path.join(directory, db.DB_NAME)
+        self._lock = exclusive_lock(os.path.join(directory, LOCK_NAME), wait=wait, on_wait=on_wait)
+        self._lock.__enter__()
+        try:
+            self._open(model_id, dim, rebuild)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+
+    def _open(self, model_id: str, dim: int, rebuild: bool) -> None:
+        manifest: dict[str, str] = {}
+        self.conn = None
+        if os.path.exists(self.db_path):
+            try:
+                self.conn = db.connect(self.db_path)
+                manifest = db.read_manifest(self.conn, self.db_path)
+                if manifest:
+                    db.check_schema(manifest, self.db_path)
+            except CorruptIndexError:
+                if not rebuild:
+                    raise
+                # A damaged (or too new) database cannot be reused: move it aside.
+                if self.conn is not None:
+                    self.conn.close()
+                os.replace(self.db_path, self.db_path + ".damaged")
+                for suffix in ("-wal", "-shm"):
+                    if os.path.exists(self.db_path + suffix):
+                        os.unlink(self.db_path + suffix)
+                self.conn, manifest = None, {}
+        if self.conn is None:
+            self.conn = db.connect(self.db_path, create=True)
+        self.conn.execute("PRAGMA synchronous=FULL")
+        if manifest and not rebuild and manifest["model_id"] != model_id:
+            raise ModelMismatchError(
+                f"the index in {self.directory} was built with model "
+                f"'{manifest['model_id']}', not '{model_id}'; rebuild it with: "
+                f"assistant index --rebuild --model {model_id.removeprefix('st:')}"
+            )
+        db.create_schema(self.conn)
+        # A rebuild starts from empty contents but keeps counting generations and
+        # ids, so the committed files stay valid until the rebuild commits.
+        self.fresh = rebuild or not manifest
+        self.manifest = manifest
+        self.model_id, self.dim = model_id, dim
+        self.generation = int(manifest.get("generation", "0"))
+        self._clean_vector_files()
+        if self.fresh:
+            self.vectors = vec.new_index(dim)
+        else:
+            self.vectors = vec.load_index(os.path.join(self.directory, manifest["vectors_file"]))
+            count = self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+            if self.vectors.ntotal != count or self.vectors.d != dim:
+                raise CorruptIndexError(
+                    f"vector file {manifest['vectors_file']} disagrees with the database; "
+                    "rebuild with: assistant index --rebuild"
+                )
+
+    def _clean_vector_files(self) -> None:
+        """Drop vector files no committed generation needs (left by a crash or older runs).
+
+        The previous generation is kept so a reader that has just read the old
+        manifest can still open its file.
+        """
+        keep = {vectors_name(self.generation), vectors_name(self.generation - 1)}
+        for path in glob.glob(os.path.join(self.directory, "vectors.*")):
+            if os.path.basename(path) in keep:
+                continue
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+    # -- what is there --------------------------------------------------------------
+
+    @property
+    def roots(self) -> list[str]:
+        return json.loads(self.manifest.get("roots", "[]"))
+
+    def sources(self) -> dict[str, tuple[int, int, str]]:
+        if self.fresh:
+            return {}
+        return {r[0]: (r[1], r[2], r[3]) for r in
+                self.conn.execute("SELECT path, size, mtime_ns, sha256 FROM sources")}
+
+    def articles_of(self, source_path: str) -> dict[str, tuple[int, str]]:
+        """key -> (rowid, content hash) of the articles read from one file."""
+        if self.fresh:
+            return {}
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT key, id, content_hash FROM articles WHERE source_path = ?", (source_path,))}
+
+    def vectors_for_hashes(self, hashes: list[str], exclude: set[int] = frozenset()) -> dict[str, np.ndarray]:
+        """Stored vectors of passages with these text hashes: unchanged text is never re-embedded."""
+        if self.fresh or not hashes:
+            return {}
+        out: dict[str, np.ndarray] = {}
+        uniq = list(dict.fromkeys(hashes))
+        for i in range(0, len(uniq), 500):
+            chunk = uniq[i:i + 500]
+            rows = self.conn.execute(
+                f"SELECT text_hash, min(id) FROM passages WHERE text_hash IN ({','.join('?' * len(chunk))}) "
+                "GROUP BY text_hash", chunk).fetchall()
+            for h, pid in rows:
+                out[h] = self.vectors.reconstruct(int(pid))
+        return out
+
+    # -- the commit -----------------------------------------------------------------
+
+    def commit(self, remove_articles: list[int], add: list[NewArticle], vectors: np.ndarray,
+               sources_upsert: list[tuple[str, int, int, str]], sources_delete: list[str],
+               roots: list[str], now: str | None = None) -> None:
+        """Apply one update atomically. ``vectors`` holds one row per new passage, in order."""
+        now = now or db.now_iso()
+        conn = self.conn
+        removed_ids: list[int] = []
+        if remove_articles and not self.fresh:
+            for i in range(0, len(remove_articles), 500):
+                chunk = remove_articles[i:i + 500]
+                removed_ids += [r[0] for r in conn.execute(
+                    f"SELECT id FROM passages WHERE article_id IN ({','.join('?' * len(chunk))})",
+                    chunk)]
+        next_id = int(self.manifest.get("next_passage_id", "1"))
+        n_new = sum(len(a.passages) for a in add)
+        if vectors.shape[0] != n_new:
+            raise ValueError(f"{n_new} passages but {vectors.shape[0]} vectors")
+        new_ids = list(range(next_id, next_id + n_new))
+        changed = bool(removed_ids or n_new or remove_articles or self.fresh)
+        generation = self.generation + 1 if changed else self.generation
+        if changed:
+            vec.remove_ids(self.vectors, removed_ids)
+            vec.add_vectors(self.vectors, new_ids, vectors)
+            vec.save_index(self.vectors, os.path.join(self.directory, vectors_name(generation)))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.fresh:
+                for table in ("passages_fts", "passages", "articles", "sources", "manifest"):
+                    conn.execute(f"DELETE FROM {table}")
+            for i in range(0, len(removed_ids), 500):
+                chunk = removed_ids[i:i + 500]
+                conn.execute(f"DELETE FROM passages_fts WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+            for i in range(0, len(remove_articles), 500):
+                chunk = remove_articles[i:i + 500]
+                conn.execute(f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            pid = iter(new_ids)
+            passage_rows, fts_rows = [], []
+            for a in add:
+                cur = conn.execute(
+                    "INSERT INTO articles(key, public_id, source_path, title, source, date, url, text, "
+                    "content_hash, indexed_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                    (a.key, a.public_id, a.source_path, a.title, a.source, a.date, a.url, a.text,
+                     a.content_hash, now))
+                rowid = cur.lastrowid
+                for p in a.passages:
+                    i = next(pid)
+                    passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
+                                         p.text_hash))
+                    fts_rows.append((i, p.fts_body))
+            conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
+                             "text, text_hash) VALUES(?,?,?,?,?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
+            conn.executemany(
+                "INSERT INTO sources(path, size, mtime_ns, sha256) VALUES(?,?,?,?) ON CONFLICT(path) "
+                "DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256",
+                sources_upsert)
+            conn.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in sources_delete])
+            manifest = {
+                "schema_version": str(db.SCHEMA_VERSION),
+                "model_id": self.model_id,
+                "dim": str(self.dim),
+                "generation": str(generation),
+                "vectors_file": vectors_name(generation),
+                "next_passage_id": str(next_id + n_new),
+                "roots": roots,
+                "updated_at": now,
+            }
+            if self.fresh or "created_at" not in self.manifest:
+                manifest["created_at"] = now
+            db.write_manifest(conn, manifest)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if self.fresh:
+            self.manifest = {}
+        self.manifest.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in manifest.items()})
+        self.generation = generation
+        self.fresh = False
+        self._clean_vector_files()
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            self._lock.__exit__(None, None, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

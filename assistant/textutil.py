@@ -1,0 +1,36 @@
+"""Small text helpers shared by ingestion, answers and the shells."""
+
+import re
+import unicodedata
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte ESC sequences.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b[@-Z\\-_]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+)
+# C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters (keeps \\n and \\t)."""
+    text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Unicode NFC, unified newlines, no escapes or control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    return strip_controls(text).replace("\u00a0", " ")
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; digits stay (years and counts are often the answer)."""
+    return [w.lower() for w in _WORD.findall(text)]
