@@ -15,9 +15,13 @@ SENTENCE_SCORED_CITATIONS = 3
 
 
 def best_sentences(embedder: Embedder, question: str, query_vector: np.ndarray,
-                   passages: list[PassageHit]) -> list[tuple[tuple[int, int], float]]:
+                   passages: list[PassageHit], passage_scores: list[float | None]
+                   ) -> list[tuple[tuple[int, int], float]]:
     """For each passage, the span (within the passage text) of the sentence that
-    best answers the question, and that sentence's score."""
+    best answers the question, and that sentence's score.
+
+    A one-sentence passage needs no extra embedding: its sentence score is the
+    passage's own similarity."""
     terms = set(query_terms(question))
     spans_per = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
     to_embed: list[tuple[int, int]] = []  # (passage index, sentence index)
@@ -32,6 +36,8 @@ def best_sentences(embedder: Embedder, question: str, query_vector: np.ndarray,
             sims[key] = float(s)
     out = []
     for i, (p, spans) in enumerate(zip(passages, spans_per)):
+        if len(spans) == 1 and passage_scores[i] is not None:
+            sims[(i, 0)] = passage_scores[i]
         best, best_score = spans[0], -1e9
         for j, span in enumerate(spans):
             overlap = _overlap(terms, p.text[slice(*span)])
@@ -53,7 +59,8 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
     ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
     passages = [h for _, h in ordered]
     if query_vector is not None:
-        sentences = best_sentences(embedder, question, query_vector, passages)
+        sentences = best_sentences(embedder, question, query_vector, passages,
+                                   [c.dense for c, _ in ordered])
     else:
         terms = set(query_terms(question))
         sentences = []

@@ -46,7 +46,7 @@ class Assistant:
         return os.path.exists(os.path.join(self.index_dir, DB_NAME))
 
     def sample_dir(self) -> str | None:
-        return find_sample_dir()
+        return find_sample_dir(self.settings.sample_dir)
 
     def _model_for_update(self, rebuild: bool) -> str:
         if self.settings.model:

@@ -11,8 +11,12 @@ from pathlib import Path
 ENV_PREFIX = "ASSISTANT_"
 
 
-def find_sample_dir() -> str | None:
-    """``sample_articles/`` in the working directory, else beside the package (a source checkout)."""
+def find_sample_dir(setting: str | None = None) -> str | None:
+    """The folder to build a first index from: the setting if given ("none" turns
+    it off), else ``sample_articles/`` in the working directory, else beside the
+    package (a source checkout)."""
+    if setting:
+        return None if setting.lower() == "none" else setting
     for candidate in (Path.cwd() / "sample_articles",
                       Path(__file__).resolve().parent.parent / "sample_articles"):
         if candidate.is_dir():
@@ -27,6 +31,7 @@ class Settings:
     device: str | None = None  # sentence-transformers device: cpu, cuda, mps
     k: int = 5
     mode: str = "hybrid"
+    sample_dir: str | None = None  # where a first index comes from; "none" to disable
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

@@ -1,0 +1,47 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.embedders.hashing import HashEmbedder
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = REPO / "sample_articles"
+SAMPLE_ARTICLE = SAMPLE_DIR / "kompastv-2024-11-14-china-korea-utara.txt"
+TROOPS = "12.000 tentara Korea Utara telah dikirimkan ke Kursk"
+
+
+@pytest.fixture
+def embedder():
+    return HashEmbedder(dim=64)
+
+
+@pytest.fixture
+def make_service(tmp_path, embedder):
+    def make(index_dir=None, emb=embedder, **settings):
+        s = Settings(index_dir=str(index_dir or tmp_path / "index"), sample_dir="none", **settings)
+        return Assistant(s, embedder=emb)
+
+    return make
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_cli(*args, stdin=None, cwd=None, env=None, timeout=300):
+    """Run the real entry point in a subprocess."""
+    full_env = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "assistant", *map(str, args)], input=stdin,
+                          capture_output=True, text=True, cwd=cwd, env=full_env, timeout=timeout)
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
