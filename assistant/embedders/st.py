@@ -32,7 +32,9 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model '{name}': {type(e).__name__}: {e}"
             ) from e
         self.device = str(self._model.device)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = (getattr(self._model, "get_embedding_dimension", None)
+                   or self._model.get_sentence_embedding_dimension)
+        self.dim = int(get_dim())
         self.batch_size = batch_size
         prompts = getattr(self._model, "prompts", None) or {}
         e5 = "e5" in os.path.basename(name.rstrip("/")).lower()

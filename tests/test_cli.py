@@ -1,0 +1,152 @@
+"""The real entry point, in subprocesses: JSON output, stdin batches, exit codes."""
+
+import json
+
+import pytest
+
+from assistant.errors import ExitCode
+from assistant.schema import AskOutput
+
+from conftest import json_lines, run_cli, write
+
+
+@pytest.fixture(scope="module")
+def hash_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    docs = root / "docs"
+    write(docs / "banjir.txt", "JAKARTA, KOMPAS.com - Banjir merendam 20 kelurahan pada Jumat (2/2/2024).\n"
+          "Sebanyak 3.000 warga mengungsi ke masjid dan sekolah.\n")
+    write(docs / "feed.jsonl", json.dumps({"id": "gempa-1", "title": "Gempa", "text":
+          "Gempa bermagnitudo 5,6 mengguncang Cianjur. Ratusan rumah rusak berat."}) + "\n")
+    index_dir = root / "index"
+    r = run_cli("index", docs, "--index-dir", index_dir, "--model", "hash", "--json")
+    assert r.returncode == 0, r.stderr
+    return index_dir, docs
+
+
+def test_index_json_summary(hash_index):
+    index_dir, docs = hash_index
+    r = run_cli("index", docs, "--index-dir", index_dir, "--json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["unchanged"] == 2 and summary["added"] == 0 and summary["embedded"] == 0
+    assert summary["model"] == "hash"
+    assert set(summary) >= {"added", "updated", "removed", "unchanged", "skipped", "passages", "seconds"}
+
+
+def test_ask_json_matches_schema(hash_index):
+    index_dir, _ = hash_index
+    r = run_cli("ask", "berapa warga mengungsi?", "--json", "-k", "2", "--index-dir", index_dir)
+    assert r.returncode == 0, r.stderr
+    out = AskOutput.model_validate_json(r.stdout)
+    assert out.question == "berapa warga mengungsi?"
+    assert len(out.citations) == 2
+    c = out.citations[0]
+    assert c.n == 1 and "3.000 warga" in c.text
+    assert c.article.source == "KOMPAS.com" and c.article.date == "2024-02-02"
+    assert out.answer is not None and out.answer.citation >= 1
+
+
+def test_ask_json_article_id_is_the_jsonl_id(hash_index):
+    index_dir, _ = hash_index
+    r = run_cli("ask", "gempa Cianjur rumah rusak", "--json", "--index-dir", index_dir)
+    top = json.loads(r.stdout)["citations"][0]
+    assert top["article"]["id"] == "gempa-1"
+    assert top["article"]["title"] == "Gempa"
+
+
+def test_stdin_batch_one_json_line_per_question(hash_index):
+    index_dir, _ = hash_index
+    r = run_cli("ask", "--json", "--index-dir", index_dir,
+                stdin="banjir kelurahan\n\ngempa Cianjur\nmasjid sekolah\n")
+    assert r.returncode == 0, r.stderr
+    rows = json_lines(r.stdout)
+    assert [row["question"] for row in rows] == ["banjir kelurahan", "gempa Cianjur", "masjid sekolah"]
+    for row in rows:
+        AskOutput.model_validate(row)
+
+
+def test_human_output_has_answer_and_numbered_citations(hash_index):
+    index_dir, _ = hash_index
+    r = run_cli("ask", "gempa Cianjur", "-k", "2", "--index-dir", index_dir)
+    assert r.returncode == 0
+    assert "[1] Gempa" in r.stdout and "[2]" in r.stdout
+    assert "\x1b" not in r.stdout  # not a terminal: no colour codes
+
+
+def test_keyword_and_dense_modes(hash_index):
+    index_dir, _ = hash_index
+    for mode in ("keyword", "dense", "hybrid"):
+        r = run_cli("ask", "gempa Cianjur", "--json", "--mode", mode, "--index-dir", index_dir)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["mode"] == mode
+
+
+def test_info_json(hash_index):
+    index_dir, _ = hash_index
+    r = run_cli("info", "--json", "--index-dir", index_dir, "--check")
+    info = json.loads(r.stdout)
+    assert (info["articles"], info["model"], info["problems"]) == (2, "hash", [])
+
+
+def test_empty_question_is_a_usage_error(hash_index):
+    index_dir, _ = hash_index
+    r = run_cli("ask", "   ", "--index-dir", index_dir)
+    assert r.returncode == ExitCode.USAGE
+    assert "empty" in r.stderr and "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_bad_option_is_a_usage_error():
+    r = run_cli("ask", "x", "--mode", "psychic")
+    assert r.returncode == ExitCode.USAGE
+
+
+def test_no_index_exit_code(tmp_path):
+    r = run_cli("ask", "anything", "--index-dir", tmp_path / "none")
+    assert r.returncode == ExitCode.NO_INDEX
+    assert "assistant index" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_missing_path_exit_code(tmp_path):
+    r = run_cli("index", tmp_path / "nope", "--index-dir", tmp_path / "ix", "--model", "hash")
+    assert r.returncode == ExitCode.INPUT
+    assert "no such file" in r.stderr
+
+
+def test_model_mismatch_exit_code(hash_index):
+    index_dir, _ = hash_index
+    r = run_cli("ask", "gempa", "--model", "hash-32", "--index-dir", index_dir)
+    assert r.returncode == ExitCode.MODEL_MISMATCH
+    assert "--rebuild" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_corrupt_index_exit_code_and_debug_traceback(tmp_path, hash_index):
+    import shutil
+
+    index_dir, _ = hash_index
+    broken = tmp_path / "broken"
+    shutil.copytree(index_dir, broken)
+    for f in broken.glob("vectors.*.faiss"):
+        f.write_bytes(b"\x00" * 64)
+    r = run_cli("ask", "gempa", "--index-dir", broken)
+    assert r.returncode == ExitCode.CORRUPT_INDEX
+    assert "--rebuild" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("--debug", "ask", "gempa", "--index-dir", broken)
+    assert "Traceback" in r.stderr
+
+
+def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "evil.txt", "Berita [bold red]INJECT[/] tentang \x1b]0;owned\x07 pemilu.\n")
+    ix = tmp_path / "ix"
+    assert run_cli("index", docs, "--index-dir", ix, "--model", "hash", "-q").returncode == 0
+    r = run_cli("ask", "INJECT pemilu", "--index-dir", ix)
+    assert "[bold red]INJECT[/]" in r.stdout
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout
+    r = run_cli("ask", "INJECT pemilu", "--json", "--index-dir", ix)
+    assert "[bold red]INJECT[/]" in json.loads(r.stdout)["citations"][0]["text"]
+
+
+def test_help_and_version():
+    assert "index" in run_cli("--help").stdout
+    assert run_cli("--version").stdout.startswith("assistant, version")

@@ -1,0 +1,47 @@
+"""The core imports no UI library, and the default ask path no torch or textual."""
+
+import subprocess
+import sys
+
+from conftest import REPO, write
+
+HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers")
+
+
+def loaded_after(code: str) -> set[str]:
+    probe = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: print('LOADED=' + ','.join(m for m in {HEAVY + ('click',)!r} "
+        "if m in sys.modules), file=sys.stderr))\n" + code
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
+    line = [ln for ln in r.stderr.splitlines() if ln.startswith("LOADED=")][-1]
+    return set(filter(None, line[len("LOADED="):].split(",")))
+
+
+def test_core_imports_no_shell_or_ui_library():
+    loaded = loaded_after(
+        "import assistant.service, assistant.indexer, assistant.retrieval, assistant.answers\n"
+        "import assistant.ingest.documents, assistant.store.index, assistant.embedders.nano\n")
+    assert loaded == set()
+
+
+def test_cli_ask_path_imports_no_torch_or_textual(tmp_path):
+    docs = write(tmp_path / "docs" / "a.txt", "Banjir merendam kota pada hari Jumat.\n").parent
+    ix = tmp_path / "ix"
+    from conftest import run_cli
+
+    assert run_cli("index", docs, "--index-dir", ix, "-q").returncode == 0  # default e5 model
+    loaded = loaded_after(
+        "from assistant.cli.main import main\n"
+        f"main(['ask', 'banjir', '--json', '--index-dir', {str(ix)!r}])\n")
+    assert loaded == {"click"}
+
+
+def test_import_linter_contract():
+    import os
+
+    lint = os.path.join(os.path.dirname(sys.executable), "lint-imports")
+    r = subprocess.run([lint], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "1 kept, 0 broken" in r.stdout
