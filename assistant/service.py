@@ -50,7 +50,20 @@ class Assistant:
         return self.settings.index_dir
 
     def has_index(self) -> bool:
-        return os.path.exists(os.path.join(self.index_dir, DB_NAME))
+        """True when a committed index exists (a first build that crashed leaves none)."""
+        path = os.path.join(self.index_dir, DB_NAME)
+        if not os.path.exists(path):
+            return False
+        import sqlite3
+
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                return conn.execute("SELECT count(*) FROM manifest").fetchone()[0] > 0
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return True  # damaged: let the reader report it with recovery advice
 
     def sample_dir(self) -> str | None:
         return find_sample_dir(self.settings.sample_dir)

@@ -104,3 +104,24 @@ def test_readers_follow_committed_updates(tmp_path, built):
     other.index()
     assert built.info()["articles"] == 2  # the open reader sees the new generation
     assert "Banjir" in built.ask("banjir desa sungai", mode="keyword")["citations"][0]["text"]
+
+
+def test_a_first_build_that_never_committed_counts_as_no_index(tmp_path, make_service):
+    from assistant.errors import NoIndexError
+    from assistant.store import database as db
+
+    ix = tmp_path / "ix"
+    ix.mkdir()
+    conn = db.connect(str(ix / "index.sqlite3"), create=True)
+    db.create_schema(conn)  # what a build killed before its commit leaves behind
+    conn.close()
+    svc = make_service(index_dir=ix)
+    assert not svc.has_index()
+    with pytest.raises(NoIndexError, match="assistant index"):
+        svc.ask("anything")
+    from assistant.store.index import IndexReader
+
+    with pytest.raises(NoIndexError, match="did not finish"):
+        IndexReader(str(ix))
+    write(tmp_path / "docs" / "a.txt", "Sebuah artikel pendek tentang cuaca hari ini.\n")
+    assert svc.index([str(tmp_path / "docs")]).articles == 1

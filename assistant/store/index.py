@@ -93,6 +93,9 @@ class IndexReader:
 
     def _refresh(self) -> None:
         manifest = db.read_manifest(self.conn, self.db_path)
+        if not manifest:
+            raise NoIndexError(f"the index in {self.directory} is empty (its first build did not "
+                               "finish); build it with: assistant index PATH")
         db.check_schema(manifest, self.db_path)
         generation = int(manifest.get("generation", "0"))
         if generation != self.generation or self.vectors is None:
