@@ -125,3 +125,10 @@ def test_a_first_build_that_never_committed_counts_as_no_index(tmp_path, make_se
         IndexReader(str(ix))
     write(tmp_path / "docs" / "a.txt", "Sebuah artikel pendek tentang cuaca hari ini.\n")
     assert svc.index([str(tmp_path / "docs")]).articles == 1
+
+
+def test_missing_vector_file_is_reported(built):
+    os.unlink(os.path.join(built.index_dir, "vectors.1.faiss"))
+    built.close()
+    with pytest.raises(CorruptIndexError, match="vectors.1.faiss is missing.*--rebuild"):
+        built.ask("gempa")

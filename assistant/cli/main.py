@@ -27,7 +27,7 @@ def _warn(message: str) -> None:
     click.echo(f"assistant: {message}", err=True)
 
 
-def _color(ctx_color: bool | None = None) -> bool:
+def _color() -> bool:
     return sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
 
 

@@ -3,7 +3,6 @@
 import errno
 import fcntl
 import os
-import time
 from contextlib import contextmanager
 
 from assistant.errors import IndexBusyError
@@ -62,9 +61,7 @@ def exclusive_lock(path: str, wait: bool = True, on_wait=None):
                 ) from None
             if on_wait:
                 on_wait()
-            started = time.monotonic()
             fcntl.flock(fd, fcntl.LOCK_EX)
-            del started
         yield
     finally:
         os.close(fd)  # closing releases the flock

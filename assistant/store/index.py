@@ -75,12 +75,11 @@ class IndexReader:
         for attempt in range(3):
             self.conn.execute("BEGIN")
             try:
-                self._refresh()
+                self._refresh(last_try=attempt == 2)
             except FileNotFoundError:
-                # An update committed and removed our file between two reads: retry.
+                # Updates committed twice since our snapshot began and pruned its
+                # vector file: start a newer snapshot.
                 self.conn.execute("ROLLBACK")
-                if attempt == 2:
-                    raise
                 continue
             except BaseException:
                 self.conn.execute("ROLLBACK")
@@ -91,7 +90,7 @@ class IndexReader:
         finally:
             self.conn.execute("COMMIT")
 
-    def _refresh(self) -> None:
+    def _refresh(self, last_try: bool = True) -> None:
         manifest = db.read_manifest(self.conn, self.db_path)
         if not manifest:
             raise NoIndexError(f"the index in {self.directory} is empty (its first build did not "
@@ -100,11 +99,9 @@ class IndexReader:
         generation = int(manifest.get("generation", "0"))
         if generation != self.generation or self.vectors is None:
             path = os.path.join(self.directory, manifest["vectors_file"])
-            if not os.path.exists(path) and generation != int(
-                db.read_manifest(self.conn, self.db_path).get("generation", "0")
-            ):
+            if not os.path.exists(path) and not last_try:
                 raise FileNotFoundError(path)
-            vectors = vec.load_index(path)
+            vectors = vec.load_index(path)  # missing on the last try: a clear CorruptIndexError
             if vectors.d != int(manifest["dim"]):
                 raise CorruptIndexError(
                     f"vector file {path} has dimension {vectors.d}, the manifest says "
@@ -340,7 +337,7 @@ class IndexWriter:
         return {r[0]: (r[1], r[2]) for r in self.conn.execute(
             "SELECT key, id, content_hash FROM articles WHERE source_path = ?", (source_path,))}
 
-    def vectors_for_hashes(self, hashes: list[str], exclude: set[int] = frozenset()) -> dict[str, np.ndarray]:
+    def vectors_for_hashes(self, hashes: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of passages with these text hashes: unchanged text is never re-embedded."""
         if self.fresh or not hashes:
             return {}
