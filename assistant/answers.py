@@ -2,46 +2,55 @@
 
 import numpy as np
 
+from assistant.answer_types import answer_span, question_type
 from assistant.embedders import Embedder
 from assistant.ingest.sentences import sentence_spans
 from assistant.keywords import query_terms
 from assistant.retrieval import Candidate
 from assistant.store.index import PassageHit
-from assistant.textutil import words
+from assistant.textutil import fold, words
 
 # Sentences are embedded for at most this many citations (best first): it keeps
 # a cold query fast while covering where answers almost always are.
 SENTENCE_SCORED_CITATIONS = 3
+# Weights of a sentence's evidence besides its similarity to the question
+# (tuned on the valid splits with benchmarks/tune_answers.py).
+OVERLAP_WEIGHT = 0.02  # per shared content word
+TYPE_WEIGHT = 0.03  # holds the kind of thing asked for (a number for "how many", ...)
+RANK_PENALTY = 0.01  # per citation rank below the first
 
 
-def best_sentences(embedder: Embedder, question: str, query_vector: np.ndarray,
+def best_sentences(embedder: Embedder | None, question: str, query_vector: np.ndarray | None,
                    passages: list[PassageHit], passage_scores: list[float | None]
                    ) -> list[tuple[tuple[int, int], float]]:
     """For each passage, the span (within the passage text) of the sentence that
     best answers the question, and that sentence's score.
 
     A one-sentence passage needs no extra embedding: its sentence score is the
-    passage's own similarity."""
-    terms = set(query_terms(question))
+    passage's own similarity. Without an embedder (keyword mode) sentences are
+    scored by shared words and answer type alone.
+    """
+    terms = set(fold(t) for t in query_terms(question))
+    kind = question_type(question)
     spans_per = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
-    to_embed: list[tuple[int, int]] = []  # (passage index, sentence index)
-    for i, spans in enumerate(spans_per[:SENTENCE_SCORED_CITATIONS]):
-        if len(spans) > 1:
-            to_embed += [(i, j) for j in range(len(spans))]
     sims: dict[tuple[int, int], float] = {}
-    if to_embed:
-        texts = [passages[i].text[slice(*spans_per[i][j])] for i, j in to_embed]
-        vecs = embedder.embed_passages(texts)
-        for key, s in zip(to_embed, vecs @ query_vector):
-            sims[key] = float(s)
+    if embedder is not None and query_vector is not None:
+        to_embed = [(i, j) for i, spans in enumerate(spans_per[:SENTENCE_SCORED_CITATIONS])
+                    if len(spans) > 1 for j in range(len(spans))]
+        if to_embed:
+            texts = [passages[i].text[slice(*spans_per[i][j])] for i, j in to_embed]
+            for key, s in zip(to_embed, embedder.embed_passages(texts) @ query_vector):
+                sims[key] = float(s)
     out = []
     for i, (p, spans) in enumerate(zip(passages, spans_per)):
         if len(spans) == 1 and passage_scores[i] is not None:
             sims[(i, 0)] = passage_scores[i]
         best, best_score = spans[0], -1e9
         for j, span in enumerate(spans):
-            overlap = _overlap(terms, p.text[slice(*span)])
-            score = sims.get((i, j), 0.0) + 0.02 * overlap
+            sentence = p.text[slice(*span)]
+            score = sims.get((i, j), 0.0) + OVERLAP_WEIGHT * _overlap(terms, sentence)
+            if kind and answer_span(question, sentence):
+                score += TYPE_WEIGHT
             if score > best_score:
                 best, best_score = span, score
         out.append((best, best_score))
@@ -49,25 +58,16 @@ def best_sentences(embedder: Embedder, question: str, query_vector: np.ndarray,
 
 
 def _overlap(terms: set[str], sentence: str) -> int:
-    return len(terms.intersection(words(sentence))) if terms else 0
+    return len(terms.intersection(fold(w) for w in words(sentence))) if terms else 0
 
 
 def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[int, PassageHit],
-             embedder: Embedder, query_vector: np.ndarray | None, found: bool,
+             embedder: Embedder | None, query_vector: np.ndarray | None, found: bool,
              note: str | None = None) -> dict:
     """The result of one question, as the JSON-ready dict that `ask --json` prints."""
     ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
-    passages = [h for _, h in ordered]
-    if query_vector is not None:
-        sentences = best_sentences(embedder, question, query_vector, passages,
-                                   [c.dense for c, _ in ordered])
-    else:
-        terms = set(query_terms(question))
-        sentences = []
-        for p in passages:
-            spans = sentence_spans(p.text) or [(0, len(p.text))]
-            best = max(spans, key=lambda s: _overlap(terms, p.text[slice(*s)]))
-            sentences.append((best, float(_overlap(terms, p.text[slice(*best)]))))
+    sentences = best_sentences(embedder, question, query_vector, [h for _, h in ordered],
+                               [c.dense for c, _ in ordered])
     citations = []
     for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1):
         citations.append({
@@ -88,11 +88,12 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
         for n, ((cand, _), (_, s_score)) in enumerate(zip(ordered, sentences), start=1):
             if n > SENTENCE_SCORED_CITATIONS:
                 break
-            val = s_score + cand.score - (n - 1) * 0.01
+            val = s_score + cand.score - (n - 1) * RANK_PENALTY
             if val > best_val:
                 best_n, best_val = n, val
         c = citations[best_n - 1]
-        a, b = c["sentence"]["start"], c["sentence"]["end"]
-        answer = {"text": c["text"][a:b], "citation": best_n, "span": None}
+        text = c["text"][c["sentence"]["start"]:c["sentence"]["end"]]
+        span = answer_span(question, text)
+        answer = {"text": text, "citation": best_n, "span": list(span) if span else None}
     return {"question": question, "found": bool(found and citations), "answer": answer,
             "citations": citations, "mode": mode, "note": note}

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import math
+
 from assistant.keywords import fts_query
+from assistant.textutil import fold, words
 from assistant.store.index import IndexReader
 
 MODES = ("hybrid", "dense", "keyword")
@@ -52,4 +55,29 @@ def fuse(reader: IndexReader, query_vector: np.ndarray, dense: list[tuple[int, f
         bonus = keyword_weight * (kw[pid] / best_kw) if pid in kw and best_kw > 0 else 0.0
         out.append(Candidate(pid, c + bonus, dense=c, keyword=kw.get(pid)))
     out.sort(key=lambda c: -c.score)
+    return out
+
+
+def idf(df: int, total: int) -> float:
+    return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
+
+
+def keyword_evidence(reader: IndexReader, terms: list[str], ids: list[int]) -> dict[int, float]:
+    """For each passage, the IDF-weighted share of the question's terms it contains (0..1).
+
+    Terms absent from the corpus (an English question's words over Indonesian
+    text) still count in the denominator, so a question whose words the
+    articles do not use gets little keyword evidence: the dense side decides.
+    The share does not grow with corpus size, unlike raw BM25.
+    """
+    terms = list(dict.fromkeys(fold(t) for t in terms))
+    if not terms or not ids:
+        return {}
+    dfs, total = reader.doc_freqs(terms)
+    weights = {t: idf(dfs.get(t, 0), max(total, 1)) for t in terms}
+    denom = sum(weights.values())
+    out = {}
+    for pid, text in reader.passage_texts(ids).items():
+        present = set(fold(w) for w in words(text))
+        out[pid] = sum(w for t, w in weights.items() if t in present) / denom
     return out

@@ -71,3 +71,23 @@ class AskOutput(BaseModel):
     citations: list[CitationOut]
     mode: str
     note: str | None = None
+
+
+class EvalQuestion(BaseModel):
+    """One line of an `assistant eval` file."""
+
+    model_config = ConfigDict(extra="ignore")
+    question: str = Field(min_length=1)
+    gold_article_id: str | None = None
+    gold_text: str | None = None  # a substring that the right passage contains
+    answers: list[str] = Field(default_factory=list)
+    unanswerable: bool = False
+
+    @field_validator("gold_article_id", mode="before")
+    @classmethod
+    def _id_to_str(cls, v):
+        return None if v is None else str(v)
+
+    def model_post_init(self, _context) -> None:
+        if not self.unanswerable and not (self.gold_article_id or self.gold_text):
+            raise ValueError("needs gold_article_id or gold_text (or unanswerable: true)")

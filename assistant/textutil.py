@@ -34,3 +34,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; digits stay (years and counts are often the answer)."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics: how the FTS5 tokenizer (remove_diacritics 2) sees a word."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -56,6 +56,9 @@ class IndexReader:
         if not os.path.exists(self.db_path):
             raise NoIndexError(f"no index in {directory}; build one with: assistant index PATH")
         self.conn = db.connect(self.db_path)
+        # Document frequencies of FTS terms, for calibrated keyword evidence.
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab "
+                          "USING fts5vocab(main, passages_fts, row)")
         self.manifest: dict[str, str] = {}
         self.vectors = None
         self.generation = -1
@@ -137,6 +140,23 @@ class IndexReader:
         except sqlite3.OperationalError:
             return []  # a query FTS cannot parse matches nothing
         return [(int(r[0]), float(r[1])) for r in rows]
+
+    def doc_freqs(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """How many passages contain each term, and the number of passages."""
+        total = int(self.vectors.ntotal)
+        if not terms:
+            return {}, total
+        rows = self.conn.execute(
+            f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({','.join('?' * len(terms))})",
+            terms).fetchall()
+        return {t: int(d) for t, d in rows}, total
+
+    def passage_texts(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return dict(self.conn.execute(
+            f"SELECT id, text FROM passages WHERE id IN ({','.join('?' * len(ids))})",
+            [int(i) for i in ids]).fetchall())
 
     def passages(self, ids: list[int]) -> dict[int, PassageHit]:
         if not ids:
