@@ -5,10 +5,9 @@ import numpy as np
 from assistant.answer_types import answer_span, question_type
 from assistant.embedders import Embedder
 from assistant.ingest.sentences import sentence_spans
-from assistant.keywords import query_terms
+from assistant.keywords import analyze, query_terms
 from assistant.retrieval import Candidate
 from assistant.store.index import PassageHit
-from assistant.textutil import fold, words
 
 # Sentences are embedded for at most this many citations (best first): it keeps
 # a cold query fast while covering where answers almost always are.
@@ -30,7 +29,7 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
     passage's own similarity. Without an embedder (keyword mode) sentences are
     scored by shared words and answer type alone.
     """
-    terms = set(fold(t) for t in query_terms(question))
+    terms = set(query_terms(question))
     kind = question_type(question)
     spans_per = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
     sims: dict[tuple[int, int], float] = {}
@@ -58,7 +57,7 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
 
 
 def _overlap(terms: set[str], sentence: str) -> int:
-    return len(terms.intersection(fold(w) for w in words(sentence))) if terms else 0
+    return len(terms.intersection(analyze(sentence))) if terms else 0
 
 
 def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[int, PassageHit],

@@ -18,7 +18,8 @@ from assistant.embedders import Embedder
 from assistant.errors import InputError
 from assistant.ingest.discovery import discover
 from assistant.ingest.documents import SkipFile, parse_file
-from assistant.keywords import fts_body
+from assistant.keywords import ANALYZER, fts_body
+from assistant.relevance import background_vector
 from assistant.store.index import IndexWriter, NewArticle, NewPassage
 
 # progress(phase, done, total); phases: "scan", "embed", "write"
@@ -67,7 +68,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
     with IndexWriter(directory, embedder.model_id, embedder.dim, rebuild=rebuild,
-                     wait=wait, on_wait=on_wait) as writer:
+                     wait=wait, on_wait=on_wait, analyzer=(ANALYZER, fts_body)) as writer:
         if paths:
             roots = [os.path.abspath(p) for p in paths]
         else:
@@ -151,7 +152,11 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
         additions, vectors = _embed(writer, embedder, new_articles, summary, progress)
         progress("write", 0, 1)
         all_roots = list(dict.fromkeys((writer.roots if not writer.fresh else []) + roots))
-        writer.commit(remove_rowids, additions, vectors, sources_upsert, sources_delete, all_roots)
+        extra = {}
+        if writer.fresh or "background" not in writer.manifest:
+            extra["background"] = [round(float(x), 6) for x in background_vector(embedder)]
+        writer.commit(remove_rowids, additions, vectors, sources_upsert, sources_delete, all_roots,
+                      extra=extra)
         progress("write", 1, 1)
         summary.articles = writer.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         summary.passages = writer.conn.execute("SELECT count(*) FROM passages").fetchone()[0]

