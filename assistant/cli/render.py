@@ -61,9 +61,16 @@ def render_answer(result: dict, color: bool) -> str:
     cites = result["citations"]
     if result["found"] and result["answer"]:
         ans = result["answer"]
-        text = _safe(ans["text"])
-        head = f"Answer: {text} [{ans['citation']}]"
-        lines.append(click.style(head, fg="green", bold=True) if color else head)
+        text = ans["text"]
+        if color and ans.get("span"):
+            a, b = ans["span"]
+            body = (click.style(_safe(text[:a]), fg="green")
+                    + click.style(_safe(text[a:b]), fg="green", bold=True, underline=True)
+                    + click.style(_safe(text[b:]), fg="green"))
+            lines.append(click.style("Answer: ", fg="green", bold=True) + body + f" [{ans['citation']}]")
+        else:
+            head = f"Answer: {_safe(text)} [{ans['citation']}]"
+            lines.append(click.style(head, fg="green", bold=True) if color else head)
     elif cites:
         msg = "Not found: the indexed articles do not seem to answer this. Nearest passages (weak matches):"
         lines.append(click.style(msg, fg="red") if color else msg)

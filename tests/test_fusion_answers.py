@@ -1,0 +1,153 @@
+"""Hybrid fusion, keyword evidence, stemming, answer types and spans, on small fixtures."""
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.answer_types import answer_span, question_type
+from assistant.keywords import fts_query, query_terms
+from assistant.retrieval import COVERAGE_WEIGHT, keyword_evidence, retrieve
+
+from conftest import write
+
+# A tiny embedder whose "meaning" is a fixed concept table shared by English and
+# Indonesian words, so cross-lingual matches can be staged exactly.
+CONCEPTS = {
+    "troops": 0, "tentara": 0, "soldiers": 0, "pasukan": 0,
+    "sent": 1, "dikirim": 1, "dikirimkan": 1, "kirim": 1,
+    "rice": 2, "beras": 2, "padi": 2,
+    "price": 3, "harga": 3,
+    "kursk": 4, "korea": 5, "utara": 5,
+}
+
+
+class ConceptEmbedder:
+    model_id = "hash-16"  # reuses the hash model's thresholds
+    dim = 16
+    max_passage_chars = 1000
+
+    def _vec(self, text):
+        v = np.full(self.dim, 0.05, dtype=np.float32)
+        for w in text.lower().replace("?", " ").replace(".", " ").split():
+            if w in CONCEPTS:
+                v[CONCEPTS[w]] += 1.0
+        return v / np.linalg.norm(v)
+
+    def embed_queries(self, texts):
+        return np.stack([self._vec(t) for t in texts])
+
+    def embed_passages(self, texts):
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+
+@pytest.fixture
+def svc(tmp_path, make_service):
+    rows = [
+        {"id": "troops", "text": "Sebanyak 12.000 tentara Korea Utara telah dikirimkan ke Kursk."},
+        {"id": "rice", "text": "Harga beras naik di pasar karena panen padi gagal."},
+        {"id": "weak", "text": "Berapa banyak orang datang ke pasar malam itu tidak diketahui."},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows))
+    s = make_service(emb=ConceptEmbedder())
+    s.index([str(feed)])
+    return s
+
+
+def test_english_question_is_ranked_by_meaning_not_shared_words(svc):
+    # No English word occurs in the articles: keyword evidence is nil, dense decides.
+    r = svc.ask("how many troops were sent?", k=3)
+    assert r["citations"][0]["article"]["id"] == "troops"
+
+
+def test_a_weak_keyword_match_cannot_outvote_a_strong_dense_match(svc):
+    reader = svc.reader
+    emb = svc.query_embedder()
+    q = "berapa banyak tentara dikirim"
+    qv = emb.embed_queries([q])[0]
+    with reader.snapshot():
+        cands = retrieve(reader, q, qv, 3, "hybrid")
+        arts = {c.passage_id: h.article["id"] for c, h in
+                zip(cands, reader.passages([c.passage_id for c in cands]).values())}
+    top = cands[0]
+    assert reader.passages([top.passage_id])[top.passage_id].article["id"] == "troops"
+    for c in cands:
+        assert 0.0 <= c.score - c.dense <= COVERAGE_WEIGHT + 1e-9  # the bonus is bounded
+    assert len(arts) == 3
+
+
+def test_keyword_evidence_counts_terms_missing_from_the_corpus(svc):
+    reader = svc.reader
+    with reader.snapshot():
+        ids = [pid for pid, _ in reader.search_keyword(fts_query("harga beras", reader.analyzer), 5)]
+        full = keyword_evidence(reader, query_terms("harga beras"), ids)
+        diluted = keyword_evidence(reader, query_terms("harga beras bitcoin ethereum"), ids)
+    best = max(full, key=full.get)
+    assert full[best] == pytest.approx(1.0)
+    assert 0 < diluted[best] < 0.6  # unknown words weigh in the denominator
+
+
+def test_stemming_matches_affixed_forms(svc):
+    assert query_terms("Berapa tentara yang dikirim?") == ["tentara", "kirim"]
+    r = svc.ask("pengiriman tentara", mode="keyword")
+    assert r["citations"][0]["article"]["id"] == "troops"
+
+
+def test_reindexing_an_index_with_an_older_analyzer_rederives_keywords(tmp_path, make_service):
+    from assistant.store import database as db
+
+    write(tmp_path / "d" / "a.txt", "Tentara dikirimkan ke perbatasan pada malam hari.\n")
+    s = make_service()
+    s.index([str(tmp_path / "d")])
+    conn = db.connect(str(tmp_path / "index" / "index.sqlite3"))
+    conn.execute("UPDATE manifest SET value = 'plain' WHERE key = 'analyzer'")
+    conn.execute("UPDATE passages_fts SET body = 'tentara dikirimkan'")
+    conn.close()
+    s.close()
+    assert s.ask("kirim", mode="keyword")["citations"] == []  # plain index: no stem match
+    s.index()
+    assert s.ask("kirim", mode="keyword")["citations"]
+
+
+@pytest.mark.parametrize("question,sentence,expected", [
+    ("how many troops were sent?",
+     "Korea Selatan dan Ukraina mengungkapkan 12.000 tentara Korea Utara telah dikirimkan ke Kursk.",
+     "12.000"),
+    ("berapa tentara yang dikirim?", "Sebanyak 12.000 tentara dikirim pada 14/11/2024.", "12.000"),
+    ("where were the troops sent?",
+     "12.000 tentara Korea Utara telah dikirimkan ke Kursk yang berbatasan dengan Ukraina.", "Kursk"),
+    ("who is the NATO Secretary General?",
+     "“China memikul tanggung jawab khusus,” kata Sekjen NATO Mark Rutte, Kamis (14/11/2024).",
+     "Mark Rutte"),
+    ("kapan Pyongyang dan Beijing menjalin hubungan?",
+     "Sejak Pyongyang dan Beijing menjalin hubungan diplomatik pada 1949, hubungan mereka dekat.",
+     "1949"),
+    ("Berapakah catatan waktu terbaik Darling?",
+     "Catatan waktu terbaiknya, 49,07 detik, dibuat di Berlin, 12 September 2004.", "49,07 detik"),
+])
+def test_answer_spans(question, sentence, expected):
+    span = answer_span(question, sentence)
+    assert span is not None and sentence[span[0]:span[1]] == expected
+
+
+def test_question_types():
+    assert question_type("how many troops?") == "number"
+    assert question_type("Kapan perang dimulai?") == "date"
+    assert question_type("Siapakah presiden pertama?") == "person"
+    assert question_type("Di mana Kursk?") == "place"
+    assert question_type("Mengapa harga naik?") is None
+    assert answer_span("Mengapa harga naik?", "Harga naik 10 persen.") is None
+
+
+def test_answer_has_span_offsets_into_answer_text(svc):
+    r = svc.ask("how many troops were sent?")
+    a = r["answer"]
+    assert a is not None and a["span"] is not None
+    assert a["text"][a["span"][0]:a["span"][1]] == "12.000"
+
+
+def test_unrelated_question_is_not_found_and_still_lists_weak_passages(svc):
+    r = svc.ask("zebra xylophone quantum")
+    assert r["found"] is False and r["answer"] is None
+    assert r["citations"]  # nearest passages are still shown
