@@ -150,3 +150,35 @@ def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path):
 def test_help_and_version():
     assert "index" in run_cli("--help").stdout
     assert run_cli("--version").stdout.startswith("assistant, version")
+
+
+def test_eval_reports_retrieval_answers_and_not_found(hash_index, tmp_path):
+    index_dir, _ = hash_index
+    questions = [
+        {"question": "gempa Cianjur rumah rusak", "gold_article_id": "gempa-1",
+         "answers": ["rusak berat"]},
+        {"question": "warga mengungsi ke masjid", "gold_text": "3.000 warga mengungsi",
+         "answers": ["3.000"]},
+        {"question": "zebra xylophone quantum", "unanswerable": True},
+    ]
+    f = tmp_path / "q.jsonl"
+    f.write_text("\n".join(json.dumps(q) for q in questions))
+    r = run_cli("eval", f, "--index-dir", index_dir, "--json", "--details")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert (rep["questions"], rep["answerable"], rep["unanswerable"]) == (3, 2, 1)
+    assert rep["r_at_1"] == 1.0 and rep["mrr"] == 1.0
+    assert rep["answer_accuracy"] == 1.0
+    assert rep["not_found_recall"] == 1.0 and rep["not_found_precision"] == 1.0
+    assert [d["rank"] for d in rep["details"]] == [1, 1, None]
+    human = run_cli("eval", f, "--index-dir", index_dir, "--mode", "keyword")
+    assert "R@1 1.000" in human.stdout and "not found" in human.stdout
+
+
+def test_eval_rejects_a_bad_file_with_line_numbers(hash_index, tmp_path):
+    index_dir, _ = hash_index
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"question": "ok", "gold_text": "x"}\n{"question": "no gold"}\nnot json\n')
+    r = run_cli("eval", f, "--index-dir", index_dir)
+    assert r.returncode == ExitCode.INPUT
+    assert "bad.jsonl:2" in r.stderr and "bad.jsonl:3" in r.stderr and "Traceback" not in r.stderr
