@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     i you he she we me my your our his her can could will would should may might must shall
     yang dan di ke dari pada untuk dengan dalam atau ini itu adalah ialah merupakan oleh
     apa apakah siapa siapakah kapan kapankah mana manakah dimana dimanakah bagaimana mengapa
-    kenapa berapa berapakah seberapa sebutkan jelaskan
+    kenapa berapa berapakah seberapa sebutkan jelaskan cara bisakah dapatkah
     akan telah sudah sedang juga tidak bukan ada saat sejak sebagai secara para pun lah kah
     tersebut bahwa karena jika kalau agar supaya namun tetapi tapi serta hingga sampai
     nya se sang si

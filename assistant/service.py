@@ -139,7 +139,8 @@ class Assistant:
         if mode == "keyword" or not candidates:
             found = bool(candidates)
         else:
-            found = is_found(candidates[0].score, qv, self._background(emb), reader.model_id)
+            best = max(c.dense for c in candidates if c.dense is not None)
+            found = is_found(best, qv, self._background(emb), reader.model_id)
         return assemble(q, mode, candidates, hits, emb, qv, found, note)
 
     def _background(self, emb: Embedder):

@@ -38,15 +38,33 @@ def test_troops_question_cites_the_troops_passage_first(e5, question):
     assert result["citations"][0]["paragraph"] == 3
 
 
-@pytest.mark.parametrize("question,expected", [
-    ("when did Pyongyang and Beijing establish diplomatic relations?", "pada 1949"),
-    ("kapan Pyongyang dan Beijing menjalin hubungan diplomatik?", "pada 1949"),
-    ("who is the NATO Secretary General?", "Sekjen NATO Mark Rutte"),
+@pytest.mark.parametrize("question,expected,span", [
+    ("how many troops were sent?", "12.000 tentara", "12.000"),
+    ("where were the troops sent?", "dikirimkan ke Kursk", "Kursk"),
+    ("ke mana tentara Korea Utara dikirim?", "dikirimkan ke Kursk", "Kursk"),
+    ("when did Pyongyang and Beijing establish diplomatic relations?", "pada 1949", "1949"),
+    ("kapan Pyongyang dan Beijing menjalin hubungan diplomatik?", "pada 1949", "1949"),
+    ("who is the NATO Secretary General?", "Sekjen NATO Mark Rutte", "Mark Rutte"),
+    ("siapa Sekjen NATO?", "Sekjen NATO Mark Rutte", "Mark Rutte"),
 ])
-def test_other_sample_questions(e5, question, expected):
+def test_other_sample_questions(e5, question, expected, span):
     result = e5.ask(question)
+    assert result["found"]
     assert expected in result["citations"][0]["text"]
-    assert expected in result["answer"]["text"]
+    answer = result["answer"]
+    assert expected in answer["text"]
+    assert answer["text"][slice(*answer["span"])] == span
+
+
+@pytest.mark.parametrize("question", [
+    "how do I change a bicycle tyre?",
+    "bagaimana cara mengganti ban sepeda?",
+    "what is a good recipe for banana bread?",
+])
+def test_off_topic_questions_are_not_found(e5, question):
+    result = e5.ask(question)
+    assert result["found"] is False and result["answer"] is None
+    assert result["citations"]  # the nearest passages are still listed
 
 
 def test_fresh_checkout_ask_builds_the_sample_index(tmp_path):
