@@ -1,13 +1,11 @@
 """Answer assembly: citations with their best sentence, and the answer sentence."""
 
-import re
-
 import numpy as np
 
 from assistant.answer_types import answer_span, question_type
 from assistant.embedders import Embedder
 from assistant.ingest.sentences import sentence_spans
-from assistant.keywords import STOPWORDS, analyze, query_terms
+from assistant.keywords import analyze, query_terms
 from assistant.retrieval import Candidate
 from assistant.store.index import PassageHit
 
@@ -21,24 +19,6 @@ SHARE_WEIGHT = 0.02  # times the share of the question's content words in the se
 TYPE_WEIGHT = 0.16  # holds the kind of thing asked for (a number for "how many", ...)
 PASSAGE_WEIGHT = 2.0  # across citations: the passage's own retrieval score
 RANK_PENALTY = 0.01  # per citation rank below the first
-# Measured and left at zero (no gain on the valid splits): a bonus for a
-# passage's first sentence, and for "X adalah ..." answering "apa itu X?".
-FIRST_WEIGHT = 0.0
-DEFINITION_WEIGHT = 0.0
-
-_WHAT_IS = re.compile(r"^\s*(?:apa(?:kah)?(?:\s+itu|\s+yang\s+dimaksud\s+dengan)?|"
-                      r"what\s+(?:is|are|was|were)(?:\s+an?|\s+the)?)\s+(.+?)\s*\??\s*$", re.I)
-_COPULA = re.compile(r"\b(?:adalah|ialah|merupakan|yaitu|is|are|was|were|refers to)\b", re.I)
-
-
-def is_definition_match(question: str, sentence: str) -> bool:
-    """A "what is X?" question and a sentence that says what X is."""
-    m = _WHAT_IS.match(question)
-    if not m:
-        return False
-    head = sentence.split(",")[0] if not _COPULA.search(sentence[:200]) else sentence[:200]
-    subject = [w for w in analyze(m.group(1)) if w not in STOPWORDS]
-    return bool(_COPULA.search(head)) and bool(subject) and subject[0] in analyze(head)
 
 
 def best_sentences(embedder: Embedder | None, question: str, query_vector: np.ndarray | None,

@@ -12,7 +12,6 @@ questions; and the sample article's own questions asked of the pooled corpus.
 """
 
 import argparse
-import json
 import re
 import sys
 import time

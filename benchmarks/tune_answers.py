@@ -51,7 +51,6 @@ def collect(reader, emb, name, split, top, show=0):
                 feats.append((rank, c.score, float(sim), answers._overlap(terms, s),
                               answer_span(r["question"], s) is not None,
                               answer_matches(s, r["answers"]), j == 0,
-                              answers.is_definition_match(r["question"], s),
                               len(sterms - terms), len(sterms & terms) / max(len(terms), 1)))
         items.append(np.array(feats, dtype=float))
         f = items[-1]
@@ -68,12 +67,11 @@ def collect(reader, emb, name, split, top, show=0):
     return items
 
 
-def accuracy(items, w_ov, w_type, pen, w_pass, w_first=0.0, w_def=0.0, w_novel=0.0, w_share=0.0):
+def accuracy(items, w_ov, w_type, pen, w_pass, w_first=0.0, w_novel=0.0, w_share=0.0):
     ok = 0
     for f in items:
         score = (f[:, 2] + w_ov * f[:, 3] + w_type * f[:, 4] + w_pass * f[:, 1] - pen * f[:, 0]
-                 + w_first * f[:, 6] + w_def * f[:, 7] + w_novel * np.minimum(f[:, 8], 15)
-                 + w_share * f[:, 9])
+                 + w_first * f[:, 6] + w_novel * np.minimum(f[:, 7], 15) + w_share * f[:, 8])
         ok += f[int(np.argmax(score)), 5] > 0
     return ok / len(items)
 
@@ -104,18 +102,19 @@ def main():
               round(np.mean([f[:, 5].max() > 0 for f in v]), 3),
               "top passage:", round(np.mean([f[f[:, 0] == 0, 5].max() > 0 for f in v]), 3))
     current = (answers.OVERLAP_WEIGHT, answers.TYPE_WEIGHT, answers.RANK_PENALTY,
-               answers.PASSAGE_WEIGHT, answers.FIRST_WEIGHT, answers.DEFINITION_WEIGHT, 0.0,
-               answers.SHARE_WEIGHT)
+               answers.PASSAGE_WEIGHT, 0.0, 0.0, answers.SHARE_WEIGHT)
     print("current", current, {n: round(accuracy(v, *current), 3) for n, v in data.items()})
     results = []
+    # Features measured: shared words, answer type, rank, passage score, first
+    # sentence of the passage, words the question does not have, share of the
+    # question's words. The first-sentence and novelty terms never helped.
     for combo in itertools.product((0, 0.01), (0.08, 0.16, 0.24), (0, 0.01, 0.03), (1.0, 2.0),
-                                   (0, 0.02), (0, 0.05), (0, 0.002, 0.005, 0.01),
-                                   (0, 0.02, 0.05, 0.1)):
+                                   (0, 0.02), (0, 0.002, 0.005), (0, 0.02, 0.05)):
         acc = {n: accuracy(v, *combo) for n, v in data.items()}
         results.append((np.mean(list(acc.values())), combo, acc))
     for mean, combo, acc in sorted(results, key=lambda x: -x[0])[:10]:
         print(f"{mean:.3f} ov={combo[0]} type={combo[1]} rankpen={combo[2]} passage={combo[3]} "
-              f"first={combo[4]} def={combo[5]} novel={combo[6]} share={combo[7]} "
+              f"first={combo[4]} novel={combo[5]} share={combo[6]} "
               + " ".join(f"{n} {a:.3f}" for n, a in acc.items()))
 
 
