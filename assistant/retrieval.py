@@ -1,10 +1,9 @@
 """Candidate passages for a question: keyword (FTS5 BM25), dense (FAISS) or hybrid."""
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-
-import math
 
 from assistant.keywords import fts_query, query_terms
 from assistant.store.index import IndexReader
