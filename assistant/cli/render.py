@@ -61,16 +61,13 @@ def render_answer(result: dict, color: bool) -> str:
     cites = result["citations"]
     if result["found"] and result["answer"]:
         ans = result["answer"]
-        text = ans["text"]
-        if color and ans.get("span"):
-            a, b = ans["span"]
-            body = (click.style(_safe(text[:a]), fg="green")
-                    + click.style(_safe(text[a:b]), fg="green", bold=True, underline=True)
-                    + click.style(_safe(text[b:]), fg="green"))
-            lines.append(click.style("Answer: ", fg="green", bold=True) + body + f" [{ans['citation']}]")
-        else:
-            head = f"Answer: {_safe(text)} [{ans['citation']}]"
-            lines.append(click.style(head, fg="green", bold=True) if color else head)
+        prefix = "Answer: "
+        line = f"{prefix}{_safe(ans['text'])} [{ans['citation']}]"
+        a, b = ans.get("span") or (0, 0)
+        # Wrapped like the passages; the answer span (if any) is what lights up.
+        if _safe(ans["text"]) != ans["text"]:
+            a = b = 0  # offsets no longer line up once controls were stripped
+        lines.append(_highlight(line, len(prefix) + a, len(prefix) + b, color, width, ""))
     elif cites:
         msg = "Not found: the indexed articles do not seem to answer this. Nearest passages (weak matches):"
         lines.append(click.style(msg, fg="red") if color else msg)
