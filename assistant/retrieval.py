@@ -21,8 +21,13 @@ class Candidate:
 
 
 def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None, k: int,
-             mode: str = "hybrid", pool: int = 50) -> list[Candidate]:
-    """Top ``k`` candidates, best first. Call inside ``reader.snapshot()``."""
+             mode: str = "hybrid", pool: int = 50, rerank: int = 0,
+             embedder=None) -> list[Candidate]:
+    """Top ``k`` candidates, best first. Call inside ``reader.snapshot()``.
+
+    With ``rerank`` > 0 (hybrid and dense only), the best ``rerank`` candidates
+    are re-scored by their best sentence (see ``rerank_by_sentence``).
+    """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     n = max(pool, k * 4)
@@ -31,9 +36,46 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
     dense = reader.search_dense(query_vector, n)
     if mode == "dense":
-        return [Candidate(pid, s, dense=s) for pid, s in dense[:k]]
-    keyword = reader.search_keyword(fts_query(question, reader.analyzer), n)
-    return fuse(reader, question, query_vector, dense, keyword)[:k]
+        ranked = [Candidate(pid, s, dense=s) for pid, s in dense]
+    else:
+        keyword = reader.search_keyword(fts_query(question, reader.analyzer), n)
+        ranked = fuse(reader, question, query_vector, dense, keyword)
+    if rerank > 0 and embedder is not None:
+        ranked = rerank_by_sentence(reader, embedder, query_vector, ranked, max(rerank, k))
+    return ranked[:k]
+
+
+# Measured with benchmarks/exp_sentence_rerank.py on valid: +0.05 MRR for
+# English questions over Indonesian passages, +0.01 on tydiqa_id.
+RERANK_WEIGHT = 1.0
+
+
+def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
+                       ranked: list[Candidate], top: int) -> list[Candidate]:
+    """Add each top candidate's best sentence similarity to its score.
+
+    A passage that answers in one sentence among several unrelated ones is
+    diluted in its passage vector; its best sentence is not. Costs one
+    embedding per sentence of the top candidates, so it is opt-in (--rerank).
+    """
+    from assistant.ingest.sentences import sentence_spans
+
+    head, tail = ranked[:top], ranked[top:]
+    hits = reader.passages([c.passage_id for c in head])
+    texts, owners = [], []
+    for i, c in enumerate(head):
+        text = hits[c.passage_id].text
+        for a, b in sentence_spans(text) or [(0, len(text))]:
+            texts.append(text[a:b])
+            owners.append(i)
+    best = [-1.0] * len(head)
+    if texts:
+        for i, s in zip(owners, embedder.embed_passages(texts) @ query_vector):
+            best[i] = max(best[i], float(s))
+    for c, b in zip(head, best):
+        c.score += RERANK_WEIGHT * b
+    head.sort(key=lambda c: -c.score)
+    return head + tail
 
 
 # Tuned on the valid splits of tydiqa_id, facqa and belebele (English and

@@ -122,7 +122,8 @@ class Assistant:
             )
         return emb
 
-    def ask(self, question: str, k: int | None = None, mode: str | None = None) -> dict:
+    def ask(self, question: str, k: int | None = None, mode: str | None = None,
+            rerank: int | None = None) -> dict:
         q, note = clean_question(question)
         k = k or self.settings.k
         mode = mode or self.settings.mode
@@ -133,8 +134,9 @@ class Assistant:
         reader = self.reader
         emb = self.query_embedder() if mode != "keyword" else None
         qv = emb.embed_queries([q])[0] if emb is not None else None
+        rerank = self.settings.rerank if rerank is None else rerank
         with reader.snapshot():
-            candidates = retrieve(reader, q, qv, k, mode)
+            candidates = retrieve(reader, q, qv, k, mode, rerank=rerank, embedder=emb)
             hits = reader.passages([c.passage_id for c in candidates])
         if mode == "keyword" or not candidates:
             found = bool(candidates)

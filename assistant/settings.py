@@ -31,6 +31,7 @@ class Settings:
     device: str | None = None  # sentence-transformers device: cpu, cuda, mps
     k: int = 5
     mode: str = "hybrid"
+    rerank: int = 0  # re-score this many top candidates by their best sentence (slower)
     sample_dir: str | None = None  # where a first index comes from; "none" to disable
 
     @classmethod

@@ -151,3 +151,20 @@ def test_unrelated_question_is_not_found_and_still_lists_weak_passages(svc):
     r = svc.ask("zebra xylophone quantum")
     assert r["found"] is False and r["answer"] is None
     assert r["citations"]  # nearest passages are still shown
+
+
+def test_rerank_lifts_a_passage_whose_best_sentence_answers(tmp_path, make_service):
+    rows = [
+        # The answer is one sentence among unrelated ones: diluted as a passage.
+        {"id": "diluted", "text": "Harga beras naik di pasar. Padi gagal panen, harga beras dan "
+                                  "harga padi naik lagi. Sebanyak 12.000 tentara dikirimkan ke Kursk."},
+        {"id": "vague", "text": "Tentara disebut dalam laporan yang panjang."},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows))
+    s = make_service(emb=ConceptEmbedder())
+    s.index([str(feed)])
+    plain = s.ask("troops sent Kursk", k=2, mode="dense")
+    reranked = s.ask("troops sent Kursk", k=2, mode="dense", rerank=2)
+    assert plain["citations"][0]["article"]["id"] == "vague"
+    assert reranked["citations"][0]["article"]["id"] == "diluted"

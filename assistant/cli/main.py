@@ -129,13 +129,16 @@ def _ensure_index(svc, quiet: bool) -> None:
               help="How many passages to cite [default 5].")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default=None,
               help="Retrieval: hybrid (default), dense or keyword.")
+@click.option("--rerank", type=click.IntRange(0, 200), default=None, metavar="N",
+              help="Re-score the top N passages by their best sentence: better cross-language "
+                   "ranking, slower [env ASSISTANT_RERANK; default 0 = off].")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
 @click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
 @click.option("-q", "--quiet", is_flag=True, help="No notes on stderr.")
 @click.pass_context
-def ask(ctx, question, k, mode, as_json, index_dir, model, device, quiet):
+def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, quiet):
     """Answer QUESTION with cited passages.
 
     With no QUESTION, questions are read from stdin, one per line, and
@@ -154,7 +157,7 @@ def ask(ctx, question, k, mode, as_json, index_dir, model, device, quiet):
     color = _color()
     first = True
     for q in questions:
-        result = svc.ask(q.rstrip("\n"), k=k, mode=mode)
+        result = svc.ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
         else:
@@ -196,11 +199,13 @@ def info(ctx, index_dir, as_json, check):
               show_default=True, help="Retrieval mode to evaluate.")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
               help="Citations per question (MRR is computed within them).")
+@click.option("--rerank", type=click.IntRange(0, 200), default=None, metavar="N",
+              help="As for ask: re-score the top N passages by their best sentence.")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("--details", is_flag=True, help="With --json: include every question's result.")
 @click.pass_context
-def eval_cmd(ctx, file, mode, k, index_dir, as_json, details):
+def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
     """Measure retrieval and answers on FILE.jsonl of questions with gold references.
 
     Each line: {"question", "gold_article_id" or "gold_text", "answers": [...],
@@ -213,7 +218,8 @@ def eval_cmd(ctx, file, mode, k, index_dir, as_json, details):
     questions = load_questions(file)
     bar = ProgressLine()
     try:
-        report = evaluate(lambda q, kk, m: svc.ask(q, k=kk, mode=m), questions, file, mode, k,
+        report = evaluate(lambda q, kk, m: svc.ask(q, k=kk, mode=m, rerank=rerank), questions,
+                          file, mode, k,
                           progress=bar)
     finally:
         bar.close()
