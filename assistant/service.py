@@ -15,6 +15,7 @@ from assistant.textutil import strip_controls
 
 MAX_QUESTION_CHARS = 2000
 
+
 def clean_question(question: str) -> tuple[str, str | None]:
     """The question as searched, and a note when it had to be shortened."""
     q = " ".join(strip_controls(question or "").split())
@@ -30,6 +31,7 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self._embedder = embedder
         self._reader: IndexReader | None = None
+        self._bg_cache = None  # background for indexes that did not record one
 
     # -- index ------------------------------------------------------------------------
 
@@ -148,7 +150,7 @@ class Assistant:
     def _background(self, emb: Embedder):
         bg = self.reader.background
         if bg is None:  # an index built before backgrounds were recorded
-            if getattr(self, "_bg_cache", None) is None:
+            if self._bg_cache is None:
                 self._bg_cache = background_vector(emb)
             bg = self._bg_cache
         return bg
