@@ -99,8 +99,3 @@ def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
         if words and not all(w in qwords for w in words):
             return a, b
     return None
-
-
-def has_answer_type(question: str, sentence: str) -> bool:
-    """Whether the sentence holds something of the kind the question asks for."""
-    return answer_span(question, sentence) is not None

@@ -45,24 +45,17 @@ def main() -> None:
 
     sets: dict[str, list[dict]] = {}
     for split in ("train", "valid", "test"):
-        f = ev / "tydiqa_id" / f"{split}.jsonl"
-        if f.exists():
-            rows = read(f)
-            for r in rows:
-                add(r["context"], "Wikipedia (TyDi QA)")
-            if split != "train":
-                sets[f"tydiqa_id.{split}"] = [
-                    {"question": r["question"], "gold_article_id": pid(r["context"]),
-                     "answers": r["answers"], "unanswerable": False} for r in rows]
-        f = ev / "facqa" / f"{split}.jsonl"
-        if f.exists():
-            rows = read(f)
-            for r in rows:
-                add(r["passage"], "FacQA news")
-            if split != "train":
-                sets[f"facqa.{split}"] = [
-                    {"question": r["question"], "gold_article_id": pid(r["passage"]),
-                     "answers": r["answers"], "unanswerable": False} for r in rows]
+        for name, field, source in (("tydiqa_id", "context", "Wikipedia (TyDi QA)"),
+                                    ("facqa", "passage", "FacQA news")):
+            f = ev / name / f"{split}.jsonl"
+            if f.exists():
+                rows = read(f)
+                for r in rows:
+                    add(r[field], source)
+                if split != "train":
+                    sets[f"{name}.{split}"] = [
+                        {"question": r["question"], "gold_article_id": pid(r[field]),
+                         "answers": r["answers"], "unanswerable": False} for r in rows]
         f = ev / "belebele_en_id" / f"{split}.jsonl"
         if f.exists():
             rows = read(f)

@@ -115,8 +115,7 @@ def _article_from_text(path: Path, key: str, raw: str, meta: dict, max_chars: in
     text, passages = chunk_paragraphs(cleaned, max_chars=max_chars)
     if not title:
         # A line of a .jsonl shares its file name with every other line: use its lead.
-        title = _lead_title(text) if public_id is not None or "#" in key else \
-            title_from_filename(path.stem, source)
+        title = _lead_title(text) if key != str(path) else title_from_filename(path.stem, source)
     return Article(key=key, id=public_id or article_id(key), path=str(path),
                    title=normalize(title).strip() or None, source=source, date=date,
                    url=meta.get("url"), text=text, passages=passages)
