@@ -71,6 +71,7 @@ class AskOutput(BaseModel):
     citations: list[CitationOut]
     mode: str
     note: str | None = None
+    context: list[str] = []  # earlier questions a follow-up was searched with
 
 
 class EvalQuestion(BaseModel):

@@ -1,6 +1,7 @@
 """The service API that both shells (CLI and TUI) call. It never imports them."""
 
 import os
+import threading
 
 from assistant.answers import assemble
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
@@ -32,6 +33,9 @@ class Assistant:
         self._embedder = embedder
         self._reader: IndexReader | None = None
         self._bg_cache = None  # background for indexes that did not record one
+        # The TUI asks, reads and updates from worker threads: one reader
+        # connection and one model, each used by one thread at a time.
+        self._lock = threading.RLock()
 
     # -- index ------------------------------------------------------------------------
 
@@ -68,9 +72,21 @@ class Assistant:
         return resolve_model_id(None)
 
     def embedder(self, model_id: str) -> Embedder:
-        if self._embedder is None or self._embedder.model_id != model_id:
-            self._embedder = load_embedder(model_id, device=self.settings.device)
-        return self._embedder
+        with self._lock:
+            if self._embedder is None or self._embedder.model_id != model_id:
+                self._embedder = _Serialized(load_embedder(model_id, device=self.settings.device))
+            elif not isinstance(self._embedder, _Serialized):
+                self._embedder = _Serialized(self._embedder)
+            return self._embedder
+
+    def load_model(self) -> str:
+        """Load the model of the index (or the default one) ahead of the first question."""
+        model_id = self.reader.model_id if self.has_index() else self._model_for_update(False)
+        if self.has_index():
+            self.query_embedder()
+        else:
+            self.embedder(model_id)
+        return model_id
 
     def index(self, paths: list[str] | None = None, rebuild: bool = False,
               progress: Progress | None = None, wait: bool = True, on_wait=None) -> IndexSummary:
@@ -81,6 +97,10 @@ class Assistant:
 
     @property
     def reader(self) -> IndexReader:
+        with self._lock:
+            return self._open_reader()
+
+    def _open_reader(self) -> IndexReader:
         if self._reader is None:
             if not self.has_index():
                 raise NoIndexError(
@@ -91,19 +111,27 @@ class Assistant:
         return self._reader
 
     def info(self) -> dict:
-        with self.reader.snapshot():
+        with self._lock, self.reader.snapshot():
             return self.reader.stats()
 
     def articles(self) -> list[dict]:
-        with self.reader.snapshot():
+        with self._lock, self.reader.snapshot():
             return self.reader.list_articles()
 
     def article(self, article_id: str) -> dict | None:
-        with self.reader.snapshot():
+        """One article with its cleaned text, or None."""
+        with self._lock, self.reader.snapshot():
             return self.reader.article(article_id)
 
     def verify(self) -> list[str]:
-        return self.reader.verify()
+        with self._lock:
+            return self.reader.verify()
+
+    def conversation(self):
+        """A chat whose follow-up questions are searched with the turns before them."""
+        from assistant.conversation import Conversation
+
+        return Conversation(self)
 
     # -- questions ----------------------------------------------------------------------
 
@@ -125,8 +153,12 @@ class Assistant:
         return emb
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
-            rerank: int | None = None) -> dict:
+            rerank: int | None = None, context: list[str] | None = None) -> dict:
+        """Answer one question. ``context``: earlier questions of a conversation
+        that this one follows up on; they are searched along with it."""
         q, note = clean_question(question)
+        context = [c for c in (context or []) if c.strip()]
+        searched = " ".join(context + [q]) if context else q
         k = k or self.settings.k
         mode = mode or self.settings.mode
         if mode not in MODES:
@@ -135,17 +167,19 @@ class Assistant:
             raise UsageError("k must be at least 1")
         reader = self.reader
         emb = self.query_embedder() if mode != "keyword" else None
-        qv = emb.embed_queries([q])[0] if emb is not None else None
+        qv = emb.embed_queries([searched])[0] if emb is not None else None
         rerank = self.settings.rerank if rerank is None else rerank
-        with reader.snapshot():
-            candidates = retrieve(reader, q, qv, k, mode, rerank=rerank, embedder=emb)
+        with self._lock, reader.snapshot():
+            candidates = retrieve(reader, searched, qv, k, mode, rerank=rerank, embedder=emb)
             hits = reader.passages([c.passage_id for c in candidates])
-        if mode == "keyword" or not candidates:
-            found = bool(candidates)
-        else:
-            best = max(c.dense for c in candidates if c.dense is not None)
-            found = is_found(best, qv, self._background(emb), reader.model_id)
-        return assemble(q, mode, candidates, hits, emb, qv, found, note)
+            if mode == "keyword" or not candidates:
+                found = bool(candidates)
+            else:
+                best = max(c.dense for c in candidates if c.dense is not None)
+                found = is_found(best, qv, self._background(emb), reader.model_id)
+        result = assemble(q, mode, candidates, hits, emb, qv, found, note)
+        result["context"] = context
+        return result
 
     def _background(self, emb: Embedder):
         bg = self.reader.background
@@ -156,6 +190,30 @@ class Assistant:
         return bg
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+
+class _Serialized:
+    """An embedder that one thread at a time may call: a question asked during an
+    index update waits for the current batch, not for the whole update."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self.max_passage_chars = inner.max_passage_chars
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts):
+        with self._lock:
+            return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        with self._lock:
+            return self.inner.embed_passages(texts)
+
+    def __getattr__(self, name):  # e.g. HashEmbedder's call counters in tests
+        return getattr(self.inner, name)

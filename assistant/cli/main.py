@@ -45,12 +45,29 @@ def cli(ctx: click.Context, debug: bool, index_dir: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["index_dir"] = index_dir
     if ctx.invoked_subcommand is None:
-        try:
-            from assistant.tui.app import run_app
-        except ImportError:
-            click.echo(ctx.get_help())
-            return
-        run_app(index_dir=index_dir)
+        ctx.invoke(chat)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
+@click.option("--model", metavar="NAME", help="Model for a new index (as for `index`).")
+@click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
+@click.pass_context
+def chat(ctx, paths=(), index_dir=None, model=None, device=None):
+    """Open the chat (also what `assistant` alone does).
+
+    With PATHs, they are indexed first (incrementally); with no index yet, the
+    chat offers to build one from sample_articles/.
+    """
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("the chat needs a terminal; for scripts use: assistant ask --json")
+    from assistant.tui.app import run_app
+
+    code = run_app(index_dir=_index_dir(ctx, index_dir), paths=list(paths) or None,
+                   model=model, device=device)
+    if code:
+        sys.exit(code)
 
 
 def _index_dir(ctx: click.Context, local: str | None) -> str | None:
@@ -136,9 +153,12 @@ def _ensure_index(svc, quiet: bool) -> None:
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
 @click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
+@click.option("--follow-up", "follow_up", is_flag=True,
+              help="Stdin questions form a conversation: a follow-up such as \"and where?\" "
+                   "is searched with the question before it. A blank line starts afresh.")
 @click.option("-q", "--quiet", is_flag=True, help="No notes on stderr.")
 @click.pass_context
-def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, quiet):
+def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follow_up, quiet):
     """Answer QUESTION with cited passages.
 
     With no QUESTION, questions are read from stdin, one per line, and
@@ -152,12 +172,20 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, quiet
     elif sys.stdin is None or sys.stdin.isatty():
         raise UsageError("give a QUESTION, or pipe questions to stdin one per line")
     else:
-        questions = (line for line in sys.stdin if line.strip())
+        questions = iter(sys.stdin)
     _ensure_index(svc, quiet)
+    chat = svc.conversation() if follow_up else None
     color = _color()
     first = True
     for q in questions:
-        result = svc.ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
+        if not q.strip():
+            if chat is not None:
+                chat.reset()
+            continue
+        if chat is not None:
+            result = chat.ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
+        else:
+            result = svc.ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
         else:

@@ -56,6 +56,8 @@ def render_answer(result: dict, color: bool) -> str:
     lines = []
     q = _safe(result["question"])
     lines.append(click.style(f"Q: {q}", bold=True) if color else f"Q: {q}")
+    if result.get("context"):
+        lines.append("(follow-up of: " + " / ".join(_safe(c) for c in result["context"]) + ")")
     if result.get("note"):
         lines.append(f"note: {result['note']}")
     cites = result["citations"]

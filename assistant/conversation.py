@@ -1,0 +1,79 @@
+"""Conversations: a follow-up question is searched with the turn before it as context.
+
+"How many troops were sent?" then "and where were they sent?": the second
+question alone names nothing to search for. A follow-up is recognised by how
+it reads (it opens with "and"/"dan", points back with "they"/"mereka"/"-nya",
+or names at most one thing), and is then searched together with the previous
+question. A question that stands on its own is searched alone, so a new topic
+is not dragged towards the old one.
+"""
+
+from dataclasses import dataclass, field
+
+from assistant.keywords import query_terms
+from assistant.textutil import fold, words
+
+# A follow-up carries at most this many earlier questions, so context does not
+# pile up over a long chat.
+MAX_CONTEXT_QUESTIONS = 2
+
+OPENERS = (
+    "and", "but", "so", "also", "then", "or", "what about", "how about", "what else",
+    "dan", "lalu", "terus", "kemudian", "tapi", "tetapi", "namun", "juga", "atau", "serta",
+    "bagaimana dengan", "kalau", "selain itu",
+)
+ANAPHORA = {
+    "they", "them", "their", "theirs", "it", "its", "he", "him", "his", "she", "her", "hers",
+    "this", "these", "those", "there", "then",
+    "mereka", "dia", "ia", "beliau", "itu", "tersebut", "sana", "situ", "nya",
+}
+# Indonesian words that end in "-nya" without pointing back at anything.
+_NYA_WORDS = {"hanya", "punya", "tanya", "bertanya", "ditanya", "menanyakan", "sanya", "nyanya",
+              "bahwasanya", "sebenarnya", "seharusnya", "biasanya", "sebaiknya", "akhirnya",
+              "selanjutnya", "sebelumnya", "sesudahnya", "setelahnya", "lainnya", "semuanya"}
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether ``question`` leans on an earlier turn to be understood."""
+    toks = [fold(w) for w in words(question)]
+    if not toks:
+        return False
+    head = " ".join(toks[:2])
+    if any(head == o or head.startswith(o + " ") for o in OPENERS):
+        return True
+    for t in toks:
+        if t in ANAPHORA:
+            return True
+        if len(t) > 5 and t.endswith("nya") and t not in _NYA_WORDS:
+            return True
+    return len(query_terms(question)) <= 1
+
+
+@dataclass
+class Turn:
+    question: str
+    context: list[str]  # the earlier questions it was searched with
+    result: dict
+
+
+@dataclass
+class Conversation:
+    """Turns of one chat. ``ask`` answers with the earlier turns as context."""
+
+    service: object  # assistant.service.Assistant (not imported: no cycle)
+    turns: list[Turn] = field(default_factory=list)
+
+    def context_for(self, question: str) -> list[str]:
+        if not self.turns or not is_follow_up(question):
+            return []
+        last = self.turns[-1]
+        return (last.context + [last.question])[-MAX_CONTEXT_QUESTIONS:]
+
+    def ask(self, question: str, **options) -> dict:
+        context = self.context_for(question)
+        result = self.service.ask(question, context=context, **options)
+        self.turns.append(Turn(result["question"], context, result))
+        return result
+
+    def reset(self) -> None:
+        self.turns.clear()

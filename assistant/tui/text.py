@@ -1,0 +1,36 @@
+"""Article text as Rich ``Text``: plain text, never parsed as markup, with the
+answering sentence or span styled by offsets."""
+
+from rich.text import Text
+
+from assistant.textutil import strip_controls
+
+SENTENCE_STYLE = "bold underline"
+SPAN_STYLE = "bold reverse"
+
+
+def safe(text: str | None) -> str:
+    """No escape sequence or control character reaches the terminal."""
+    return strip_controls(text or "")
+
+
+def highlighted(text: str, start: int | None, end: int | None, style: str = SENTENCE_STYLE,
+                base: str = "") -> Text:
+    """``text`` with text[start:end] styled. Offsets are dropped when stripping
+    control characters changed the text, rather than highlighting the wrong words."""
+    clean = safe(text)
+    out = Text(clean, style=base)
+    if start is not None and end is not None and clean == text and 0 <= start < end <= len(text):
+        out.stylize(style, start, end)
+    return out
+
+
+def meta_line(citation: dict) -> str:
+    a = citation["article"]
+    parts = [safe(a.get("title")) or safe(a.get("id"))]
+    origin = ", ".join(x for x in (safe(a.get("source")), safe(a.get("date"))) if x)
+    if origin:
+        parts.append(origin)
+    parts.append(f"¶{citation['paragraph']}")
+    parts.append(f"score {citation['score']:.3f}")
+    return " · ".join(parts)

@@ -1,0 +1,245 @@
+"""Widgets of the chat. They show data and post messages; none does core work."""
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from assistant.history import QuestionHistory
+from assistant.tui.text import SPAN_STYLE, highlighted, meta_line, safe
+
+
+class QuestionInput(Input):
+    """The question box. Up and down walk the question history."""
+
+    BINDINGS = [
+        Binding("up", "history(-1)", "Previous question", show=False),
+        Binding("down", "history(1)", "Next question", show=False),
+        Binding("tab", "app.focus_citations", "Citations"),
+    ]
+
+    def __init__(self, history: QuestionHistory, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.history = history
+        self._pos: int | None = None  # index into history while walking it
+        self._draft = ""
+
+    def action_history(self, step: int) -> None:
+        items = self.history.items
+        if not items:
+            return
+        if self._pos is None:
+            if step > 0:
+                return
+            self._draft = self.value
+            pos = len(items) - 1
+        else:
+            pos = self._pos + step
+        if pos < 0:
+            pos = 0
+        if pos >= len(items):
+            self._pos = None
+            self.value = self._draft
+        else:
+            self._pos = pos
+            self.value = items[pos]
+        self.cursor_position = len(self.value)
+
+    def remember(self, question: str) -> None:
+        self.history.add(question)
+        self._pos = None
+        self._draft = ""
+
+
+class QuestionView(Static):
+    def __init__(self, question: str, context: list[str] | None = None) -> None:
+        text = Text("You: ", style="bold")
+        text.append(safe(question))
+        super().__init__(text, classes="question")
+
+
+class Note(Static):
+    """A line from the app itself: an index summary, a new conversation, an error."""
+
+    def __init__(self, text: str, kind: str = "info") -> None:
+        super().__init__(Text(safe(text)), classes=f"note {kind}")
+
+
+class PendingAnswer(Static):
+    def __init__(self, turn_id: int, label: str) -> None:
+        super().__init__(Text(label), classes="pending", id=f"pending-{turn_id}")
+
+    def searching(self) -> None:
+        self.update(Text("searching…"))
+
+
+class CitationCard(Static, can_focus=True):
+    """One cited passage. Enter or a click opens its article."""
+
+    BINDINGS = [
+        Binding("enter,o", "open", "Open article"),
+        Binding("down,j", "move(1)", "Next citation", show=False),
+        Binding("up,k", "move(-1)", "Previous citation", show=False),
+        Binding("escape,i", "back", "Back to question", show=False),
+    ]
+
+    class Open(Message):
+        def __init__(self, citation: dict) -> None:
+            super().__init__()
+            self.citation = citation
+
+    def __init__(self, citation: dict, weak: bool) -> None:
+        self.citation = citation
+        tag = f"[{citation['n']}]" + (" (weak)" if weak else "")
+        text = Text(f"{tag} ", style="bold")
+        text.append(meta_line(citation), style="italic")
+        text.append("\n")
+        sentence = citation.get("sentence") or {}
+        text.append_text(highlighted(citation["text"], sentence.get("start"), sentence.get("end")))
+        super().__init__(text, classes="citation")
+
+    def action_open(self) -> None:
+        self.post_message(self.Open(self.citation))
+
+    def on_click(self) -> None:
+        self.action_open()
+
+    def action_move(self, step: int) -> None:
+        cards = list(self.screen.query(CitationCard))
+        i = cards.index(self) + step
+        if 0 <= i < len(cards):
+            cards[i].focus()
+            cards[i].scroll_visible()
+
+    def action_back(self) -> None:
+        self.screen.query_one(QuestionInput).focus()
+
+
+class AnswerCard(Vertical):
+    """The answer sentence and its citations; a not-found answer looks different."""
+
+    def __init__(self, result: dict) -> None:
+        found = bool(result["found"])
+        super().__init__(classes="answer" + ("" if found else " not-found"))
+        self.result = result
+        self.border_title = "Answer" if found else "Not found"
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        if r.get("context"):
+            yield Static(Text("follow-up of: " + " / ".join(safe(c) for c in r["context"])),
+                         classes="context")
+        if r.get("note"):
+            yield Static(Text("note: " + safe(r["note"])), classes="context")
+        if r["found"] and r.get("answer"):
+            ans = r["answer"]
+            span = ans.get("span") or (None, None)
+            text = highlighted(ans["text"], span[0], span[1], SPAN_STYLE)
+            text.append(f" [{ans['citation']}]", style="bold")
+            yield Static(text, classes="answer-text")
+        elif r["citations"]:
+            yield Static(Text("The indexed articles do not seem to answer this. "
+                              "Nearest passages (weak matches):"), classes="answer-text")
+        else:
+            yield Static(Text("No passage matches this question."), classes="answer-text")
+        for c in r["citations"]:
+            yield CitationCard(c, weak=not r["found"])
+
+
+class UpdateBar(Horizontal):
+    """Progress of an index update, shown while one runs."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="update-label")
+        yield ProgressBar(id="update-progress", show_eta=False)
+
+    def show(self, phase: str, done: int, total: int) -> None:
+        words = {"scan": "reading files", "embed": "embedding passages", "write": "writing index"}
+        self.query_one("#update-label", Label).update(
+            f"Updating index: {words.get(phase, phase)} {done}/{total}")
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    def waiting(self) -> None:
+        self.query_one("#update-label", Label).update(
+            "Another update of this index is running; waiting for it…")
+
+
+class ArticlesPanel(Vertical):
+    """The indexed articles, with a filter box. Choosing one opens it."""
+
+    class OpenArticle(Message):
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.articles: list[dict] = []
+        self.border_title = "Articles"
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter articles…", id="article-filter")
+        yield OptionList(id="article-list")
+
+    def set_articles(self, articles: list[dict]) -> None:
+        self.articles = articles
+        self._refill()
+
+    @on(Input.Changed, "#article-filter")
+    def _filter_changed(self) -> None:
+        self._refill()
+
+    def _refill(self) -> None:
+        needle = self.query_one("#article-filter", Input).value.strip().casefold()
+        options = []
+        for a in self.articles:
+            title = safe(a.get("title")) or safe(a.get("id"))
+            meta = " · ".join(x for x in (safe(a.get("source")), safe(a.get("date")),
+                                          f"{a.get('passages', 0)} passages") if x)
+            if needle and needle not in f"{title} {meta}".casefold():
+                continue
+            prompt = Text(title, style="bold")
+            prompt.append("\n" + meta, style="dim")
+            options.append(Option(prompt, id=str(a["id"])))
+        ol = self.query_one("#article-list", OptionList)
+        ol.clear_options()
+        ol.add_options(options)
+        self.border_subtitle = f"{len(options)} of {len(self.articles)}"
+
+    @on(OptionList.OptionSelected, "#article-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.OpenArticle(event.option.id))
+
+
+class IndexOffer(Vertical):
+    """No index yet: offers to build one (asking a question accepts the offer too)."""
+
+    class Accepted(Message):
+        pass
+
+    def __init__(self, index_dir: str, source: str | None) -> None:
+        super().__init__(id="index-offer")
+        self.index_dir = index_dir
+        self.source = source
+        self.border_title = "No index yet"
+
+    def compose(self) -> ComposeResult:
+        if self.source:
+            yield Static(Text(f"There is no index in {safe(self.index_dir)} yet. Build it from "
+                              f"{safe(self.source)}? Asking a question builds it too."))
+            yield Button("Build index", variant="primary", id="build-index")
+        else:
+            yield Static(Text(f"There is no index in {safe(self.index_dir)} and no articles to "
+                              "build it from. Start with: assistant chat FOLDER, or run: "
+                              "assistant index FOLDER"))
+
+    @on(Button.Pressed, "#build-index")
+    def _build(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Accepted())
