@@ -182,3 +182,11 @@ def test_eval_rejects_a_bad_file_with_line_numbers(hash_index, tmp_path):
     r = run_cli("eval", f, "--index-dir", index_dir)
     assert r.returncode == ExitCode.INPUT
     assert "bad.jsonl:2" in r.stderr and "bad.jsonl:3" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_chat_without_a_terminal_is_a_usage_error(tmp_path):
+    for args in ([], ["chat"]):
+        r = run_cli(*args, "--index-dir", tmp_path / "ix") if args else run_cli(stdin="")
+        assert r.returncode == 2
+        assert "needs a terminal" in r.stderr and "assistant ask" in r.stderr
+        assert "Traceback" not in r.stderr

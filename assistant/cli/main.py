@@ -178,7 +178,7 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
     color = _color()
     first = True
     for q in questions:
-        if not q.strip():
+        if question is None and not q.strip():  # a blank stdin line separates conversations
             if chat is not None:
                 chat.reset()
             continue

@@ -7,6 +7,7 @@ the UI thread only update widgets.
 
 import time
 from collections import deque
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -49,7 +50,7 @@ def _error_text(e: BaseException) -> str:
 
 
 class AssistantApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "assistant"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),

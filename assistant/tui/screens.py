@@ -1,5 +1,7 @@
 """Screens over the chat: an article and the help."""
 
+import os
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,14 @@ from assistant.tui.text import highlighted, safe
 # A huge article is shown around its passage only: a Static holding 50 MB of
 # text would freeze the terminal.
 SHOWN_CHARS = 100_000
+
+
+def _shown_path(path: str | None) -> str | None:
+    """Relative to the working folder when the file is under it: shorter to read."""
+    if not path:
+        return path
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    return path if rel.startswith("..") else rel
 
 
 class ArticleScreen(Screen):
@@ -31,7 +41,8 @@ class ArticleScreen(Screen):
         a = self.article
         title = safe(a.get("title")) or safe(a.get("id"))
         meta = " · ".join(x for x in (safe(a.get("source")), safe(a.get("date")),
-                                      safe(a.get("url")), safe(a.get("path"))) if x)
+                                      safe(a.get("url")), safe(_shown_path(a.get("path"))))
+                          if x)
         yield Static(Text(title, style="bold"), id="article-title")
         yield Static(Text(meta, style="dim"), id="article-meta")
         with VerticalScroll(id="article-body"):

@@ -171,6 +171,8 @@ class UpdateBar(Horizontal):
 class ArticlesPanel(Vertical):
     """The indexed articles, with a filter box. Choosing one opens it."""
 
+    BINDINGS = [Binding("down", "to_list", "Articles list", show=False)]
+
     class OpenArticle(Message):
         def __init__(self, article_id: str) -> None:
             super().__init__()
@@ -209,6 +211,20 @@ class ArticlesPanel(Vertical):
         ol.clear_options()
         ol.add_options(options)
         self.border_subtitle = f"{len(options)} of {len(self.articles)}"
+
+    def action_to_list(self) -> None:
+        ol = self.query_one("#article-list", OptionList)
+        ol.focus()
+        if ol.highlighted is None and ol.option_count:
+            ol.highlighted = 0
+
+    @on(Input.Submitted, "#article-filter")
+    def _open_first(self, event: Input.Submitted) -> None:
+        event.stop()
+        ol = self.query_one("#article-list", OptionList)
+        if ol.option_count:
+            option = ol.get_option_at_index(ol.highlighted or 0)
+            self.post_message(self.OpenArticle(option.id))
 
     @on(OptionList.OptionSelected, "#article-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
