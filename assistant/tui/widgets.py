@@ -13,6 +13,10 @@ from assistant.history import QuestionHistory
 from assistant.tui.text import SPAN_STYLE, highlighted, meta_line, safe
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 class QuestionInput(Input):
     """The question box. Up and down walk the question history."""
 
@@ -201,7 +205,7 @@ class ArticlesPanel(Vertical):
         for a in self.articles:
             title = safe(a.get("title")) or safe(a.get("id"))
             meta = " · ".join(x for x in (safe(a.get("source")), safe(a.get("date")),
-                                          f"{a.get('passages', 0)} passages") if x)
+                                          _count(a.get("passages", 0), "passage")) if x)
             if needle and needle not in f"{title} {meta}".casefold():
                 continue
             prompt = Text(title, style="bold")
