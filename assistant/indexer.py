@@ -17,9 +17,10 @@ import numpy as np
 from assistant.embedders import Embedder
 from assistant.errors import InputError
 from assistant.ingest.discovery import discover
-from assistant.ingest.documents import SkipFile, parse_file
+from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.keywords import ANALYZER, fts_body
 from assistant.relevance import background_vector
+from assistant.store.database import text_hash
 from assistant.store.index import IndexWriter, NewArticle, NewPassage
 
 # progress(phase, done, total); phases: "scan", "embed", "write"
@@ -48,8 +49,61 @@ class IndexSummary:
         return dict(self.__dict__)
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+# One article in a .txt/.md/.html file is never this big: such a file is a dump
+# or a log, and would cost hours of embedding. A .jsonl holds many articles.
+MAX_ARTICLE_FILE_BYTES = 10_000_000
+MAX_JSONL_FILE_BYTES = 1_000_000_000
+
+
+def max_file_bytes(path: str) -> int:
+    return MAX_JSONL_FILE_BYTES if path.lower().endswith(".jsonl") else MAX_ARTICLE_FILE_BYTES
+
+
+def _kind(path: str) -> str:
+    return os.path.splitext(path)[1].lstrip(".").lower() or "text"
+
+
+def _os_reason(e: OSError) -> str:
+    if isinstance(e, FileNotFoundError):
+        return "disappeared while indexing"
+    if isinstance(e, PermissionError):
+        return "permission denied"
+    return e.strerror or str(e)
+
+
+def _drop_duplicates(writer: IndexWriter, candidates, removed: set[int], summary: IndexSummary,
+                     sources_upsert: list[tuple[str, int, int, str]]) -> list[Article]:
+    """New and changed articles, less those whose text is already indexed (or
+    comes twice in this update): the same story filed twice is cited once.
+
+    A file with a duplicate is recorded as never seen, so the next update reads
+    it again and indexes the article once its twin is gone.
+    """
+    indexed = {h: row for h, row in writer.articles_by_text().items() if row[0] not in removed}
+    taken: dict[str, str] = {}  # text hash -> path of the article kept in this update
+    kept, reread = [], set()
+    for art, previous in candidates:
+        h = text_hash(art.text)
+        twin = taken.get(h) or (indexed[h][2] if h in indexed and indexed[h][1] != art.key
+                                else None)
+        if twin is not None:
+            where = art.path if art.key == art.path else f"{art.path} ({art.id})"
+            summary.skipped.append({"path": where, "reason": f"duplicate of an article in {twin}"})
+            reread.add(art.path)
+            if previous:
+                summary.removed += 1  # its old version was removed
+            continue
+        taken[h] = art.path
+        art.text_hash = h
+        if previous:
+            summary.updated += 1
+        else:
+            summary.added += 1
+        kept.append(art)
+    for i, (path, size, _, _) in enumerate(sources_upsert):
+        if path in reread:
+            sources_upsert[i] = (path, size, -1, "")
+    return kept
 
 
 def _in_scope(path: str, roots: list[str]) -> bool:
@@ -92,7 +146,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
             summary.skipped += [{"path": p, "reason": r} for p, r in d.skipped]
 
         remove_rowids: list[int] = []
-        new_articles = []
+        candidates: list[tuple[Article, tuple[int, str] | None]] = []  # (article, replaced row)
         sources_upsert, sources_delete = [], []
         keys_added: set[str] = set()
         for n, f in enumerate(found, start=1):
@@ -101,11 +155,17 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
             if old_stat and old_stat[0] == f.size and old_stat[1] == f.mtime_ns:
                 summary.unchanged += len(writer.articles_of(f.path))
                 continue
+            limit = max_file_bytes(f.path)
+            if f.size > limit:
+                summary.skipped.append({"path": f.path, "reason": (
+                    f"too large for one {_kind(f.path)} file: {f.size / 1e6:.1f} MB "
+                    f"(the limit is {limit / 1e6:.0f} MB)")})
+                continue  # what was indexed from it before stays
             try:
                 with open(f.path, "rb") as fh:
                     data = fh.read()
-            except OSError as e:
-                summary.skipped.append({"path": f.path, "reason": e.strerror or str(e)})
+            except OSError as e:  # unreadable, or gone since the scan
+                summary.skipped.append({"path": f.path, "reason": _os_reason(e)})
                 continue
             sha = hashlib.sha256(data).hexdigest()
             if old_stat and old_stat[2] == sha:
@@ -132,10 +192,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                     continue
                 if previous:
                     remove_rowids.append(previous[0])
-                    summary.updated += 1
-                else:
-                    summary.added += 1
-                new_articles.append(art)
+                candidates.append((art, previous))
             keys_added |= new_keys
             for key, (rowid, _) in old.items():
                 if key not in new_keys:
@@ -148,6 +205,8 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                     remove_rowids.append(rowid)
                     summary.removed += 1
                 sources_delete.append(path)
+        new_articles = _drop_duplicates(writer, candidates, set(remove_rowids), summary,
+                                        sources_upsert)
 
         additions, vectors = _embed(writer, embedder, new_articles, summary, progress)
         progress("write", 0, 1)
@@ -178,7 +237,8 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSumm
             texts.append(p.text)
             hashes.append(h)
         additions.append(NewArticle(art.key, art.id, art.path, art.title, art.source, art.date,
-                                    art.url, art.text, art.content_hash, passages))
+                                    art.url, art.text, art.content_hash, passages,
+                                    art.text_hash))
     stored = writer.vectors_for_hashes(hashes)
     todo: dict[str, str] = {}
     for t, h in zip(texts, hashes):

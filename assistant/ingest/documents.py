@@ -39,6 +39,7 @@ class Article:
     text: str  # cleaned text; passages are spans of it
     passages: list[Passage]
     content_hash: str = ""
+    text_hash: str = ""  # of ``text`` alone; set by the indexer
 
     def __post_init__(self) -> None:
         if not self.content_hash:

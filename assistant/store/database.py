@@ -1,12 +1,14 @@
 """The SQLite side of the index: schema, manifest and connection handling."""
 
+import hashlib
 import json
 import sqlite3
 from datetime import datetime, timezone
 
 from assistant.errors import CorruptIndexError
 
-SCHEMA_VERSION = 1
+# 2: articles.text_hash, to find the same article filed twice.
+SCHEMA_VERSION = 2
 DB_NAME = "index.sqlite3"
 
 _SCHEMA = """
@@ -32,9 +34,11 @@ CREATE TABLE IF NOT EXISTS articles (
     url          TEXT,
     text         TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    indexed_at   TEXT NOT NULL
+    indexed_at   TEXT NOT NULL,
+    text_hash    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS articles_by_source ON articles(source_path);
+CREATE INDEX IF NOT EXISTS articles_by_text ON articles(text_hash);
 -- passages.id is also the FAISS vector id.
 CREATE TABLE IF NOT EXISTS passages (
     id         INTEGER PRIMARY KEY,
@@ -76,6 +80,42 @@ def connect(path: str, create: bool = False) -> sqlite3.Connection:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(_SCHEMA)
+
+
+def text_hash(text: str) -> str:
+    """The hash that identifies a passage's or an article's text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE articles ADD COLUMN text_hash TEXT NOT NULL DEFAULT ''")
+    rows = conn.execute("SELECT id, text FROM articles").fetchall()
+    conn.executemany("UPDATE articles SET text_hash = ? WHERE id = ?",
+                     [(text_hash(t), i) for i, t in rows])
+
+
+# MIGRATIONS[v] turns a version-v database into version v + 1.
+MIGRATIONS = {1: _v1_to_v2}
+
+
+def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> int:
+    """Bring an older database up to SCHEMA_VERSION in one transaction; returns
+    the version it had. Readers can read every older version, so only writers
+    migrate."""
+    version = int(manifest.get("schema_version", "0"))
+    if version >= SCHEMA_VERSION:
+        return version
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for v in range(version, SCHEMA_VERSION):
+            MIGRATIONS[v](conn)
+        write_manifest(conn, {"schema_version": str(SCHEMA_VERSION)})
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    manifest["schema_version"] = str(SCHEMA_VERSION)
+    return version
 
 
 def read_manifest(conn: sqlite3.Connection, path: str) -> dict[str, str]:

@@ -274,6 +274,7 @@ class NewArticle:
     text: str
     content_hash: str
     passages: list[NewPassage]
+    text_hash: str = ""
 
 
 class IndexWriter:
@@ -324,6 +325,8 @@ class IndexWriter:
                 f"'{manifest['model_id']}', not '{model_id}'; rebuild it with: "
                 f"assistant index --rebuild --model {model_id.removeprefix('st:')}"
             )
+        if manifest:
+            db.migrate(self.conn, manifest)
         db.create_schema(self.conn)
         # A rebuild starts from empty contents but keeps counting generations and
         # ids, so the committed files stay valid until the rebuild commits.
@@ -376,6 +379,13 @@ class IndexWriter:
             return {}
         return {r[0]: (r[1], r[2]) for r in self.conn.execute(
             "SELECT key, id, content_hash FROM articles WHERE source_path = ?", (source_path,))}
+
+    def articles_by_text(self) -> dict[str, tuple[int, str, str]]:
+        """text hash -> (rowid, key, source path) of every indexed article."""
+        if self.fresh:
+            return {}
+        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute(
+            "SELECT text_hash, id, key, source_path FROM articles")}
 
     def vectors_for_hashes(self, hashes: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of passages with these text hashes: unchanged text is never re-embedded."""
@@ -434,9 +444,9 @@ class IndexWriter:
             for a in add:
                 cur = conn.execute(
                     "INSERT INTO articles(key, public_id, source_path, title, source, date, url, text, "
-                    "content_hash, indexed_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                    "content_hash, indexed_at, text_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                     (a.key, a.public_id, a.source_path, a.title, a.source, a.date, a.url, a.text,
-                     a.content_hash, now))
+                     a.content_hash, now, a.text_hash or db.text_hash(a.text)))
                 rowid = cur.lastrowid
                 for p in a.passages:
                     i = next(pid)
