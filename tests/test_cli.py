@@ -131,6 +131,7 @@ def test_corrupt_index_exit_code_and_debug_traceback(tmp_path, hash_index):
     r = run_cli("ask", "gempa", "--index-dir", broken)
     assert r.returncode == ExitCode.CORRUPT_INDEX
     assert "--rebuild" in r.stderr and "Traceback" not in r.stderr
+    assert "vectors." in r.stderr  # names the damaged file
     r = run_cli("--debug", "ask", "gempa", "--index-dir", broken)
     assert "Traceback" in r.stderr
 
@@ -190,3 +191,33 @@ def test_chat_without_a_terminal_is_a_usage_error(tmp_path):
         assert r.returncode == 2
         assert "needs a terminal" in r.stderr and "assistant ask" in r.stderr
         assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "newer-schema"])
+def test_damaged_database_exit_code_names_file_and_recovery(tmp_path, hash_index, damage):
+    import shutil
+    import sqlite3
+
+    index_dir, docs = hash_index
+    broken = tmp_path / "broken"
+    shutil.copytree(index_dir, broken)
+    db = broken / "index.sqlite3"
+    if damage == "garbage":
+        db.write_bytes(b"this is not a database at all" * 100)
+    elif damage == "truncated":
+        data = db.read_bytes()
+        db.write_bytes(data[:len(data) // 3])
+    else:
+        conn = sqlite3.connect(db)
+        conn.execute("UPDATE manifest SET value = '99' WHERE key = 'schema_version'")
+        conn.commit()
+        conn.close()
+    for f in broken.glob("index.sqlite3-*"):
+        f.unlink()
+    r = run_cli("ask", "gempa", "--index-dir", broken)
+    assert r.returncode == ExitCode.CORRUPT_INDEX, (r.returncode, r.stderr)
+    assert "index.sqlite3" in r.stderr and "--rebuild" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run_cli("index", docs, "--rebuild", "--index-dir", broken, "--model", "hash")
+    assert r.returncode == 0, r.stderr
+    assert run_cli("ask", "gempa", "--index-dir", broken).returncode == 0

@@ -1,0 +1,202 @@
+"""The index survives SIGKILL at any moment, and readers keep answering from a
+consistent snapshot while an update runs. Real processes, real signals."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import json_lines, run_cli
+
+from assistant.errors import ExitCode
+
+pytestmark = pytest.mark.slow
+
+WORDS = ("pemerintah kota warga banjir gempa pasar harga beras kereta sekolah rumah sakit "
+         "presiden menteri jalan tol pelabuhan kapal nelayan petani panen hujan sungai "
+         "jembatan listrik air bersih pemilu partai suara desa gunung hutan api asap").split()
+
+
+def article(rng: random.Random, n: int, tag: str = "") -> str:
+    paras = []
+    for p in range(rng.randint(2, 5)):
+        sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize()
+                     + f" nomor {n} {tag}." for _ in range(rng.randint(2, 4))]
+        paras.append(" ".join(sentences))
+    return f"Berita nomor {n}\n\n" + "\n\n".join(paras) + "\n"
+
+
+def make_corpus(folder, count: int, rng: random.Random, tag: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"berita-{n:04d}.txt").write_text(article(rng, n, tag), encoding="utf-8")
+
+
+def index_cmd(docs, ix):
+    env = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1"}
+    return [sys.executable, "-m", "assistant", "index", str(docs), "--index-dir", str(ix),
+            "--model", "hash", "-q"], env
+
+
+def articles_in(ix) -> int:
+    r = run_cli("info", "--json", "--check", "--index-dir", ix)
+    assert r.returncode == 0, r.stderr  # --check: every vector has its row and back
+    info = json.loads(r.stdout)
+    assert info["problems"] == []
+    return info["articles"]
+
+
+def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path):
+    rng = random.Random(20261125)
+    docs, ix = tmp_path / "docs", tmp_path / "ix"
+    make_corpus(docs, 300, rng)
+    cmd, env = index_cmd(docs, ix)
+    assert subprocess.run(cmd, env=env).returncode == 0
+    files = 300
+
+    def mutate(round_):
+        """Change a third, delete some, add some: every update has work to do."""
+        names = sorted(p.name for p in docs.glob("*.txt"))
+        for name in rng.sample(names, len(names) // 3):
+            (docs / name).write_text(article(rng, rng.randint(0, 10**6), f"ronde {round_}"))
+        for name in rng.sample(names, 5):
+            (docs / name).unlink()
+        for n in range(7):
+            (docs / f"baru-{round_}-{n}.txt").write_text(article(rng, 10**6 + n, "baru"))
+        return 2
+
+    # How long such an update takes, start to end: the window the kills fall in.
+    files += mutate("ukur")
+    started = time.perf_counter()
+    assert subprocess.run(cmd, env=env).returncode == 0
+    window = time.perf_counter() - started
+    kills = 0
+    for round_ in range(20):
+        before = articles_in(ix)
+        files += mutate(round_)
+        proc = subprocess.Popen(cmd, env=env)
+        # Half the kills anywhere, half late, where the commit happens.
+        delay = rng.uniform(0, 0.9 * window) if round_ % 2 else rng.uniform(0.6, 0.9) * window
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        # The old state or the new one, never a mix: answers and a full check.
+        after = articles_in(ix)
+        assert after in (before, files), (round_, before, after, files)
+        r = run_cli("ask", "banjir warga kota", "--json", "--index-dir", ix)
+        assert r.returncode == 0, r.stderr
+        assert json_lines(r.stdout)[0]["citations"]
+    assert kills >= 15, f"only {kills} of 20 updates were still running when killed"
+    print(f"survived {kills} SIGKILLs")
+    # The next update completes what the killed ones started.
+    assert subprocess.run(cmd, env=env).returncode == 0
+    assert articles_in(ix) == len(list(docs.glob("*.txt"))) == files
+    leftovers = [p.name for p in ix.iterdir() if ".tmp-" in p.name]
+    assert leftovers == []
+
+
+def test_readers_see_a_consistent_snapshot_while_an_update_runs(tmp_path):
+    rng = random.Random(7)
+    docs, ix = tmp_path / "docs", tmp_path / "ix"
+    make_corpus(docs, 400, rng, tag="kodeversi VERSIA")
+    cmd, env = index_cmd(docs, ix)
+    assert subprocess.run(cmd, env=env).returncode == 0
+    for p in docs.glob("*.txt"):  # every article changes version in one update
+        p.write_text(p.read_text().replace("VERSIA", "VERSIB"))
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "--json", "-k", "10", "--index-dir", str(ix)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env)
+
+    def ask_once() -> set[str]:
+        reader.stdin.write("kodeversi banjir warga\n")
+        reader.stdin.flush()
+        out = json.loads(reader.stdout.readline())
+        versions = {v for c in out["citations"] for v in ("VERSIA", "VERSIB") if v in c["text"]}
+        assert len(versions) == 1, out  # never a mix of two generations
+        return versions
+
+    seen = [ask_once()]
+    writer = subprocess.Popen(cmd, env=env)
+    one_shot = []
+    while writer.poll() is None:
+        seen.append(ask_once())
+        if len(one_shot) < 3:  # fresh processes too, opening the index mid-update
+            r = run_cli("ask", "kodeversi banjir warga", "--json", "-k", "10", "--index-dir", ix)
+            assert r.returncode == 0, r.stderr
+            one_shot.append(r)
+    assert writer.wait() == 0
+    seen.append(ask_once())
+    reader.stdin.close()
+    assert reader.wait(timeout=60) == 0, reader.stderr.read()
+    assert seen[0] == {"VERSIA"} and seen[-1] == {"VERSIB"}
+    for r in one_shot:
+        cites = json_lines(r.stdout)[0]["citations"]
+        assert len({("VERSIA" in c["text"]) for c in cites}) == 1
+
+
+def test_a_second_update_waits_or_says_the_index_is_busy(tmp_path):
+    rng = random.Random(3)
+    docs, ix = tmp_path / "docs", tmp_path / "ix"
+    make_corpus(docs, 200, rng)
+    cmd, env = index_cmd(docs, ix)
+    first = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    # Wait until the first update holds the lock (it creates the index folder).
+    lock = ix / "index.lock"
+    deadline = time.monotonic() + 60
+    while not lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    busy = run_cli("index", docs, "--index-dir", ix, "--model", "hash", "--no-wait")
+    second = subprocess.run(cmd[:-1], env=env, capture_output=True, text=True)  # waits
+    assert first.wait() == 0
+    assert second.returncode == 0, second.stderr
+    if busy.returncode != 0:  # it may come after the first finished on a fast machine
+        assert busy.returncode == ExitCode.INDEX_BUSY
+        assert "being updated" in busy.stderr and "Traceback" not in busy.stderr
+    assert articles_in(ix) == 200
+
+
+KILL_AT = """
+import os, signal, sys
+import assistant.store.index as index_mod
+from assistant.cli.main import main
+
+target_module, name = sys.argv[1].rsplit(".", 1)
+module = {"vectors": index_mod.vec, "database": index_mod.db}[target_module]
+original = getattr(module, name)
+
+def then_die(*args, **kwargs):
+    original(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(module, name, then_die)
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("moment", [
+    "vectors.save_index",  # new vector file written, database not yet committed
+    "database.write_manifest",  # rows and manifest written inside the open transaction
+])
+def test_sigkill_at_the_critical_moments_of_a_commit(tmp_path, moment):
+    rng = random.Random(11)
+    docs, ix = tmp_path / "docs", tmp_path / "ix"
+    make_corpus(docs, 30, rng)
+    cmd, env = index_cmd(docs, ix)
+    assert subprocess.run(cmd, env=env).returncode == 0
+    make_corpus(docs, 40, rng, tag="baru")  # 30 changed, 10 new
+    r = subprocess.run([sys.executable, "-c", KILL_AT, moment, *cmd[3:]], env=env)
+    assert r.returncode == -signal.SIGKILL
+    assert articles_in(ix) == 30  # the old state, whole
+    r = run_cli("ask", "banjir warga", "--json", "--index-dir", ix)
+    assert r.returncode == 0 and json_lines(r.stdout)[0]["citations"]
+    assert "baru" not in r.stdout
+    assert subprocess.run(cmd, env=env).returncode == 0  # the next update completes it
+    assert articles_in(ix) == 40
