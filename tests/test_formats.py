@@ -129,3 +129,27 @@ def test_ingestion_never_raises_on_arbitrary_bytes(data, name):
     for art in parsed.articles:
         for p in art.passages:
             assert art.text[p.start:p.end] == p.text
+
+
+word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéñ", min_size=3, max_size=10)
+sentence = st.lists(word, min_size=3, max_size=15).map(lambda ws: " ".join(ws).capitalize() + ".")
+prose = st.lists(st.lists(sentence, min_size=1, max_size=5).map(" ".join), min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(prose, st.sampled_from(["a.txt", "a.md", "a.html"]))
+def test_no_prose_is_lost(paragraphs, name):
+    """Cleaning drops boilerplate only: every word of ordinary prose is kept,
+    in order, in the article text and in its passages."""
+    if name.endswith(".html"):
+        data = "<html><body>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>"
+    else:
+        data = "\n\n".join(paragraphs) + "\n"
+    art = parse(name, data).articles[0]
+    words_in = " ".join(paragraphs).split()
+    title_words = (art.title or "").split()
+    body_words = art.text.split()
+    # A first line may become the title instead of body text; nothing else moves.
+    assert body_words == words_in or title_words + body_words == words_in \
+        or body_words == words_in[len(title_words):]
+    assert " ".join(p.text for p in art.passages).split() == body_words
