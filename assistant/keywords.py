@@ -7,6 +7,7 @@ matches the article whatever affixes either uses. Words the stemmer does not
 know (names, English words) stay as they are.
 """
 
+import re
 from functools import cache
 
 from assistant.textutil import fold, words
@@ -32,20 +33,35 @@ STOPWORDS = frozenset(
 )
 
 
+# Sastrawi can only change a word with an Indonesian affix: a prefix (di-,
+# me-, ...), an infix (-el-, -em-, -er-, -in-) or a suffix (-kan, -nya, ...).
+# A plain a-z word with none of them is its own stem, so English questions
+# never pay for loading the stemmer (about 20 ms of a cold `ask`).
+# tests/test_keywords.py checks this against Sastrawi itself.
+_MAY_HAVE_AFFIX = re.compile(
+    r"^(?:di|ke|se|be|te|me|pe|ku|kau)|^.(?:el|em|er|in)"
+    r"|(?:lah|kah|tah|pun|ku|mu|nya|i|kan|an|isme|is)$"
+)
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
 @cache
-def _stemmer():
+def _sastrawi():
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    stem = StemmerFactory().create_stemmer().stem
+    return StemmerFactory().create_stemmer().stem
 
-    @cache
-    def one(word: str) -> str:
-        # Sastrawi drops digits and hyphens from what it cannot stem; keep those words whole.
-        if not word.isalpha():
-            return word
-        return stem(word) or word
 
-    return one
+@cache
+def stem(word: str) -> str:
+    """The Sastrawi root of a folded word; words it cannot stem stay whole."""
+    # Sastrawi drops digits, hyphens and non-Latin letters from what it cannot
+    # stem; keep such words whole.
+    if not word.isalpha():
+        return word
+    if _PLAIN_WORD.fullmatch(word) and not _MAY_HAVE_AFFIX.search(word):
+        return word
+    return _sastrawi()(word) or word
 
 
 def analyze(text: str, analyzer: str = ANALYZER) -> list[str]:
@@ -53,7 +69,6 @@ def analyze(text: str, analyzer: str = ANALYZER) -> list[str]:
     folded = [fold(w) for w in words(text)]
     if analyzer == PLAIN:
         return folded
-    stem = _stemmer()
     return [stem(w) for w in folded]
 
 
@@ -66,7 +81,6 @@ def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
     folded = [fold(w) for w in words(question)]
     kept = [w for w in folded if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     if analyzer != PLAIN:
-        stem = _stemmer()
         kept = [stem(w) for w in kept]
     return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
 

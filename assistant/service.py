@@ -2,17 +2,20 @@
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
 from assistant.answers import assemble
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
 from assistant.errors import ModelMismatchError, NoIndexError, UsageError
-from assistant.indexer import IndexSummary, Progress, update_index
 from assistant.relevance import background_vector, is_found
 from assistant.retrieval import MODES, retrieve
 from assistant.settings import Settings, find_sample_dir
 from assistant.store.database import DB_NAME
 from assistant.store.index import IndexReader
 from assistant.textutil import strip_controls
+
+if TYPE_CHECKING:  # the indexer (and all of ingestion) loads only when indexing
+    from assistant.indexer import IndexSummary, Progress
 
 MAX_QUESTION_CHARS = 2000
 
@@ -89,7 +92,10 @@ class Assistant:
         return model_id
 
     def index(self, paths: list[str] | None = None, rebuild: bool = False,
-              progress: Progress | None = None, wait: bool = True, on_wait=None) -> IndexSummary:
+              progress: "Progress | None" = None, wait: bool = True,
+              on_wait=None) -> "IndexSummary":
+        from assistant.indexer import update_index
+
         model_id = self._model_for_update(rebuild)
         return update_index(self.index_dir, self.embedder(model_id), paths,
                             default_root=self.sample_dir(), rebuild=rebuild,
