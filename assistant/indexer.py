@@ -113,7 +113,8 @@ def _in_scope(path: str, roots: list[str]) -> bool:
 def update_index(directory: str, embedder: Embedder, paths: list[str] | None = None,
                  default_root: str | None = None, rebuild: bool = False,
                  progress: Progress | None = None, wait: bool = True,
-                 on_wait: Callable[[], None] | None = None) -> IndexSummary:
+                 on_wait: Callable[[], None] | None = None,
+                 index_type: str | None = None) -> IndexSummary:
     """Bring the index in ``directory`` up to date with ``paths``.
 
     With no paths, the folders recorded by earlier runs are scanned again, or
@@ -122,7 +123,8 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
     with IndexWriter(directory, embedder.model_id, embedder.dim, rebuild=rebuild,
-                     wait=wait, on_wait=on_wait, analyzer=(ANALYZER, fts_body)) as writer:
+                     wait=wait, on_wait=on_wait, analyzer=(ANALYZER, fts_body),
+                     index_type=index_type) as writer:
         if paths:
             roots = [os.path.abspath(p) for p in paths]
         else:
@@ -246,7 +248,9 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSumm
             todo.setdefault(h, t)
     summary.reused = sum(1 for h in hashes if h in stored)
     fresh: dict[str, np.ndarray] = {}
-    items = list(todo.items())
+    # Similar lengths batched together: a padded batch (sentence-transformers)
+    # then wastes little on padding.
+    items = sorted(todo.items(), key=lambda item: len(item[1]))
     progress("embed", 0, len(items))
     for i in range(0, len(items), EMBED_BATCH):
         batch = items[i:i + EMBED_BATCH]

@@ -93,13 +93,14 @@ class Assistant:
 
     def index(self, paths: list[str] | None = None, rebuild: bool = False,
               progress: "Progress | None" = None, wait: bool = True,
-              on_wait=None) -> "IndexSummary":
+              on_wait=None, index_type: str | None = None) -> "IndexSummary":
         from assistant.indexer import update_index
 
         model_id = self._model_for_update(rebuild)
         return update_index(self.index_dir, self.embedder(model_id), paths,
                             default_root=self.sample_dir(), rebuild=rebuild,
-                            progress=progress, wait=wait, on_wait=on_wait)
+                            progress=progress, wait=wait, on_wait=on_wait,
+                            index_type=index_type)
 
     @property
     def reader(self) -> IndexReader:

@@ -82,11 +82,16 @@ def _index_dir(ctx: click.Context, local: str | None) -> str | None:
                    "name or local path.")
 @click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@click.option("--index-type", type=click.Choice(["auto", "flat", "ivf", "ivf-pq", "hnsw"]),
+              default=None,
+              help="FAISS index: auto (exact up to 100,000 passages, then IVF-SQ8), flat, ivf, "
+                   "ivf-pq or hnsw. Kept for later updates; changing it re-indexes the stored "
+                   "vectors without re-embedding.")
 @click.option("--no-wait", is_flag=True, help="Fail at once if another update is running.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary text.")
 @click.pass_context
-def index(ctx, paths, index_dir, model, device, rebuild, no_wait, as_json, quiet):
+def index(ctx, paths, index_dir, model, device, rebuild, index_type, no_wait, as_json, quiet):
     """Build or update the index from files and folders (.txt .md .html .jsonl).
 
     Updates are incremental: only new, changed and deleted articles cost time.
@@ -101,7 +106,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, no_wait, as_json, quiet
     bar.enabled = bar.enabled and not quiet
     try:
         summary = svc.index(list(paths) or None, rebuild=rebuild, progress=bar,
-                            wait=not no_wait,
+                            wait=not no_wait, index_type=index_type,
                             on_wait=lambda: _warn("another update is running; waiting for it…"))
     finally:
         bar.close()

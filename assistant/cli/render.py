@@ -108,6 +108,8 @@ def render_info(info: dict) -> str:
         ("passages", info["passages"]),
         ("model", info["model"]),
         ("dimension", info["dim"]),
+        ("vector index", f"{info.get('index_type', 'flat')} (setting: "
+                         f"{info.get('index_type_setting', 'auto')})"),
         ("size on disk", human),
         ("last update", info["updated_at"]),
         ("created", info["created_at"]),

@@ -32,6 +32,15 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model '{name}': {type(e).__name__}: {e}"
             ) from e
         self.device = str(self._model.device)
+        if self.device == "cpu" and "OMP_NUM_THREADS" not in os.environ:
+            import torch
+
+            # torch defaults to physical cores only; embedding is compute-bound
+            # and gains from every core the process may use.
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+                else (os.cpu_count() or 1)
+            if torch.get_num_threads() < cores:
+                torch.set_num_threads(cores)
         get_dim = (getattr(self._model, "get_embedding_dimension", None)
                    or self._model.get_sentence_embedding_dimension)
         self.dim = int(get_dim())

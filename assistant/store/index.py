@@ -225,6 +225,8 @@ class IndexReader:
             "model": self.manifest.get("model_id"),
             "dim": int(self.manifest.get("dim", 0)),
             "vectors": int(self.vectors.ntotal),
+            "index_type": self.manifest.get("index_kind", "flat"),
+            "index_type_setting": self.manifest.get("index_type", "auto"),
             "size_bytes": size,
             "created_at": self.manifest.get("created_at"),
             "updated_at": self.manifest.get("updated_at"),
@@ -281,7 +283,8 @@ class IndexWriter:
     """One update of an index, holding the writer lock from open to close."""
 
     def __init__(self, directory: str, model_id: str, dim: int, rebuild: bool = False,
-                 wait: bool = True, on_wait=None, analyzer: tuple[str, object] | None = None) -> None:
+                 wait: bool = True, on_wait=None, analyzer: tuple[str, object] | None = None,
+                 index_type: str | None = None) -> None:
         self.directory = directory
         # (name, text -> FTS body). When the index was analyzed differently, the
         # next commit re-derives every FTS body from the stored passage texts.
@@ -291,12 +294,12 @@ class IndexWriter:
         self._lock = exclusive_lock(os.path.join(directory, LOCK_NAME), wait=wait, on_wait=on_wait)
         self._lock.__enter__()
         try:
-            self._open(model_id, dim, rebuild)
+            self._open(model_id, dim, rebuild, index_type)
         except BaseException:
             self._lock.__exit__(None, None, None)
             raise
 
-    def _open(self, model_id: str, dim: int, rebuild: bool) -> None:
+    def _open(self, model_id: str, dim: int, rebuild: bool, index_type: str | None) -> None:
         manifest: dict[str, str] = {}
         self.conn = None
         if os.path.exists(self.db_path):
@@ -335,16 +338,28 @@ class IndexWriter:
         self.model_id, self.dim = model_id, dim
         self.generation = int(manifest.get("generation", "0"))
         self._clean_vector_files()
-        if self.fresh:
-            self.vectors = vec.new_index(dim)
-        else:
-            self.vectors = vec.load_index(os.path.join(self.directory, manifest["vectors_file"]))
-            count = self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
-            if self.vectors.ntotal != count or self.vectors.d != dim:
-                raise CorruptIndexError(
-                    f"vector file {manifest['vectors_file']} disagrees with the database; "
-                    "rebuild with: assistant index --rebuild"
-                )
+        self._vectors = None  # loaded on first use: an update with nothing to do never reads it
+        requested = index_type or manifest.get("index_type", "auto")
+        if requested not in vec.INDEX_TYPES:
+            raise ValueError(f"unknown index type {requested!r}")
+        self.index_type = requested
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            if self.fresh:
+                self._vectors = vec.new_index(self.dim)
+            else:
+                name = self.manifest["vectors_file"]
+                vectors = vec.load_index(os.path.join(self.directory, name))
+                count = self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+                if vectors.ntotal != count or vectors.d != self.dim:
+                    raise CorruptIndexError(
+                        f"vector file {os.path.join(self.directory, name)} disagrees with the "
+                        "database; rebuild with: assistant index --rebuild"
+                    )
+                self._vectors = vectors
+        return self._vectors
 
     def _clean_vector_files(self) -> None:
         """Drop vector files no committed generation needs (left by a crash or older runs).
@@ -422,11 +437,12 @@ class IndexWriter:
         if vectors.shape[0] != n_new:
             raise ValueError(f"{n_new} passages but {vectors.shape[0]} vectors")
         new_ids = list(range(next_id, next_id + n_new))
-        changed = bool(removed_ids or n_new or remove_articles or self.fresh)
+        retyped = self.index_type != self.manifest.get("index_type", "auto")
+        changed = bool(removed_ids or n_new or remove_articles or self.fresh or retyped)
         generation = self.generation + 1 if changed else self.generation
+        vector_meta = {}
         if changed:
-            vec.remove_ids(self.vectors, removed_ids)
-            vec.add_vectors(self.vectors, new_ids, vectors)
+            vector_meta = self._apply_vectors(removed_ids, new_ids, vectors)
             vec.save_index(self.vectors, os.path.join(self.directory, vectors_name(generation)))
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -476,6 +492,8 @@ class IndexWriter:
             }
             if self.analyzer:
                 manifest["analyzer"] = self.analyzer[0]
+            manifest["index_type"] = self.index_type
+            manifest.update(vector_meta)
             manifest.update(extra or {})
             if self.fresh or "created_at" not in self.manifest:
                 manifest["created_at"] = now
@@ -490,6 +508,27 @@ class IndexWriter:
         self.generation = generation
         self.fresh = False
         self._clean_vector_files()
+
+    def _apply_vectors(self, removed_ids: list[int], new_ids: list[int],
+                       vectors: np.ndarray) -> dict:
+        """Remove and add vectors, switching the kind of index when the
+        collection's size (or the user) asks for another; returns manifest keys."""
+        count = self.vectors.ntotal - len(removed_ids) + len(new_ids)
+        want = vec.choose_kind(self.index_type, count)
+        have = self.manifest.get("index_kind", "flat") if not self.fresh else "flat"
+        trained_on = int(self.manifest.get("trained_on", "0") or 0)
+        regrown = want in ("ivf", "ivf-pq") and count >= vec.RETRAIN_GROWTH * max(trained_on, 1)
+        if want != have or regrown:
+            ids, old = vec.contents(self.vectors)
+            keep = ~np.isin(ids, np.asarray(removed_ids, dtype=np.int64))
+            all_ids = np.concatenate([ids[keep], np.asarray(new_ids, dtype=np.int64)])
+            all_vectors = np.concatenate([old[keep], vectors.astype(np.float32)])
+            self._vectors = vec.build_index(want, self.dim, all_ids, all_vectors)
+            trained_on = count
+        else:
+            self._vectors = vec.remove_ids(self.vectors, removed_ids)
+            vec.add_vectors(self._vectors, new_ids, vectors)
+        return {"index_kind": want, "trained_on": str(trained_on if want != "flat" else 0)}
 
     def _reanalyze(self, conn, skip: set[int]) -> None:
         make_body = self.analyzer[1]
