@@ -9,7 +9,7 @@ The kind of index follows the collection's size (``auto``) or is chosen:
 - ``flat``: exact inner-product search; 4 bytes a dimension a passage.
 - ``ivf``: inverted lists over k-means cells with 8-bit scalar-quantized
   vectors (IVF-SQ8): 1 byte a dimension; searches ``nprobe`` cells.
-- ``ivf-pq``: inverted lists with product quantization (dim/8 bytes a
+- ``ivf-pq``: inverted lists with product quantization (dim/4 bytes a
   passage): smallest, least exact.
 - ``hnsw``: an HNSW graph over 8-bit vectors. HNSW cannot delete, so an update
   that removes passages rebuilds the graph from the stored vectors.
@@ -81,7 +81,7 @@ def build_index(kind: str, dim: int, ids: np.ndarray, vectors: np.ndarray, seed:
                                                   faiss.ScalarQuantizer.QT_8bit,
                                                   faiss.METRIC_INNER_PRODUCT)
         else:
-            m = next(m for m in (dim // 8, dim // 4, dim // 2, dim) if m and dim % m == 0)
+            m = next(m for m in (dim // 4, dim // 2, dim) if m and dim % m == 0)
             index = faiss.IndexIVFPQ(quantizer, dim, cells, m, 8, faiss.METRIC_INNER_PRODUCT)
         index.own_fields = True
         quantizer.this.disown()
