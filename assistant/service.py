@@ -39,6 +39,7 @@ class Assistant:
         # The TUI asks, reads and updates from worker threads: one reader
         # connection and one model, each used by one thread at a time.
         self._lock = threading.RLock()
+        self._sentences = None
 
     # -- index ------------------------------------------------------------------------
 
@@ -177,16 +178,27 @@ class Assistant:
         qv = emb.embed_queries([searched])[0] if emb is not None else None
         rerank = self.settings.rerank if rerank is None else rerank
         with self._lock, reader.snapshot():
-            candidates = retrieve(reader, searched, qv, k, mode, rerank=rerank, embedder=emb)
+            sentences = self._sentence_vectors(emb)
+            candidates = retrieve(reader, searched, qv, k, mode, rerank=rerank,
+                                  embedder=sentences)
             hits = reader.passages([c.passage_id for c in candidates])
             if mode == "keyword" or not candidates:
                 found = bool(candidates)
             else:
                 best = max(c.dense for c in candidates if c.dense is not None)
                 found = is_found(best, qv, self._background(emb), reader.model_id)
-        result = assemble(q, mode, candidates, hits, emb, qv, found, note)
+        result = assemble(q, mode, candidates, hits, sentences, qv, found, note)
         result["context"] = context
         return result
+
+    def _sentence_vectors(self, emb: Embedder | None):
+        """The embedder, remembering sentence vectors between questions: a chat
+        or a batch of questions keeps citing the same passages."""
+        if emb is None:
+            return None
+        if self._sentences is None or self._sentences.inner is not emb:
+            self._sentences = _Remembering(emb)
+        return self._sentences
 
     def _background(self, emb: Embedder):
         bg = self.reader.background
@@ -224,3 +236,41 @@ class _Serialized:
 
     def __getattr__(self, name):  # e.g. HashEmbedder's call counters in tests
         return getattr(self.inner, name)
+
+
+
+class _Remembering:
+    """Passage-side embeddings of recent texts (answer sentences), kept in memory."""
+
+    LIMIT = 20_000  # about 30 MB at 384 dimensions
+
+    def __init__(self, inner: Embedder) -> None:
+        from collections import OrderedDict
+
+        self.inner = inner
+        self.model_id, self.dim = inner.model_id, inner.dim
+        self.max_passage_chars = inner.max_passage_chars
+        self._seen: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        with self._lock:
+            return self._embed(texts)
+
+    def _embed(self, texts):
+        import numpy as np
+
+        todo = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if todo:
+            for t, v in zip(todo, self.inner.embed_passages(todo)):
+                self._seen[t] = v
+        out = np.stack([self._seen[t] for t in texts]) if texts else \
+            np.zeros((0, self.dim), dtype=np.float32)
+        for t in texts:
+            self._seen.move_to_end(t)
+        while len(self._seen) > self.LIMIT:
+            self._seen.popitem(last=False)
+        return out

@@ -79,3 +79,13 @@ def test_cli_follow_up_flag_keeps_context_and_blank_line_resets(tmp_path):
     assert TROOPS not in out[2]["citations"][0]["text"]
     plain = run_cli("ask", "--json", "--index-dir", ix, stdin=stdin)  # without the flag
     assert [o["context"] for o in json_lines(plain.stdout)] == [[], [], []]
+
+
+def test_sentence_vectors_are_remembered_between_questions(make_service, embedder):
+    svc = make_service()
+    svc.index([str(SAMPLE_ARTICLE)])
+    first = svc.ask("berapa tentara Korea Utara dikirimkan")
+    embedded = embedder.passages_embedded
+    again = svc.ask("tentara Korea Utara dikirimkan berapa banyak")
+    assert embedder.passages_embedded == embedded  # same passages: no new sentence embeddings
+    assert again["answer"]["text"] == first["answer"]["text"]
