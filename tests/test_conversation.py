@@ -81,11 +81,18 @@ def test_cli_follow_up_flag_keeps_context_and_blank_line_resets(tmp_path):
     assert [o["context"] for o in json_lines(plain.stdout)] == [[], [], []]
 
 
-def test_sentence_vectors_are_remembered_between_questions(make_service, embedder):
+def test_sentence_vectors_are_remembered_between_questions(make_service, embedder, tmp_path):
+    from conftest import write
+
+    doc = write(tmp_path / "docs" / "a.txt",
+                "Banjir merendam kota Semarang. Ribuan warga mengungsi ke masjid. Hujan turun "
+                "sejak Jumat malam.\n\nGempa mengguncang Cianjur. Ratusan rumah rusak berat.\n")
     svc = make_service()
-    svc.index([str(SAMPLE_ARTICLE)])
-    first = svc.ask("berapa tentara Korea Utara dikirimkan")
+    svc.index([str(doc)])
+    before = embedder.passages_embedded
+    first = svc.ask("berapa warga mengungsi karena banjir")
     embedded = embedder.passages_embedded
-    again = svc.ask("tentara Korea Utara dikirimkan berapa banyak")
+    assert embedded > before  # sentences of multi-sentence passages were embedded
+    again = svc.ask("banjir membuat warga mengungsi ke mana")
     assert embedder.passages_embedded == embedded  # same passages: no new sentence embeddings
     assert again["answer"]["text"] == first["answer"]["text"]
