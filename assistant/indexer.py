@@ -21,7 +21,7 @@ from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.keywords import ANALYZER, fts_body
 from assistant.relevance import background_vector
 from assistant.store.database import text_hash
-from assistant.store.index import IndexWriter, NewArticle, NewPassage
+from assistant.store.writer import IndexWriter, NewArticle, NewPassage
 
 # progress(phase, done, total); phases: "scan", "embed", "write"
 Progress = Callable[[str, int, int], None]

@@ -165,11 +165,11 @@ def test_a_second_update_waits_or_says_the_index_is_busy(tmp_path):
 
 KILL_AT = """
 import os, signal, sys
-import assistant.store.index as index_mod
+import assistant.store.writer as writer_mod
 from assistant.cli.main import main
 
 target_module, name = sys.argv[1].rsplit(".", 1)
-module = {"vectors": index_mod.vec, "database": index_mod.db}[target_module]
+module = {"vectors": writer_mod.vec, "database": writer_mod.db}[target_module]
 original = getattr(module, name)
 
 def then_die(*args, **kwargs):

@@ -169,8 +169,6 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
     With no QUESTION, questions are read from stdin, one per line, and
     answered in turn with the model loaded once.
     """
-    from assistant.cli.render import render_answer
-
     svc = _service(_index_dir(ctx, index_dir), model, device)
     if question is not None:
         questions = iter([question])
@@ -196,6 +194,8 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
         else:
             if not first:
                 click.echo("")
+            from assistant.cli.render import render_answer  # not needed for --json
+
             click.echo(render_answer(result, color), color=color)
         sys.stdout.flush()
         first = False

@@ -1,0 +1,315 @@
+"""Updating an index directory: one writer at a time, one atomic commit per update.
+
+See ``assistant.store.index`` for the commit protocol that readers rely on.
+"""
+
+import glob
+import json
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.errors import CorruptIndexError, ModelMismatchError
+from assistant.store import database as db
+from assistant.store import vectors as vec
+from assistant.store.files import exclusive_lock
+from assistant.store.index import LOCK_NAME, vectors_name
+
+
+@dataclass
+class NewPassage:
+    ordinal: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    text_hash: str
+    fts_body: str
+
+
+@dataclass
+class NewArticle:
+    key: str
+    public_id: str
+    source_path: str
+    title: str | None
+    source: str | None
+    date: str | None
+    url: str | None
+    text: str
+    content_hash: str
+    passages: list[NewPassage]
+    text_hash: str = ""
+
+
+class IndexWriter:
+    """One update of an index, holding the writer lock from open to close."""
+
+    def __init__(self, directory: str, model_id: str, dim: int, rebuild: bool = False,
+                 wait: bool = True, on_wait=None, analyzer: tuple[str, object] | None = None,
+                 index_type: str | None = None) -> None:
+        self.directory = directory
+        # (name, text -> FTS body). When the index was analyzed differently, the
+        # next commit re-derives every FTS body from the stored passage texts.
+        self.analyzer = analyzer
+        os.makedirs(directory, exist_ok=True)
+        self.db_path = os.path.join(directory, db.DB_NAME)
+        self._lock = exclusive_lock(os.path.join(directory, LOCK_NAME), wait=wait, on_wait=on_wait)
+        self._lock.__enter__()
+        try:
+            self._open(model_id, dim, rebuild, index_type)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+
+    def _open(self, model_id: str, dim: int, rebuild: bool, index_type: str | None) -> None:
+        manifest: dict[str, str] = {}
+        self.conn = None
+        if os.path.exists(self.db_path):
+            try:
+                self.conn = db.connect(self.db_path)
+                manifest = db.read_manifest(self.conn, self.db_path)
+                if manifest:
+                    db.check_schema(manifest, self.db_path)
+            except CorruptIndexError:
+                if not rebuild:
+                    raise
+                # A damaged (or too new) database cannot be reused: move it aside.
+                if self.conn is not None:
+                    self.conn.close()
+                os.replace(self.db_path, self.db_path + ".damaged")
+                for suffix in ("-wal", "-shm"):
+                    if os.path.exists(self.db_path + suffix):
+                        os.unlink(self.db_path + suffix)
+                self.conn, manifest = None, {}
+        if self.conn is None:
+            self.conn = db.connect(self.db_path, create=True)
+        self.conn.execute("PRAGMA synchronous=FULL")
+        if manifest and not rebuild and manifest["model_id"] != model_id:
+            raise ModelMismatchError(
+                f"the index in {self.directory} was built with model "
+                f"'{manifest['model_id']}', not '{model_id}'; rebuild it with: "
+                f"assistant index --rebuild --model {model_id.removeprefix('st:')}"
+            )
+        if manifest:
+            db.migrate(self.conn, manifest)
+        db.create_schema(self.conn)
+        # A rebuild starts from empty contents but keeps counting generations and
+        # ids, so the committed files stay valid until the rebuild commits.
+        self.fresh = rebuild or not manifest
+        self.manifest = manifest
+        self.model_id, self.dim = model_id, dim
+        self.generation = int(manifest.get("generation", "0"))
+        self._clean_vector_files()
+        self._vectors = None  # loaded on first use: an update with nothing to do never reads it
+        requested = index_type or manifest.get("index_type", "auto")
+        if requested not in vec.INDEX_TYPES:
+            raise ValueError(f"unknown index type {requested!r}")
+        self.index_type = requested
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            if self.fresh:
+                self._vectors = vec.new_index(self.dim)
+            else:
+                name = self.manifest["vectors_file"]
+                vectors = vec.load_index(os.path.join(self.directory, name))
+                count = self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+                if vectors.ntotal != count or vectors.d != self.dim:
+                    raise CorruptIndexError(
+                        f"vector file {os.path.join(self.directory, name)} disagrees with the "
+                        "database; rebuild with: assistant index --rebuild"
+                    )
+                self._vectors = vectors
+        return self._vectors
+
+    def _clean_vector_files(self) -> None:
+        """Drop vector files no committed generation needs (left by a crash or older runs).
+
+        The previous generation is kept so a reader that has just read the old
+        manifest can still open its file.
+        """
+        keep = {vectors_name(self.generation), vectors_name(self.generation - 1)}
+        for path in glob.glob(os.path.join(self.directory, "vectors.*")):
+            if os.path.basename(path) in keep:
+                continue
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+    # -- what is there --------------------------------------------------------------
+
+    @property
+    def roots(self) -> list[str]:
+        return json.loads(self.manifest.get("roots", "[]"))
+
+    def sources(self) -> dict[str, tuple[int, int, str]]:
+        if self.fresh:
+            return {}
+        return {r[0]: (r[1], r[2], r[3]) for r in
+                self.conn.execute("SELECT path, size, mtime_ns, sha256 FROM sources")}
+
+    def articles_of(self, source_path: str) -> dict[str, tuple[int, str]]:
+        """key -> (rowid, content hash) of the articles read from one file."""
+        if self.fresh:
+            return {}
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT key, id, content_hash FROM articles WHERE source_path = ?", (source_path,))}
+
+    def articles_by_text(self) -> dict[str, tuple[int, str, str]]:
+        """text hash -> (rowid, key, source path) of every indexed article."""
+        if self.fresh:
+            return {}
+        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute(
+            "SELECT text_hash, id, key, source_path FROM articles")}
+
+    def vectors_for_hashes(self, hashes: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of passages with these text hashes: unchanged text is never re-embedded."""
+        if self.fresh or not hashes:
+            return {}
+        out: dict[str, np.ndarray] = {}
+        uniq = list(dict.fromkeys(hashes))
+        for i in range(0, len(uniq), 500):
+            chunk = uniq[i:i + 500]
+            rows = self.conn.execute(
+                f"SELECT text_hash, min(id) FROM passages WHERE text_hash IN ({','.join('?' * len(chunk))}) "
+                "GROUP BY text_hash", chunk).fetchall()
+            for h, pid in rows:
+                out[h] = self.vectors.reconstruct(int(pid))
+        return out
+
+    # -- the commit -----------------------------------------------------------------
+
+    def commit(self, remove_articles: list[int], add: list[NewArticle], vectors: np.ndarray,
+               sources_upsert: list[tuple[str, int, int, str]], sources_delete: list[str],
+               roots: list[str], now: str | None = None, extra: dict | None = None) -> None:
+        """Apply one update atomically. ``vectors`` holds one row per new passage, in order."""
+        now = now or db.now_iso()
+        conn = self.conn
+        removed_ids: list[int] = []
+        if remove_articles and not self.fresh:
+            for i in range(0, len(remove_articles), 500):
+                chunk = remove_articles[i:i + 500]
+                removed_ids += [r[0] for r in conn.execute(
+                    f"SELECT id FROM passages WHERE article_id IN ({','.join('?' * len(chunk))})",
+                    chunk)]
+        next_id = int(self.manifest.get("next_passage_id", "1"))
+        n_new = sum(len(a.passages) for a in add)
+        if vectors.shape[0] != n_new:
+            raise ValueError(f"{n_new} passages but {vectors.shape[0]} vectors")
+        new_ids = list(range(next_id, next_id + n_new))
+        retyped = self.index_type != self.manifest.get("index_type", "auto")
+        changed = bool(removed_ids or n_new or remove_articles or self.fresh or retyped)
+        generation = self.generation + 1 if changed else self.generation
+        vector_meta = {}
+        if changed:
+            vector_meta = self._apply_vectors(removed_ids, new_ids, vectors)
+            vec.save_index(self.vectors, os.path.join(self.directory, vectors_name(generation)))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.fresh:
+                for table in ("passages_fts", "passages", "articles", "sources", "manifest"):
+                    conn.execute(f"DELETE FROM {table}")
+            for i in range(0, len(removed_ids), 500):
+                chunk = removed_ids[i:i + 500]
+                conn.execute(f"DELETE FROM passages_fts WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+            for i in range(0, len(remove_articles), 500):
+                chunk = remove_articles[i:i + 500]
+                conn.execute(f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            pid = iter(new_ids)
+            passage_rows, fts_rows = [], []
+            for a in add:
+                cur = conn.execute(
+                    "INSERT INTO articles(key, public_id, source_path, title, source, date, url, text, "
+                    "content_hash, indexed_at, text_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                    (a.key, a.public_id, a.source_path, a.title, a.source, a.date, a.url, a.text,
+                     a.content_hash, now, a.text_hash or db.text_hash(a.text)))
+                rowid = cur.lastrowid
+                for p in a.passages:
+                    i = next(pid)
+                    passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
+                                         p.text_hash))
+                    fts_rows.append((i, p.fts_body))
+            conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
+                             "text, text_hash) VALUES(?,?,?,?,?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
+            if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer[0] \
+                    and not self.fresh:
+                self._reanalyze(conn, skip={r[0] for r in fts_rows})
+            conn.executemany(
+                "INSERT INTO sources(path, size, mtime_ns, sha256) VALUES(?,?,?,?) ON CONFLICT(path) "
+                "DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256",
+                sources_upsert)
+            conn.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in sources_delete])
+            manifest = {
+                "schema_version": str(db.SCHEMA_VERSION),
+                "model_id": self.model_id,
+                "dim": str(self.dim),
+                "generation": str(generation),
+                "vectors_file": vectors_name(generation),
+                "next_passage_id": str(next_id + n_new),
+                "roots": roots,
+                "updated_at": now,
+            }
+            if self.analyzer:
+                manifest["analyzer"] = self.analyzer[0]
+            manifest["index_type"] = self.index_type
+            manifest.update(vector_meta)
+            manifest.update(extra or {})
+            if self.fresh or "created_at" not in self.manifest:
+                manifest["created_at"] = now
+            db.write_manifest(conn, manifest)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if self.fresh:
+            self.manifest = {}
+        self.manifest.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in manifest.items()})
+        self.generation = generation
+        self.fresh = False
+        self._clean_vector_files()
+
+    def _apply_vectors(self, removed_ids: list[int], new_ids: list[int],
+                       vectors: np.ndarray) -> dict:
+        """Remove and add vectors, switching the kind of index when the
+        collection's size (or the user) asks for another; returns manifest keys."""
+        count = self.vectors.ntotal - len(removed_ids) + len(new_ids)
+        want = vec.choose_kind(self.index_type, count)
+        have = self.manifest.get("index_kind", "flat") if not self.fresh else "flat"
+        trained_on = int(self.manifest.get("trained_on", "0") or 0)
+        regrown = want in ("ivf", "ivf-pq") and count >= vec.RETRAIN_GROWTH * max(trained_on, 1)
+        if want != have or regrown:
+            ids, old = vec.contents(self.vectors)
+            keep = ~np.isin(ids, np.asarray(removed_ids, dtype=np.int64))
+            all_ids = np.concatenate([ids[keep], np.asarray(new_ids, dtype=np.int64)])
+            all_vectors = np.concatenate([old[keep], vectors.astype(np.float32)])
+            self._vectors = vec.build_index(want, self.dim, all_ids, all_vectors)
+            trained_on = count
+        else:
+            self._vectors = vec.remove_ids(self.vectors, removed_ids)
+            vec.add_vectors(self._vectors, new_ids, vectors)
+        return {"index_kind": want, "trained_on": str(trained_on if want != "flat" else 0)}
+
+    def _reanalyze(self, conn, skip: set[int]) -> None:
+        make_body = self.analyzer[1]
+        rows = conn.execute("SELECT id, text FROM passages").fetchall()
+        conn.execute("DELETE FROM passages_fts WHERE rowid NOT IN (SELECT value FROM json_each(?))",
+                     (json.dumps(sorted(skip)),))
+        conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)",
+                         [(i, make_body(t)) for i, t in rows if i not in skip])
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            self._lock.__exit__(None, None, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
