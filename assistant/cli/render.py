@@ -7,22 +7,12 @@ import textwrap
 
 import click
 
+from assistant.citations import citation_heading
 from assistant.textutil import strip_controls
 
 
 def _safe(text: str | None) -> str:
     return strip_controls(text or "")
-
-
-def _meta_line(c: dict) -> str:
-    a = c["article"]
-    parts = [_safe(a.get("title")) or _safe(a.get("id"))]
-    origin = ", ".join(x for x in (_safe(a.get("source")), _safe(a.get("date"))) if x)
-    if origin:
-        parts.append(origin)
-    parts.append(f"¶{c['paragraph']}")
-    parts.append(f"score {c['score']:.3f}")
-    return " · ".join(parts)
 
 
 def _highlight(text: str, start: int, end: int, color: bool, width: int, indent: str) -> str:
@@ -78,7 +68,7 @@ def render_answer(result: dict, color: bool) -> str:
     for c in cites:
         lines.append("")
         tag = f"[{c['n']}]" + ("" if result["found"] else " (weak)")
-        head = f"{tag} {_meta_line(c)}"
+        head = f"{tag} {citation_heading(c)}"
         lines.append(click.style(head, fg="cyan") if color else head)
         sent = c.get("sentence") or {"start": 0, "end": 0}
         lines.append(_highlight(_safe(c["text"]), sent["start"], sent["end"], color, width, "    "))

@@ -23,14 +23,3 @@ def highlighted(text: str, start: int | None, end: int | None, style: str = SENT
     if start is not None and end is not None and clean == text and 0 <= start < end <= len(text):
         out.stylize(style, start, end)
     return out
-
-
-def meta_line(citation: dict) -> str:
-    a = citation["article"]
-    parts = [safe(a.get("title")) or safe(a.get("id"))]
-    origin = ", ".join(x for x in (safe(a.get("source")), safe(a.get("date"))) if x)
-    if origin:
-        parts.append(origin)
-    parts.append(f"¶{citation['paragraph']}")
-    parts.append(f"score {citation['score']:.3f}")
-    return " · ".join(parts)

@@ -10,7 +10,8 @@ from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Stati
 from textual.widgets.option_list import Option
 
 from assistant.history import QuestionHistory
-from assistant.tui.text import SPAN_STYLE, highlighted, meta_line, safe
+from assistant.citations import citation_heading
+from assistant.tui.text import SPAN_STYLE, highlighted, safe
 
 
 def _count(n: int, noun: str) -> str:
@@ -100,7 +101,7 @@ class CitationCard(Static, can_focus=True):
         self.citation = citation
         tag = f"[{citation['n']}]" + (" (weak)" if weak else "")
         text = Text(f"{tag} ", style="bold")
-        text.append(meta_line(citation), style="italic")
+        text.append(citation_heading(citation), style="italic")
         text.append("\n")
         sentence = citation.get("sentence") or {}
         text.append_text(highlighted(citation["text"], sentence.get("start"), sentence.get("end")))
