@@ -290,3 +290,26 @@ async def test_resize_keeps_working(tmp_path):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert TROOPS in plain(app.query(CitationCard).first())
+
+
+async def test_command_palette_runs_the_index_update(tmp_path):
+    folder = corpus(tmp_path)
+    svc = service(tmp_path / "ix", build_from=folder)
+    write(tmp_path / "articles" / "new.txt", "Berita baru tentang kereta cepat.\n")
+    app = make_app(svc)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Update index")
+        from textual.widgets import OptionList
+
+        for _ in range(200):  # the palette searches its commands in the background
+            lists = app.screen.query(OptionList)
+            if lists and lists.first().option_count:
+                break
+            await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        notes = [plain(n) for n in app.query(Note)]
+        assert any("Index updated: added 1" in n for n in notes)
