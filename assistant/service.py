@@ -85,12 +85,9 @@ class Assistant:
 
     def load_model(self) -> str:
         """Load the model of the index (or the default one) ahead of the first question."""
-        model_id = self.reader.model_id if self.has_index() else self._model_for_update(False)
         if self.has_index():
-            self.query_embedder()
-        else:
-            self.embedder(model_id)
-        return model_id
+            return self.query_embedder().model_id
+        return self.embedder(self._model_for_update(False)).model_id
 
     def index(self, paths: list[str] | None = None, rebuild: bool = False,
               progress: "Progress | None" = None, wait: bool = True,

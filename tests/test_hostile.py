@@ -11,7 +11,6 @@ import pytest
 from conftest import REPO, SAMPLE_ARTICLE, json_lines, run_cli, write
 
 from assistant.errors import ExitCode
-from assistant.indexer import MAX_ARTICLE_FILE_BYTES
 
 GOOD = "Banjir besar merendam kota Semarang pada hari Jumat. Ribuan warga mengungsi ke masjid.\n"
 

@@ -185,10 +185,7 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
             if chat is not None:
                 chat.reset()
             continue
-        if chat is not None:
-            result = chat.ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
-        else:
-            result = svc.ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
+        result = (chat or svc).ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
         else:

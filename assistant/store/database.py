@@ -98,13 +98,12 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 MIGRATIONS = {1: _v1_to_v2}
 
 
-def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> int:
-    """Bring an older database up to SCHEMA_VERSION in one transaction; returns
-    the version it had. Readers can read every older version, so only writers
-    migrate."""
+def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
+    """Bring an older database up to SCHEMA_VERSION in one transaction. Readers
+    can read every older version, so only writers migrate."""
     version = int(manifest.get("schema_version", "0"))
     if version >= SCHEMA_VERSION:
-        return version
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         for v in range(version, SCHEMA_VERSION):
@@ -115,7 +114,6 @@ def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> int:
         conn.execute("ROLLBACK")
         raise
     manifest["schema_version"] = str(SCHEMA_VERSION)
-    return version
 
 
 def read_manifest(conn: sqlite3.Connection, path: str) -> dict[str, str]:

@@ -279,7 +279,7 @@ class IndexWriter:
         collection's size (or the user) asks for another; returns manifest keys."""
         count = self.vectors.ntotal - len(removed_ids) + len(new_ids)
         want = vec.choose_kind(self.index_type, count)
-        have = self.manifest.get("index_kind", "flat") if not self.fresh else "flat"
+        have = vec.kind_of(self.vectors)
         trained_on = int(self.manifest.get("trained_on", "0") or 0)
         regrown = want in ("ivf", "ivf-pq") and count >= vec.RETRAIN_GROWTH * max(trained_on, 1)
         if want != have or regrown:

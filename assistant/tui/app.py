@@ -141,12 +141,12 @@ class AssistantApp(App):
     @work(thread=True, exclusive=True, group="model")
     def load_model(self) -> None:
         try:
-            model_id = self.service.load_model()
+            self.service.load_model()
             info = self.service.info()
         except Exception as e:  # noqa: BLE001 - shown in the chat, not a crash
             self.post_message(Failed("model", _error_text(e)))
             return
-        self.post_message(ModelReady(model_id, info))
+        self.post_message(ModelReady(info))
 
     @work(thread=True, group="articles")
     def load_articles(self) -> None:

@@ -4,9 +4,8 @@ from textual.message import Message
 
 
 class ModelReady(Message):
-    def __init__(self, model_id: str, info: dict | None) -> None:
+    def __init__(self, info: dict | None) -> None:
         super().__init__()
-        self.model_id = model_id
         self.info = info
 
 

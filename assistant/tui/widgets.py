@@ -61,7 +61,7 @@ class QuestionInput(Input):
 
 
 class QuestionView(Static):
-    def __init__(self, question: str, context: list[str] | None = None) -> None:
+    def __init__(self, question: str) -> None:
         text = Text("You: ", style="bold")
         text.append(safe(question))
         super().__init__(text, classes="question")
