@@ -144,3 +144,36 @@ def test_a_file_that_turns_bad_keeps_its_articles(tmp_path, make_service):
     doc.write_bytes(b"\x00\x00garbage")
     s = svc.index([str(doc.parent)])
     assert s.removed == 0 and s.articles == 1 and len(s.skipped) == 1
+
+
+def test_an_update_with_nothing_to_do_never_reads_the_vector_file(tmp_path, make_service,
+                                                                  monkeypatch):
+    from assistant.store import vectors as vec
+
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", "Banjir merendam kota pada hari Jumat.\n")
+    svc = make_service()
+    svc.index([str(docs)])
+
+    def refuse(path):
+        raise AssertionError(f"read {path}")
+
+    monkeypatch.setattr(vec, "load_index", refuse)
+    s = svc.index([str(docs)])
+    assert (s.unchanged, s.added, s.embedded) == (1, 0, 0)
+
+
+def test_passages_are_embedded_shortest_first(tmp_path, make_service, embedder):
+    docs = tmp_path / "docs"
+    write(docs / "a.txt", "Kalimat yang sangat panjang sekali tentang banjir besar di kota "
+                          "Semarang yang merendam ribuan rumah warga pada hari Jumat malam.\n\n"
+                          "Pendek saja di sini ya.\n\n"
+                          "Kalimat sedang tentang gempa di Cianjur kemarin.\n")
+    seen = []
+    original = embedder.embed_passages
+    embedder.embed_passages = lambda texts: seen.extend(texts) or original(texts)
+    make_service().index([str(docs)])
+    background = set(background_sentences())
+    passages = [t for t in seen if t not in background]
+    assert len(passages) == 2
+    assert passages == sorted(passages, key=len)  # a padded batch wastes little
