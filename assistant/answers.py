@@ -5,9 +5,10 @@ import numpy as np
 from assistant.answer_types import answer_span, question_type
 from assistant.embedders import Embedder
 from assistant.ingest.sentences import sentence_spans
-from assistant.keywords import analyze, query_terms
+from assistant.keywords import ANALYZER, analyze, query_terms
 from assistant.retrieval import Candidate
 from assistant.store.index import PassageHit
+from assistant.textutil import word_starts
 
 # Sentences are embedded for at most this many citations (best first): it keeps
 # a cold query fast while covering where answers almost always are.
@@ -22,7 +23,8 @@ RANK_PENALTY = 0.01  # per citation rank below the first
 
 
 def best_sentences(embedder: Embedder | None, question: str, query_vector: np.ndarray | None,
-                   passages: list[PassageHit], passage_scores: list[float | None]
+                   passages: list[PassageHit], passage_scores: list[float | None],
+                   analyzed: dict[int, str] | None = None, analyzer: str = ANALYZER
                    ) -> list[tuple[tuple[int, int], float]]:
     """For each passage, the span (within the passage text) of the sentence that
     best answers the question, and that sentence's score.
@@ -31,7 +33,7 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
     passage's own similarity. Without an embedder (keyword mode) sentences are
     scored by shared words and answer type alone.
     """
-    terms = set(query_terms(question))
+    terms = set(query_terms(question, analyzer))
     kind = question_type(question)
     spans_per = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
     sims: dict[tuple[int, int], float] = {}
@@ -47,9 +49,10 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
         if len(spans) == 1 and passage_scores[i] is not None:
             sims[(i, 0)] = passage_scores[i]
         best, best_score = spans[0], -1e9
+        stems = _sentence_terms(p.text, spans, (analyzed or {}).get(p.passage_id), analyzer)
         for j, span in enumerate(spans):
             sentence = p.text[slice(*span)]
-            shared = _overlap(terms, sentence)
+            shared = len(terms.intersection(stems[j])) if terms else 0
             score = (sims.get((i, j), 0.0) + OVERLAP_WEIGHT * shared
                      + SHARE_WEIGHT * shared / max(len(terms), 1))
             if kind and answer_span(question, sentence):
@@ -60,17 +63,27 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
     return out
 
 
-def _overlap(terms: set[str], sentence: str) -> int:
-    return len(terms.intersection(analyze(sentence))) if terms else 0
+def _sentence_terms(text: str, spans: list[tuple[int, int]], body: str | None,
+                    analyzer: str) -> list[list[str]]:
+    """The keyword terms of each sentence. The index stored the passage's terms
+    word by word (its FTS body): slicing them costs nothing and needs no
+    stemmer; only a body that does not line up is analyzed again."""
+    stored = body.split() if body is not None else None
+    starts = word_starts(text)
+    if stored is None or len(stored) != len(starts):
+        return [analyze(text[a:b], analyzer) for a, b in spans]
+    return [[t for t, s in zip(stored, starts) if a <= s < b] for a, b in spans]
 
 
 def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[int, PassageHit],
              embedder: Embedder | None, query_vector: np.ndarray | None, found: bool,
-             note: str | None = None) -> dict:
-    """The result of one question, as the JSON-ready dict that `ask --json` prints."""
+             note: str | None = None, analyzed: dict[int, str] | None = None,
+             analyzer: str = ANALYZER) -> dict:
+    """The result of one question, as the JSON-ready dict that `ask --json` prints.
+    ``analyzed``: the stored keyword terms of the passages (their FTS bodies)."""
     ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
     sentences = best_sentences(embedder, question, query_vector, [h for _, h in ordered],
-                               [c.dense for c, _ in ordered])
+                               [c.dense for c, _ in ordered], analyzed, analyzer)
     citations = []
     for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1):
         citations.append({

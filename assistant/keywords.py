@@ -35,8 +35,8 @@ STOPWORDS = frozenset(
 
 # Sastrawi can only change a word with an Indonesian affix: a prefix (di-,
 # me-, ...), an infix (-el-, -em-, -er-, -in-) or a suffix (-kan, -nya, ...).
-# A plain a-z word with none of them is its own stem, so English questions
-# never pay for loading the stemmer (about 20 ms of a cold `ask`).
+# A plain a-z word with none of them is its own stem, so a question made of such
+# words never loads the stemmer (about 20 ms of a cold `ask`).
 # tests/test_keywords.py checks this against Sastrawi itself.
 _MAY_HAVE_AFFIX = re.compile(
     r"^(?:di|ke|se|be|te|me|pe|ku|kau)|^.(?:el|em|er|in)"

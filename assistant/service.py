@@ -178,13 +178,16 @@ class Assistant:
             sentences = self._sentence_vectors(emb)
             candidates = retrieve(reader, searched, qv, k, mode, rerank=rerank,
                                   embedder=sentences)
-            hits = reader.passages([c.passage_id for c in candidates])
+            ids = [c.passage_id for c in candidates]
+            hits = reader.passages(ids)
+            analyzed, analyzer = reader.keyword_bodies(ids), reader.analyzer
             if mode == "keyword" or not candidates:
                 found = bool(candidates)
             else:
                 best = max(c.dense for c in candidates if c.dense is not None)
                 found = is_found(best, qv, self._background(emb), reader.model_id)
-        result = assemble(q, mode, candidates, hits, sentences, qv, found, note)
+        result = assemble(q, mode, candidates, hits, sentences, qv, found, note, analyzed,
+                          analyzer)
         result["context"] = context
         return result
 

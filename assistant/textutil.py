@@ -36,6 +36,11 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def word_starts(text: str) -> list[int]:
+    """Where each of ``words(text)`` starts in ``text``."""
+    return [m.start() for m in _WORD.finditer(text)]
+
+
 def fold(word: str) -> str:
     """Lower case without diacritics: how the FTS5 tokenizer (remove_diacritics 2) sees a word."""
     decomposed = unicodedata.normalize("NFKD", word.lower())

@@ -53,3 +53,25 @@ def test_help_imports_no_textual():
         "from assistant.cli.main import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n")
     assert loaded == {"click"}
+
+
+def test_an_english_question_does_not_load_the_stemmer(tmp_path):
+    docs = write(tmp_path / "docs" / "a.txt", "Banjir merendam kota pada hari Jumat.\n").parent
+    ix = tmp_path / "ix"
+    from conftest import run_cli
+
+    assert run_cli("index", docs, "--index-dir", ix, "--model", "hash", "-q").returncode == 0
+    probe = ("import sys\nfrom assistant.cli.main import main\n"
+             "try:\n"
+             f"    main(['ask', {{q!r}}, '--json', '--index-dir', {str(ix)!r}])\n"
+             "except SystemExit:\n    pass\n"
+             "print('SASTRAWI=' + str(any(m.startswith('Sastrawi') for m in sys.modules)), "
+             "file=sys.stderr)\n")
+
+    def stemmer_loaded(question: str) -> bool:
+        r = subprocess.run([sys.executable, "-c", probe.format(q=question)], capture_output=True,
+                           text=True, cwd=REPO)
+        return "SASTRAWI=True" in r.stderr
+
+    assert not stemmer_loaded("how many soldiers crossed the border?")
+    assert stemmer_loaded("berapa tentara dikirimkan?")  # Indonesian affixes need it

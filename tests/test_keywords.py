@@ -31,3 +31,16 @@ def test_fast_path_matches_sastrawi_on_real_words():
 @given(st.text(alphabet="abcdeghijklmnoprstuwyz", min_size=1, max_size=12))
 def test_fast_path_matches_sastrawi_on_any_latin_word(word):
     assert stem(word) == sastrawi(word)
+
+
+def test_sentence_terms_sliced_from_the_stored_body_equal_a_fresh_analysis():
+    from assistant.answers import _sentence_terms
+    from assistant.ingest.sentences import sentence_spans
+    from assistant.keywords import analyze, fts_body
+
+    text = SAMPLE_DIR.joinpath("kompastv-2024-11-14-china-korea-utara.txt").read_text("utf-8")
+    spans = sentence_spans(text)
+    assert len(spans) > 5
+    fresh = [analyze(text[a:b]) for a, b in spans]
+    assert _sentence_terms(text, spans, fts_body(text), "sastrawi-1") == fresh
+    assert _sentence_terms(text, spans, "out of step", "sastrawi-1") == fresh  # falls back
