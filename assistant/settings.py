@@ -31,7 +31,9 @@ class Settings:
     device: str | None = None  # sentence-transformers device: cpu, cuda, mps
     k: int = 5
     mode: str = "hybrid"
-    rerank: int = 0  # re-score this many top candidates by their best sentence (slower)
+    # Re-score this many top candidates by their best sentence: None is automatic
+    # (questions in another language than the articles), 0 never.
+    rerank: int | None = None
     sample_dir: str | None = None  # where a first index comes from; "none" to disable
 
     @classmethod
@@ -41,6 +43,6 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw is not None and raw != "":
-                values[f.name] = int(raw) if f.type in (int, "int") else raw
+                values[f.name] = int(raw) if f.type in (int, "int", int | None) else raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

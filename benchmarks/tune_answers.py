@@ -23,7 +23,7 @@ from assistant.answer_types import answer_span  # noqa: E402
 from assistant.embedders import load_embedder  # noqa: E402
 from assistant.evaluation import answer_matches  # noqa: E402
 from assistant.ingest.sentences import sentence_spans  # noqa: E402
-from assistant.keywords import query_terms  # noqa: E402
+from assistant.keywords import STOPWORDS, analyze, query_terms  # noqa: E402
 from assistant.retrieval import retrieve  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
 
@@ -47,8 +47,8 @@ def collect(reader, emb, name, split, top, show=0):
             sents = [text[a:b] for a, b in spans]
             sims = ([c.dense] if len(sents) == 1 else list(emb.embed_passages(sents) @ v))
             for j, (s, sim) in enumerate(zip(sents, sims)):
-                sterms = set(answers.analyze(s)) - answers.STOPWORDS
-                feats.append((rank, c.score, float(sim), answers._overlap(terms, s),
+                sterms = set(analyze(s)) - STOPWORDS
+                feats.append((rank, c.score, float(sim), len(terms & sterms),
                               answer_span(r["question"], s) is not None,
                               answer_matches(s, r["answers"]), j == 0,
                               len(sterms - terms), len(sterms & terms) / max(len(terms), 1)))

@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO))
 
 from assistant.embedders import load_embedder  # noqa: E402
 from assistant.keywords import fts_query, query_terms  # noqa: E402
-from assistant.retrieval import keyword_evidence  # noqa: E402
+from assistant.retrieval import keyword_evidence, term_weights  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
 
 DATA = REPO / "benchmarks" / "data"
@@ -48,7 +48,7 @@ def collect(reader, emb, split: str, pool: int):
                 if miss:
                     m = np.stack([reader.vectors.reconstruct(int(i)) for i in miss]) @ v
                     cos.update(zip(miss, map(float, m)))
-                ev = keyword_evidence(reader, query_terms(r["question"], reader.analyzer), ids)
+                ev = keyword_evidence(reader, term_weights(reader, query_terms(r["question"], reader.analyzer))[0], ids)
                 vecs = np.stack([reader.vectors.reconstruct(int(i)) for i in ids])
                 items.append({"gold": r["gold_article_id"], "ids": ids, "q": v, "vecs": vecs,
                               "art": [art[i] for i in ids],

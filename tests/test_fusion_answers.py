@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answer_types import answer_span, question_type
 from assistant.keywords import fts_query, query_terms
-from assistant.retrieval import COVERAGE_WEIGHT, keyword_evidence, retrieve
+from assistant.retrieval import COVERAGE_WEIGHT, keyword_evidence, retrieve, term_weights
 
 from conftest import write
 
@@ -81,11 +81,14 @@ def test_keyword_evidence_counts_terms_missing_from_the_corpus(svc):
     reader = svc.reader
     with reader.snapshot():
         ids = [pid for pid, _ in reader.search_keyword(fts_query("harga beras", reader.analyzer), 5)]
-        full = keyword_evidence(reader, query_terms("harga beras"), ids)
-        diluted = keyword_evidence(reader, query_terms("harga beras bitcoin ethereum"), ids)
+        weights, known = term_weights(reader, query_terms("harga beras"))
+        full = keyword_evidence(reader, weights, ids)
+        weights, unknown = term_weights(reader, query_terms("harga beras bitcoin ethereum"))
+        diluted = keyword_evidence(reader, weights, ids)
     best = max(full, key=full.get)
     assert full[best] == pytest.approx(1.0)
     assert 0 < diluted[best] < 0.6  # unknown words weigh in the denominator
+    assert known == pytest.approx(1.0) and 0 < unknown < 0.6  # share of the question the articles know
 
 
 def test_stemming_matches_affixed_forms(svc):
@@ -168,3 +171,42 @@ def test_rerank_lifts_a_passage_whose_best_sentence_answers(tmp_path, make_servi
     reranked = s.ask("troops sent Kursk", k=2, mode="dense", rerank=2)
     assert plain["citations"][0]["article"]["id"] == "vague"
     assert reranked["citations"][0]["article"]["id"] == "diluted"
+
+
+def _diluted_and_vague(tmp_path, make_service):
+    rows = [
+        {"id": "diluted", "text": "Harga beras naik di pasar. Padi gagal panen, harga beras dan "
+                                  "harga padi naik lagi. Sebanyak 12.000 tentara dikirimkan ke Kursk."},
+        {"id": "vague", "text": "Tentara disebut dalam laporan yang panjang."},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows))
+    s = make_service(emb=ConceptEmbedder())
+    s.index([str(feed)])
+    return s
+
+
+def test_hybrid_reranks_by_sentence_on_its_own_when_the_question_is_in_another_language(
+        tmp_path, make_service):
+    s = _diluted_and_vague(tmp_path, make_service)
+    # English words the Indonesian articles do not use: keywords cannot help,
+    # so the best sentence decides.
+    auto = s.ask("troops sent Kursk", k=2)
+    off = s.ask("troops sent Kursk", k=2, rerank=0)
+    assert auto["citations"][0]["article"]["id"] == "diluted"
+    assert off["citations"][0]["article"]["id"] == "vague"
+
+
+def test_hybrid_does_not_rerank_a_question_in_the_articles_language(tmp_path, make_service,
+                                                                   monkeypatch):
+    from assistant import retrieval
+
+    s = _diluted_and_vague(tmp_path, make_service)
+    calls = []
+    original = retrieval.rerank_by_sentence
+    monkeypatch.setattr(retrieval, "rerank_by_sentence",
+                        lambda *a, **kw: calls.append(a[-1]) or original(*a, **kw))
+    s.ask("tentara laporan", k=2)
+    assert calls == []
+    s.ask("troops sent Kursk", k=2)
+    assert calls == [retrieval.CROSS_LINGUAL_RERANK]

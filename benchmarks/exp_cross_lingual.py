@@ -1,0 +1,92 @@
+"""Tune the automatic cross-language rerank on the valid splits (never test).
+
+For every valid question of the four retrieval sets: the top 30 hybrid
+candidates without rerank, the share of the question's IDF-weighted words that
+occur in the articles (``term_weights``), and each candidate's best-sentence
+similarity. Then prints MRR / R@5 when candidates are re-scored by their best
+sentence only for questions whose known share is below a threshold.
+
+Needs benchmarks/data from convert_eval.py and the pooled index (run_eval.py
+builds it). Usage: python benchmarks/exp_cross_lingual.py [--limit N]
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from assistant.embedders import load_embedder  # noqa: E402
+from assistant.ingest.sentences import sentence_spans  # noqa: E402
+from assistant.keywords import query_terms  # noqa: E402
+from assistant.retrieval import RERANK_WEIGHT, retrieve, term_weights  # noqa: E402
+from assistant.store.index import IndexReader  # noqa: E402
+
+DATA = REPO / "benchmarks" / "data"
+SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")
+TOP = 30
+
+
+def collect(reader, emb, name, limit):
+    rows = [json.loads(line) for line in (DATA / f"{name}.valid.jsonl").open()][:limit]
+    qv = emb.embed_queries([r["question"] for r in rows])
+    sentence_cache: dict[int, np.ndarray] = {}
+    items = []
+    with reader.snapshot():
+        art = dict(reader.conn.execute(
+            "SELECT p.id, a.public_id FROM passages p JOIN articles a ON a.id = p.article_id"))
+        for r, v in zip(rows, qv):
+            cands = retrieve(reader, r["question"], v, TOP, "hybrid", rerank=0)
+            hits = reader.passages([c.passage_id for c in cands])
+            best = []
+            for c in cands:
+                if c.passage_id not in sentence_cache:
+                    text = hits[c.passage_id].text
+                    spans = sentence_spans(text) or [(0, len(text))]
+                    sentence_cache[c.passage_id] = emb.embed_passages([text[a:b] for a, b in spans])
+                best.append(float((sentence_cache[c.passage_id] @ v).max()))
+            _, known = term_weights(reader, query_terms(r["question"], reader.analyzer))
+            items.append({"known": known, "score": np.array([c.score for c in cands]),
+                          "sentence": np.array(best),
+                          "gold": np.array([art[c.passage_id] == r["gold_article_id"] for c in cands])})
+    return items
+
+
+def metrics(items, threshold, top):
+    rr = r5 = 0.0
+    for it in items:
+        s = it["score"].copy()
+        if it["known"] < threshold:
+            s[:top] += RERANK_WEIGHT * it["sentence"][:top]
+            s[top:] -= 10.0
+        order = np.argsort(-s, kind="stable")[:10]
+        hit = np.where(it["gold"][order])[0]
+        if len(hit):
+            rr += 1 / (hit[0] + 1)
+            r5 += hit[0] < 5
+    return rr / len(items), r5 / len(items)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=None, help="questions per set")
+    args = ap.parse_args()
+    reader = IndexReader(str(DATA / "index-e5"))
+    emb = load_embedder(reader.model_id)
+    data = {n: collect(reader, emb, n, args.limit) for n in SETS}
+    for n, items in data.items():
+        k = np.array([it["known"] for it in items])
+        print(f"{n}: known share p10 {np.percentile(k, 10):.2f} median {np.median(k):.2f}")
+    for threshold in (0.0, 0.3, 0.5, 0.7, 0.9, 1.01):
+        for top in (10, 15, 20, 30):
+            res = {n: metrics(items, threshold, top) for n, items in data.items()}
+            print(f"known < {threshold:<4} top {top:<3} "
+                  + "  ".join(f"{n} {m[0]:.3f}/{m[1]:.3f}" for n, m in res.items()))
+
+
+if __name__ == "__main__":
+    main()
