@@ -9,7 +9,7 @@ from assistant.embedders import Embedder, load_embedder, resolve_model_id
 from assistant.errors import ModelMismatchError, NoIndexError, UsageError
 from assistant.relevance import background_vector, is_found
 from assistant.retrieval import MODES, retrieve
-from assistant.settings import Settings, find_sample_dir
+from assistant.settings import Settings, find_sample_dir, parse_rerank
 from assistant.store.database import DB_NAME
 from assistant.store.index import IndexReader
 from assistant.textutil import strip_controls
@@ -158,7 +158,7 @@ class Assistant:
         return emb
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
-            rerank: int | None = None, context: list[str] | None = None) -> dict:
+            rerank: int | str | None = None, context: list[str] | None = None) -> dict:
         """Answer one question. ``context``: earlier questions of a conversation
         that this one follows up on; they are searched along with it."""
         q, note = clean_question(question)
@@ -173,7 +173,7 @@ class Assistant:
         reader = self.reader
         emb = self.query_embedder() if mode != "keyword" else None
         qv = emb.embed_queries([searched])[0] if emb is not None else None
-        rerank = self.settings.rerank if rerank is None else rerank
+        rerank = parse_rerank(self.settings.rerank if rerank is None else rerank)
         with self._lock, reader.snapshot():
             sentences = self._sentence_vectors(emb)
             candidates = retrieve(reader, searched, qv, k, mode, rerank=rerank,

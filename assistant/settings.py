@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from assistant.errors import UsageError
+
 ENV_PREFIX = "ASSISTANT_"
 
 
@@ -31,9 +33,9 @@ class Settings:
     device: str | None = None  # sentence-transformers device: cpu, cuda, mps
     k: int = 5
     mode: str = "hybrid"
-    # Re-score this many top candidates by their best sentence: None is automatic
-    # (questions in another language than the articles), 0 never.
-    rerank: int | None = None
+    # Re-score this many top candidates by their best sentence (slower): "0" never,
+    # "auto" the top 15 of a question in another language than the articles.
+    rerank: str = "0"
     sample_dir: str | None = None  # where a first index comes from; "none" to disable
 
     @classmethod
@@ -43,6 +45,19 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw is not None and raw != "":
-                values[f.name] = int(raw) if f.type in (int, "int", int | None) else raw
+                values[f.name] = int(raw) if f.type in (int, "int") else raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def parse_rerank(value: str | int | None) -> int | None:
+    """``--rerank`` / ASSISTANT_RERANK: a passage count, or "auto" (None)."""
+    if value is None or str(value).strip().lower() == "auto":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= 200:
+        raise UsageError(f"rerank must be 'auto' or a number from 0 to 200, not {value!r}")
+    return n

@@ -186,18 +186,18 @@ def _diluted_and_vague(tmp_path, make_service):
     return s
 
 
-def test_hybrid_reranks_by_sentence_on_its_own_when_the_question_is_in_another_language(
+def test_auto_rerank_rescores_by_sentence_when_the_question_is_in_another_language(
         tmp_path, make_service):
     s = _diluted_and_vague(tmp_path, make_service)
     # English words the Indonesian articles do not use: keywords cannot help,
     # so the best sentence decides.
-    auto = s.ask("troops sent Kursk", k=2)
-    off = s.ask("troops sent Kursk", k=2, rerank=0)
+    auto = s.ask("troops sent Kursk", k=2, rerank="auto")
+    off = s.ask("troops sent Kursk", k=2)  # the default: off
     assert auto["citations"][0]["article"]["id"] == "diluted"
     assert off["citations"][0]["article"]["id"] == "vague"
 
 
-def test_hybrid_does_not_rerank_a_question_in_the_articles_language(tmp_path, make_service,
+def test_auto_rerank_leaves_a_question_in_the_articles_language_alone(tmp_path, make_service,
                                                                    monkeypatch):
     from assistant import retrieval
 
@@ -206,7 +206,8 @@ def test_hybrid_does_not_rerank_a_question_in_the_articles_language(tmp_path, ma
     original = retrieval.rerank_by_sentence
     monkeypatch.setattr(retrieval, "rerank_by_sentence",
                         lambda *a, **kw: calls.append(a[-1]) or original(*a, **kw))
-    s.ask("tentara laporan", k=2)
-    assert calls == []
+    s.ask("tentara laporan", k=2, rerank="auto")
     s.ask("troops sent Kursk", k=2)
+    assert calls == []
+    s.ask("troops sent Kursk", k=2, rerank="auto")
     assert calls == [retrieval.CROSS_LINGUAL_RERANK]

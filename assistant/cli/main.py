@@ -12,6 +12,7 @@ import click
 
 from assistant import __version__
 from assistant.errors import AssistantError, ExitCode, UsageError
+from assistant.settings import parse_rerank
 
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 
@@ -151,9 +152,10 @@ def _ensure_index(svc, quiet: bool) -> None:
               help="How many passages to cite [default 5].")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default=None,
               help="Retrieval: hybrid (default), dense or keyword.")
-@click.option("--rerank", type=click.IntRange(0, 200), default=None, metavar="N",
-              help="Re-score the top N passages by their best sentence: better cross-language "
-                   "ranking, slower [env ASSISTANT_RERANK; default 0 = off].")
+@click.option("--rerank", default=None, metavar="N|auto",
+              help="Re-score the top N passages by their best sentence: better ranking, slower. "
+                   "'auto': the top 15, only for a question in another language than the "
+                   "articles [env ASSISTANT_RERANK; default 0 = off].")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
@@ -169,6 +171,8 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
     With no QUESTION, questions are read from stdin, one per line, and
     answered in turn with the model loaded once.
     """
+    if rerank is not None:
+        parse_rerank(rerank)  # a bad value is a usage error before any work
     svc = _service(_index_dir(ctx, index_dir), model, device)
     if question is not None:
         questions = iter([question])
@@ -229,7 +233,7 @@ def info(ctx, index_dir, as_json, check):
               show_default=True, help="Retrieval mode to evaluate.")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
               help="Citations per question (MRR is computed within them).")
-@click.option("--rerank", type=click.IntRange(0, 200), default=None, metavar="N",
+@click.option("--rerank", default=None, metavar="N|auto",
               help="As for ask: re-score the top N passages by their best sentence.")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
@@ -244,6 +248,8 @@ def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
     from assistant.cli.progress import ProgressLine
     from assistant.evaluation import evaluate, load_questions
 
+    if rerank is not None:
+        parse_rerank(rerank)  # a bad value is a usage error before any work
     svc = _service(_index_dir(ctx, index_dir))
     questions = load_questions(file)
     bar = ProgressLine()
