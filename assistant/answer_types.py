@@ -39,7 +39,10 @@ _NUMBER = re.compile(r"(?:(?:Rp|US\$|\$|€)\s?)?\b\d[\d.,]*\b(?:\s*" + _SCALE +
                      r"sebelas|seratus|seribu|sejuta|belasan|puluhan|ratusan|ribuan)"
                      r"(?:\s+(?:belas|puluh|ratus|ribu|juta))*(?:\s+" + _SCALE + r")?\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:bin|binti|van|von|de|al|el|di|da)?\s*[A-Z][\w'’-]+)*")
-_PLACE_PREP = re.compile(r"\b(?:di|ke|dari|in|at|to|from|near|dekat)\s+(" + _NAME.pattern[2:] + ")")
+# A preposition, up to two lower-case words ("di kaki", "in the"), then a name:
+# "di kaki Gunung Meja", "ke Kursk".
+_PLACE_PREP = re.compile(r"\b(?:di|ke|dari|in|at|to|from|near|dekat)\s+((?:[a-z]+\s+){0,2}"
+                         + _NAME.pattern[2:] + ")")
 
 
 def question_type(question: str) -> str | None:

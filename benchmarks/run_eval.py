@@ -51,21 +51,24 @@ def main():
     svc = Assistant(Settings(index_dir=args.index, sample_dir="none"))
     info = svc.info()
     ask = lambda q, k, m: svc.ask(q, k=k, mode=m)  # noqa: E731
+    ask_auto = lambda q, k, m: svc.ask(q, k=k, mode=m, rerank="auto")  # noqa: E731
     started = time.time()
     lines = [f"Pooled corpus: {info['articles']} articles, {info['passages']} passages "
              f"(every paragraph of every set and split in ../shared/eval, tydiqa_id/train "
              f"contexts as distractors, plus the sample article); model {info['model']}; "
              f"{args.split} splits; k = 10.", "",
-             "| set | keyword MRR / R@5 | dense MRR / R@5 | hybrid MRR / R@5 | hybrid R@1 | answer sentence holds a gold answer (hybrid) |",
-             "|---|---|---|---|---|---|"]
+             "| set | keyword MRR / R@5 | dense MRR / R@5 | hybrid MRR / R@5 | hybrid R@1 "
+             "| answer sentence holds a gold answer (hybrid) | hybrid `--rerank auto` MRR / R@5 |",
+             "|---|---|---|---|---|---|---|"]
     for name, label in SETS:
         qs = load_questions(str(DATA / f"{name}.{args.split}.jsonl"))
         reps = {m: evaluate(ask, qs, name, m, 10) for m in ("keyword", "dense", "hybrid")}
         h = reps["hybrid"]
+        auto = evaluate(ask_auto, qs, name, "hybrid", 10)
         acc = "–" if h.answer_accuracy is None else f"{h.answer_accuracy:.3f}"
         lines.append(f"| {label} | " + " | ".join(f"{reps[m].mrr:.3f} / {reps[m].r_at_5:.3f}"
                                                    for m in ("keyword", "dense", "hybrid"))
-                     + f" | {h.r_at_1:.3f} | {acc} |")
+                     + f" | {h.r_at_1:.3f} | {acc} | {auto.mrr:.3f} / {auto.r_at_5:.3f} |")
         print(lines[-1], flush=True)
     lines += ["", "Not found (hybrid): precision and recall of `found: false` for questions "
               "marked unanswerable; answerable questions answered.", "",

@@ -128,6 +128,7 @@ def test_reindexing_an_index_with_an_older_analyzer_rederives_keywords(tmp_path,
      "1949"),
     ("Berapakah catatan waktu terbaik Darling?",
      "Catatan waktu terbaiknya, 49,07 detik, dibuat di Berlin, 12 September 2004.", "49,07 detik"),
+    ("Dimana letak Universitas Cape Town?", "Letaknya di kaki Gunung Meja.", "kaki Gunung Meja"),
 ])
 def test_answer_spans(question, sentence, expected):
     span = answer_span(question, sentence)
