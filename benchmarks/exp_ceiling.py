@@ -125,7 +125,7 @@ def metrics(items, fn):
 
 
 def show(label, data, fn):
-    print(f"{label:<44}" + "  ".join(f"{n} {m[0]:.3f}/{m[1]:.3f}"
+    print(f"{label:<50}" + "  ".join(f"{n} {m[0]:.3f}/{m[1]:.3f}"
                                      for n, m in ((n, metrics(v, fn)) for n, v in data.items())))
 
 
@@ -174,13 +174,13 @@ def main():
         mrr = sum(h[0] * s for h, s in zip(halves, sizes)) / sum(sizes)
         r5 = sum(h[1] * s for h, s in zip(halves, sizes)) / sum(sizes)
         line.append(f"{n} {mrr:.3f}/{r5:.3f}")
-    print(f"{'learned ranker, two-fold':<44}" + "  ".join(line))
+    print(f"{'learned ranker, two-fold':<50}" + "  ".join(line))
     line = []
     for held in SETS:
         fn = train([it for n in SETS if n != held for it in data[n]])
         mrr, r5 = metrics(data[held], fn)
         line.append(f"{held} {mrr:.3f}/{r5:.3f}")
-    print(f"{'learned ranker, set left out':<44}" + "  ".join(line))
+    print(f"{'learned ranker, set left out':<50}" + "  ".join(line))
 
 
 if __name__ == "__main__":
