@@ -9,14 +9,15 @@ import re
 
 NUMBER, DATE, PERSON, PLACE = "number", "date", "person", "place"
 
+# Indonesian question words may carry the particle -kah ("berapakah", "ke manakah").
 _TYPE_RULES = [
-    (DATE, re.compile(r"\b(when|what year|which year|what date|kapan|kapankah|tahun berapa|"
-                      r"pada tahun berapa|tanggal berapa|sejak kapan|bilamana)\b", re.I)),
+    (DATE, re.compile(r"\b(when|what year|which year|what date|kapan|tahun berapa|"
+                      r"pada tahun berapa|tanggal berapa|sejak kapan|bilamana)(?:kah)?\b", re.I)),
     (NUMBER, re.compile(r"\b(how many|how much|how long|how old|how far|how big|how high|"
-                        r"what percentage|berapa|berapakah|seberapa|jumlah)\b", re.I)),
-    (PERSON, re.compile(r"\b(who|whom|whose|siapa|siapakah)\b", re.I)),
-    (PLACE, re.compile(r"\b(where|di ?mana|dimanakah|di manakah|ke ?mana|dari ?mana|"
-                       r"negara apa|kota apa|provinsi apa)\b", re.I)),
+                        r"what percentage|berapa|seberapa|jumlah)(?:kah)?\b", re.I)),
+    (PERSON, re.compile(r"\b(who|whom|whose|siapa)(?:kah)?\b", re.I)),
+    (PLACE, re.compile(r"\b(where|di ?mana|ke ?mana|dari ?mana|"
+                       r"negara apa|kota apa|provinsi apa)(?:kah)?\b", re.I)),
 ]
 
 _MONTHS = (r"(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"

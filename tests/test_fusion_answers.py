@@ -140,6 +140,10 @@ def test_question_types():
     assert question_type("Kapan perang dimulai?") == "date"
     assert question_type("Siapakah presiden pertama?") == "person"
     assert question_type("Di mana Kursk?") == "place"
+    # the particle -kah on any question word
+    assert question_type("Ke manakah tentara dikirim?") == "place"
+    assert question_type("Dari manakah asal kopi ini?") == "place"
+    assert question_type("Tahun berapakah perang dimulai?") == "date"
     assert question_type("Mengapa harga naik?") is None
     assert answer_span("Mengapa harga naik?", "Harga naik 10 persen.") is None
 
