@@ -1,10 +1,12 @@
 """Keyword search terms: what goes into the FTS5 table and how a question becomes
 an FTS5 query.
 
-Words are folded (lower case, no diacritics) and reduced to their Indonesian
-root with the Sastrawi stemmer ("dikirimkan" -> "kirim"), so that a question
-matches the article whatever affixes either uses. Words the stemmer does not
-know (names, English words) stay as they are.
+Words are folded (lower case, no diacritics) and reduced to a root, so that a
+question matches the article whatever word forms either uses. Text that reads
+as English (many English function words) loses its plural endings ("troops" ->
+"troop", "countries" -> "country"); any other text goes through the Indonesian
+Sastrawi stemmer ("dikirimkan" -> "kirim"), which leaves words it does not know
+(names, English words) as they are.
 """
 
 import re
@@ -12,7 +14,8 @@ from functools import cache
 
 from assistant.textutil import fold, words
 
-ANALYZER = "sastrawi-1"  # recorded in the index; a change re-derives the FTS table
+ANALYZER = "sastrawi-en-2"  # recorded in the index; a change re-derives the FTS table
+SASTRAWI_ONLY = "sastrawi-1"  # indexes written before English plurals were folded
 PLAIN = "plain"  # indexes written before stemming: folded words only
 
 # Question words and function words in English and Indonesian: they match
@@ -64,12 +67,52 @@ def stem(word: str) -> str:
     return _sastrawi()(word) or word
 
 
+# Words that mark English text; Indonesian text has almost none of them.
+_ENGLISH = frozenset(
+    """the of and to in is are was were an that for on with as by at from it this be
+    how what who when where which why did do does many much have has had their they
+    his her its not or but will would can there been into than""".split()
+)
+
+
+def is_english(folded: list[str]) -> bool:
+    """Whether folded words read as English: at least two English function
+    words, making up at least an eighth of the words."""
+    hits = sum(1 for w in folded if w in _ENGLISH)
+    return hits >= 2 and hits * 8 >= len(folded)
+
+
+# Words ending in s that are not plurals (S-stemmer exceptions, Harman 1991).
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|ous|ics|aes|ees|oes|ews)$")
+_ALWAYS_S = frozenset("series species means lens gas yes whereas".split())
+
+
+def english_stem(word: str) -> str:
+    """A plural folded to its singular (Harman's S-stemmer): conservative on
+    purpose, so that names ("Rutte", "Kursk") and verbs stay as they are."""
+    if (len(word) < 4 or not word.isalpha() or not word.endswith("s") or word in _ALWAYS_S
+            or _NOT_PLURAL.search(word)):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("es") and word[-3] in "hxz" and word[-4:-2] != "he" or word.endswith("sses"):
+        return word[:-2]
+    return word[:-1]
+
+
+def _stemmer(folded: list[str], analyzer: str):
+    if analyzer != SASTRAWI_ONLY and is_english(folded):
+        return english_stem
+    return stem
+
+
 def analyze(text: str, analyzer: str = ANALYZER) -> list[str]:
-    """The terms of ``text`` as the keyword index sees them."""
+    """The terms of ``text`` as the keyword index sees them: one per word."""
     folded = [fold(w) for w in words(text)]
     if analyzer == PLAIN:
         return folded
-    return [stem(w) for w in folded]
+    root = _stemmer(folded, analyzer)
+    return [root(w) for w in folded]
 
 
 def fts_body(text: str, analyzer: str = ANALYZER) -> str:
@@ -81,7 +124,8 @@ def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
     folded = [fold(w) for w in words(question)]
     kept = [w for w in folded if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     if analyzer != PLAIN:
-        kept = [stem(w) for w in kept]
+        root = _stemmer(folded, analyzer)
+        kept = [root(w) for w in kept]
     return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
 
 

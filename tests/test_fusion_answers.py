@@ -216,3 +216,17 @@ def test_auto_rerank_leaves_a_question_in_the_articles_language_alone(tmp_path, 
     assert calls == []
     s.ask("troops sent Kursk", k=2, rerank="auto")
     assert calls == [retrieval.CROSS_LINGUAL_RERANK]
+
+
+def test_keyword_search_matches_english_singular_and_plural(tmp_path, make_service):
+    rows = [
+        {"id": "singular", "text": "A troop of soldiers marched to the border at dawn."},
+        {"id": "other", "text": "The election was held in the spring and it was quiet."},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows))
+    s = make_service()
+    s.index([str(feed)])
+    # "troops" only meets "troop" once English plurals are folded on both sides.
+    r = s.ask("how many troops were there?", mode="keyword")
+    assert [c["article"]["id"] for c in r["citations"]] == ["singular"]

@@ -74,4 +74,5 @@ def test_an_english_question_does_not_load_the_stemmer(tmp_path):
         return "SASTRAWI=True" in r.stderr
 
     assert not stemmer_loaded("how many soldiers crossed the border?")
+    assert not stemmer_loaded("how many troops were sent?")  # English: plurals only, no Sastrawi
     assert stemmer_loaded("berapa tentara dikirimkan?")  # Indonesian affixes need it

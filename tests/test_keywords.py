@@ -1,11 +1,13 @@
-"""The stemmer's fast path gives exactly what Sastrawi gives."""
+"""Keyword analysis: the Sastrawi fast path, and English plurals."""
 
 import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.keywords import _sastrawi, stem
+import pytest
+
+from assistant.keywords import _sastrawi, analyze, english_stem, is_english, query_terms, stem
 from assistant.textutil import fold, words
 from conftest import SAMPLE_DIR
 
@@ -44,3 +46,39 @@ def test_sentence_terms_sliced_from_the_stored_body_equal_a_fresh_analysis():
     fresh = [analyze(text[a:b]) for a, b in spans]
     assert _sentence_terms(text, spans, fts_body(text), "sastrawi-1") == fresh
     assert _sentence_terms(text, spans, "out of step", "sastrawi-1") == fresh  # falls back
+
+
+@pytest.mark.parametrize("word,root", [
+    ("troops", "troop"), ("countries", "country"), ("churches", "church"), ("boxes", "box"),
+    ("classes", "class"), ("horses", "horse"), ("governments", "government"),
+    # not plurals, or too short to tell: unchanged
+    ("status", "status"), ("analysis", "analysis"), ("news", "news"), ("series", "series"),
+    ("politics", "politics"), ("gas", "gas"), ("is", "is"), ("rutte", "rutte"), ("sent", "sent"),
+    ("covid19s", "covid19s"),
+])
+def test_english_plurals_fold_to_the_singular(word, root):
+    assert english_stem(word) == root
+
+
+def test_english_is_told_from_indonesian_by_function_words():
+    assert is_english("how many troops were sent to the border".split())
+    assert not is_english("berapa tentara yang dikirimkan ke perbatasan".split())
+    assert not is_english("troops sent kursk".split())  # no function words: not enough to tell
+    # A name or two in English does not make Indonesian text English.
+    assert not is_english("sekjen nato mark rutte mengatakan bahwa the hague dan the guardian "
+                          "melaporkan hal itu pada hari kamis di brussel belgia".split())
+
+
+def test_english_text_and_question_meet_on_the_singular():
+    body = analyze("The two countries sent their troops to the border.")
+    assert "country" in body and "troop" in body
+    assert len(body) == 9  # still one term per word: answer sentences slice it
+    assert query_terms("which countries sent their troops?") == ["country", "sent", "troop"]
+    # Indonesian text keeps its Sastrawi roots, untouched by English rules.
+    assert analyze("Harga beras naik, tentara dikirimkan.") == ["harga", "beras", "naik", "tentara", "kirim"]
+
+
+def test_an_index_from_the_older_analyzer_keeps_its_own_terms():
+    # Readers of an index written by "sastrawi-1" analyse questions the same way.
+    assert query_terms("how many troops were sent?", "sastrawi-1") == ["troops", "sent"]
+    assert query_terms("how many troops were sent?") == ["troop", "sent"]
