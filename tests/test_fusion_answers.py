@@ -161,34 +161,32 @@ def test_unrelated_question_is_not_found_and_still_lists_weak_passages(svc):
     assert r["citations"]  # nearest passages are still shown
 
 
-def test_rerank_lifts_a_passage_whose_best_sentence_answers(tmp_path, make_service):
-    rows = [
-        # The answer is one sentence among unrelated ones: diluted as a passage.
-        {"id": "diluted", "text": "Harga beras naik di pasar. Padi gagal panen, harga beras dan "
-                                  "harga padi naik lagi. Sebanyak 12.000 tentara dikirimkan ke Kursk."},
-        {"id": "vague", "text": "Tentara disebut dalam laporan yang panjang."},
-    ]
+# The answer is one sentence among unrelated ones: diluted as a passage.
+DILUTED_AND_VAGUE = [
+    {"id": "diluted", "text": "Harga beras naik di pasar. Padi gagal panen, harga beras dan "
+                              "harga padi naik lagi. Sebanyak 12.000 tentara dikirimkan ke Kursk."},
+    {"id": "vague", "text": "Tentara disebut dalam laporan yang panjang."},
+]
+
+
+def _indexed(tmp_path, make_service, rows, emb=None):
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in rows))
-    s = make_service(emb=ConceptEmbedder())
+    s = make_service(emb=emb) if emb is not None else make_service()
     s.index([str(feed)])
+    return s
+
+
+def _diluted_and_vague(tmp_path, make_service):
+    return _indexed(tmp_path, make_service, DILUTED_AND_VAGUE, ConceptEmbedder())
+
+
+def test_rerank_lifts_a_passage_whose_best_sentence_answers(tmp_path, make_service):
+    s = _diluted_and_vague(tmp_path, make_service)
     plain = s.ask("troops sent Kursk", k=2, mode="dense")
     reranked = s.ask("troops sent Kursk", k=2, mode="dense", rerank=2)
     assert plain["citations"][0]["article"]["id"] == "vague"
     assert reranked["citations"][0]["article"]["id"] == "diluted"
-
-
-def _diluted_and_vague(tmp_path, make_service):
-    rows = [
-        {"id": "diluted", "text": "Harga beras naik di pasar. Padi gagal panen, harga beras dan "
-                                  "harga padi naik lagi. Sebanyak 12.000 tentara dikirimkan ke Kursk."},
-        {"id": "vague", "text": "Tentara disebut dalam laporan yang panjang."},
-    ]
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps(r) for r in rows))
-    s = make_service(emb=ConceptEmbedder())
-    s.index([str(feed)])
-    return s
 
 
 def test_auto_rerank_rescores_by_sentence_when_the_question_is_in_another_language(
@@ -219,14 +217,10 @@ def test_auto_rerank_leaves_a_question_in_the_articles_language_alone(tmp_path, 
 
 
 def test_keyword_search_matches_english_singular_and_plural(tmp_path, make_service):
-    rows = [
+    s = _indexed(tmp_path, make_service, [
         {"id": "singular", "text": "A troop of soldiers marched to the border at dawn."},
         {"id": "other", "text": "The election was held in the spring and it was quiet."},
-    ]
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps(r) for r in rows))
-    s = make_service()
-    s.index([str(feed)])
+    ])
     # "troops" only meets "troop" once English plurals are folded on both sides.
     r = s.ask("how many troops were there?", mode="keyword")
     assert [c["article"]["id"] for c in r["citations"]] == ["singular"]
