@@ -12,7 +12,7 @@ Sastrawi stemmer ("dikirimkan" -> "kirim"), which leaves words it does not know
 import re
 from functools import cache
 
-from assistant.textutil import fold, words
+from assistant.textutil import fold, tokens
 
 ANALYZER = "sastrawi-en-2"  # recorded in the index; a change re-derives the FTS table
 SASTRAWI_ONLY = "sastrawi-1"  # indexes written before English plurals were folded
@@ -108,10 +108,13 @@ def _stemmer(folded: list[str], analyzer: str):
 
 def analyze(text: str, analyzer: str = ANALYZER) -> list[str]:
     """The terms of ``text`` as the keyword index sees them: one per word."""
-    folded = [fold(w) for w in words(text)]
+    raw = tokens(text)
+    folded = [fold(w) for w in raw]
     if analyzer == PLAIN:
         return folded
     root = _stemmer(folded, analyzer)
+    if root is english_stem:  # capitalised words are names: "Wales", "Williams"
+        return [root(f) if w.islower() else f for w, f in zip(raw, folded)]
     return [root(w) for w in folded]
 
 
@@ -121,11 +124,14 @@ def fts_body(text: str, analyzer: str = ANALYZER) -> str:
 
 
 def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
-    folded = [fold(w) for w in words(question)]
-    kept = [w for w in folded if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    if analyzer != PLAIN:
+    raw = tokens(question)
+    folded = [fold(w) for w in raw]
+    kept = [(w, f) for w, f in zip(raw, folded) if f not in STOPWORDS and (len(f) > 1 or f.isdigit())]
+    if analyzer == PLAIN:
+        kept = [f for _, f in kept]
+    else:
         root = _stemmer(folded, analyzer)
-        kept = [root(w) for w in kept]
+        kept = [root(f) if root is not english_stem or w.islower() else f for w, f in kept]
     return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
 
 

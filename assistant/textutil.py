@@ -31,9 +31,14 @@ def normalize(text: str) -> str:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def tokens(text: str) -> list[str]:
+    """Word tokens as written; digits stay (years and counts are often the answer)."""
+    return _WORD.findall(text)
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens; digits stay (years and counts are often the answer)."""
-    return [w.lower() for w in _WORD.findall(text)]
+    """Lower-cased word tokens."""
+    return [w.lower() for w in tokens(text)]
 
 
 def word_starts(text: str) -> list[int]:

@@ -78,6 +78,15 @@ def test_english_text_and_question_meet_on_the_singular():
     assert analyze("Harga beras naik, tentara dikirimkan.") == ["harga", "beras", "naik", "tentara", "kirim"]
 
 
+def test_capitalised_english_words_are_names_and_keep_their_s():
+    # Indonesian text writes "Roberts" and "Wales" as they are: an English
+    # question must not cut them to "robert" and "wale".
+    assert query_terms("What did Justice Roberts say about the Falklands islands?") == [
+        "justice", "roberts", "say", "falklands", "island"]
+    assert analyze("The Jones family moved to Wales with their dogs.") == [
+        "the", "jones", "family", "moved", "to", "wales", "with", "their", "dog"]
+
+
 def test_an_index_from_the_older_analyzer_keeps_its_own_terms():
     # Readers of an index written by "sastrawi-1" analyse questions the same way.
     assert query_terms("how many troops were sent?", "sastrawi-1") == ["troops", "sent"]
