@@ -89,7 +89,8 @@ _ALWAYS_S = frozenset("series species means lens gas yes whereas".split())
 
 def english_stem(word: str) -> str:
     """A plural folded to its singular (Harman's S-stemmer): conservative on
-    purpose, so that names ("Rutte", "Kursk") and verbs stay as they are."""
+    purpose, so that words like "status", "news" or "politics" stay whole.
+    ``analyze`` keeps capitalised words (names) away from it."""
     if (len(word) < 4 or not word.isalpha() or not word.endswith("s") or word in _ALWAYS_S
             or _NOT_PLURAL.search(word)):
         return word
@@ -101,6 +102,7 @@ def english_stem(word: str) -> str:
 
 
 def _stemmer(folded: list[str], analyzer: str):
+    """English plurals for English text, Sastrawi for the rest."""
     if analyzer != SASTRAWI_ONLY and is_english(folded):
         return english_stem
     return stem
