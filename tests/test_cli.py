@@ -96,6 +96,21 @@ def test_empty_question_is_a_usage_error(hash_index):
     assert "empty" in r.stderr and "Traceback" not in r.stderr and r.stdout == ""
 
 
+def test_rerank_takes_a_count_or_auto_and_rejects_anything_else(hash_index):
+    index_dir, _ = hash_index
+    for value in ("auto", "0", "3"):
+        r = run_cli("ask", "how many people were evacuated?", "--json", "--rerank", value,
+                    "--index-dir", index_dir)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["citations"]
+    for args, env in ((("--rerank", "lots"), None), (("--rerank", "500"), None),
+                      ((), {"ASSISTANT_RERANK": "lots"})):
+        r = run_cli("ask", "gempa Cianjur", *args, "--index-dir", index_dir, env=env)
+        assert r.returncode == ExitCode.USAGE, r.stderr
+        assert "rerank must be 'auto' or a number" in r.stderr
+        assert "Traceback" not in r.stderr and r.stdout == ""
+
+
 def test_bad_option_is_a_usage_error():
     r = run_cli("ask", "x", "--mode", "psychic")
     assert r.returncode == ExitCode.USAGE
