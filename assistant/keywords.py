@@ -101,23 +101,23 @@ def english_stem(word: str) -> str:
     return word[:-1]
 
 
-def _stemmer(folded: list[str], analyzer: str):
-    """English plurals for English text, Sastrawi for the rest."""
+def _rooter(folded: list[str], analyzer: str):
+    """How this text's words become terms: (word as written, folded) -> term.
+    English plurals for English text, Sastrawi for the rest."""
+    if analyzer == PLAIN:
+        return lambda raw, f: f
     if analyzer != SASTRAWI_ONLY and is_english(folded):
-        return english_stem
-    return stem
+        # Capitalised words are names ("Wales", "Williams"): other languages write them alike.
+        return lambda raw, f: english_stem(f) if raw.islower() else f
+    return lambda raw, f: stem(f)
 
 
 def analyze(text: str, analyzer: str = ANALYZER) -> list[str]:
     """The terms of ``text`` as the keyword index sees them: one per word."""
     raw = tokens(text)
     folded = [fold(w) for w in raw]
-    if analyzer == PLAIN:
-        return folded
-    root = _stemmer(folded, analyzer)
-    if root is english_stem:  # capitalised words are names: "Wales", "Williams"
-        return [root(f) if w.islower() else f for w, f in zip(raw, folded)]
-    return [root(w) for w in folded]
+    root = _rooter(folded, analyzer)
+    return [root(w, f) for w, f in zip(raw, folded)]
 
 
 def fts_body(text: str, analyzer: str = ANALYZER) -> str:
@@ -128,15 +128,18 @@ def fts_body(text: str, analyzer: str = ANALYZER) -> str:
 def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
     raw = tokens(question)
     folded = [fold(w) for w in raw]
-    kept = [(w, f) for w, f in zip(raw, folded) if f not in STOPWORDS and (len(f) > 1 or f.isdigit())]
-    if analyzer == PLAIN:
-        kept = [f for _, f in kept]
-    else:
-        root = _stemmer(folded, analyzer)
-        kept = [root(f) if root is not english_stem or w.islower() else f for w, f in kept]
+    root = _rooter(folded, analyzer)
+    # Stop words go before rooting: they would load the stemmer for nothing.
+    kept = [root(w, f) for w, f in zip(raw, folded)
+            if f not in STOPWORDS and (len(f) > 1 or f.isdigit())]
     return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
 
 
+def fts_match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: any of the terms (BM25 ranks)."""
+    return " OR ".join(f'"{t}"' for t in terms)
+
+
 def fts_query(question: str, analyzer: str = ANALYZER) -> str:
-    """An FTS5 MATCH expression: any of the question's content words (BM25 ranks)."""
-    return " OR ".join(f'"{t}"' for t in query_terms(question, analyzer))
+    """The MATCH expression for the question's content words."""
+    return fts_match(query_terms(question, analyzer))

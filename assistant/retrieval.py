@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.keywords import fts_query, query_terms
+from assistant.keywords import fts_match, query_terms
 from assistant.store.index import IndexReader
 
 MODES = ("hybrid", "dense", "keyword")
@@ -35,16 +35,17 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     n = max(pool, k * 4)
+    terms = query_terms(question, reader.analyzer) if mode != "dense" else []
     if mode == "keyword":
-        hits = reader.search_keyword(fts_query(question, reader.analyzer), k)
+        hits = reader.search_keyword(fts_match(terms), k)
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
     dense = reader.search_dense(query_vector, n)
     known = 1.0
     if mode == "dense":
         ranked = [Candidate(pid, s, dense=s) for pid, s in dense]
     else:
-        keyword = reader.search_keyword(fts_query(question, reader.analyzer), n)
-        ranked, known = fuse(reader, question, query_vector, dense, keyword)
+        keyword = reader.search_keyword(fts_match(terms), n)
+        ranked, known = fuse(reader, terms, query_vector, dense, keyword)
     if rerank is None:
         rerank = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0
     if rerank > 0 and embedder is not None:
@@ -101,11 +102,11 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
 COVERAGE_WEIGHT = 0.1
 
 
-def fuse(reader: IndexReader, question: str, query_vector: np.ndarray,
+def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
          dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
          weight: float = COVERAGE_WEIGHT) -> tuple[list[Candidate], float]:
     """Hybrid ranking on the dense scale: each candidate's cosine plus a bonus for
-    the share of the question's (IDF-weighted) terms it contains. Also returns
+    the share of the question's (IDF-weighted) ``terms`` it contains. Also returns
     the share of the question's term weight that occurs in the articles at all.
 
     The bonus is bounded by ``weight`` and shrinks when the question's words are
@@ -118,7 +119,7 @@ def fuse(reader: IndexReader, question: str, query_vector: np.ndarray,
         vecs = np.stack([reader.vectors.reconstruct(int(p)) for p in missing])
         for pid, s in zip(missing, vecs @ query_vector.astype(np.float32)):
             cos[pid] = float(s)
-    weights, known = term_weights(reader, query_terms(question, reader.analyzer))
+    weights, known = term_weights(reader, terms)
     evidence = keyword_evidence(reader, weights, list(cos))
     kw = dict(keyword)
     out = [Candidate(pid, c + weight * evidence.get(pid, 0.0), dense=c, keyword=kw.get(pid),

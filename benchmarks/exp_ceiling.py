@@ -89,7 +89,7 @@ def collect(reader, emb, sentences, owners):
                 bodies = reader.keyword_bodies(ids)
                 present = [set(bodies.get(i, "").split()) for i in ids]
                 cov = np.array([sum(v for t, v in w.items() if t in p) / denom for p in present])
-                covk = cov * denom / known * (known / denom) ** 0.5
+                covk = cov * (denom / known) ** 0.5  # coverage of known words x sqrt(known share)
                 best, top2, count = [], [], []
                 for i in ids:
                     s = np.sort(sentences[rows_of[i]] @ q)

@@ -11,6 +11,7 @@ from tui_helpers import (
     ask,
     corpus,
     make_app,
+    sample_chat,
     service,
     settle,
 )
@@ -35,10 +36,7 @@ def plain(widget) -> str:
 
 
 async def test_ask_shows_answer_and_citations(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         assert "articles" in app.sub_title  # the model loaded and the index is described
         await ask(pilot, TROOPS_QUESTION)
         card = app.query_one(AnswerCard)
@@ -70,10 +68,7 @@ async def test_question_typed_before_the_model_is_ready_is_answered(tmp_path):
 
 
 async def test_empty_question_is_ignored(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         app.query_one(QuestionInput).value = "   "
         await pilot.press("enter")
         await settle(pilot)
@@ -81,10 +76,7 @@ async def test_empty_question_is_ignored(tmp_path):
 
 
 async def test_open_citation_with_keys_and_go_back(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         await ask(pilot, TROOPS_QUESTION)
         await pilot.press("tab")  # from the box to citation [1]
         first = app.query(CitationCard).first()
@@ -108,10 +100,7 @@ async def test_open_citation_with_keys_and_go_back(tmp_path):
 
 
 async def test_open_citation_with_the_mouse(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         await ask(pilot, TROOPS_QUESTION)
         await pilot.pause()
         assert await pilot.click(CitationCard)
@@ -144,10 +133,7 @@ async def test_history_keys_walk_questions_kept_across_runs(tmp_path):
 
 
 async def test_not_found_answer_looks_different(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         await ask(pilot, "how to fix a bicycle tyre")
         card = app.query_one(AnswerCard)
         assert "not-found" in card.classes
@@ -195,10 +181,7 @@ async def test_index_update_shows_progress_while_the_ui_takes_input(tmp_path):
 
 
 async def test_markup_in_articles_is_shown_literally(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         await ask(pilot, MARKUP_QUESTION)
         card = app.query(CitationCard).first()
         text = plain(card)
@@ -211,10 +194,7 @@ async def test_markup_in_articles_is_shown_literally(tmp_path):
 
 
 async def test_follow_up_uses_the_previous_turn(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         alone = svc.ask("lalu ke mana?")  # on its own the follow-up finds the wrong passage
         assert TROOPS not in alone["citations"][0]["text"]
         await ask(pilot, TROOPS_QUESTION)
@@ -246,10 +226,7 @@ async def test_no_index_offers_to_build_and_a_question_accepts(tmp_path):
 
 
 async def test_articles_panel_filters_and_opens(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         panel = app.query_one(ArticlesPanel)
         assert not panel.display
         await pilot.press("f2")
@@ -267,10 +244,7 @@ async def test_articles_panel_filters_and_opens(tmp_path):
 
 
 async def test_help_screen_and_quit(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path) as (app, pilot, svc):
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -280,10 +254,7 @@ async def test_help_screen_and_quit(tmp_path):
 
 
 async def test_resize_keeps_working(tmp_path):
-    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
-    app = make_app(svc)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with sample_chat(tmp_path, size=(80, 24)) as (app, pilot, svc):
         await ask(pilot, TROOPS_QUESTION)
         await pilot.resize_terminal(120, 40)
         await pilot.pause()

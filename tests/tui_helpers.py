@@ -3,6 +3,7 @@ for the app's workers instead of sleeping."""
 
 import shutil
 import threading
+from contextlib import asynccontextmanager
 
 from textual.worker import WorkerState
 
@@ -57,6 +58,17 @@ async def settle(pilot, rounds: int = 50) -> None:
         if not busy(pilot.app):
             return
     raise AssertionError("workers did not settle")
+
+
+@asynccontextmanager
+async def sample_chat(tmp_path, size=SIZE):
+    """The chat over an index of the test corpus, settled after start-up:
+    yields (app, pilot, service)."""
+    svc = service(tmp_path / "ix", build_from=corpus(tmp_path))
+    app = make_app(svc)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield app, pilot, svc
 
 
 async def ask(pilot, question: str) -> None:

@@ -17,6 +17,13 @@ from assistant.settings import parse_rerank
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 
 
+def _check_rerank(ctx, param, value):
+    """A bad --rerank is a usage error before any work."""
+    if value is not None:
+        parse_rerank(value)
+    return value
+
+
 def _service(index_dir=None, model=None, device=None):
     from assistant.service import Assistant
     from assistant.settings import Settings
@@ -152,7 +159,7 @@ def _ensure_index(svc, quiet: bool) -> None:
               help="How many passages to cite [default 5].")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default=None,
               help="Retrieval: hybrid (default), dense or keyword.")
-@click.option("--rerank", default=None, metavar="N|auto",
+@click.option("--rerank", default=None, metavar="N|auto", callback=_check_rerank,
               help="Re-score the top N passages by their best sentence: better ranking, slower. "
                    "'auto': the top 15, only for a question in another language than the "
                    "articles [env ASSISTANT_RERANK; default 0 = off].")
@@ -171,8 +178,6 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
     With no QUESTION, questions are read from stdin, one per line, and
     answered in turn with the model loaded once.
     """
-    if rerank is not None:
-        parse_rerank(rerank)  # a bad value is a usage error before any work
     svc = _service(_index_dir(ctx, index_dir), model, device)
     if question is not None:
         questions = iter([question])
@@ -233,7 +238,7 @@ def info(ctx, index_dir, as_json, check):
               show_default=True, help="Retrieval mode to evaluate.")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
               help="Citations per question (MRR is computed within them).")
-@click.option("--rerank", default=None, metavar="N|auto",
+@click.option("--rerank", default=None, metavar="N|auto", callback=_check_rerank,
               help="As for ask: re-score the top N passages by their best sentence.")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
@@ -248,8 +253,6 @@ def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
     from assistant.cli.progress import ProgressLine
     from assistant.evaluation import evaluate, load_questions
 
-    if rerank is not None:
-        parse_rerank(rerank)  # a bad value is a usage error before any work
     svc = _service(_index_dir(ctx, index_dir))
     questions = load_questions(file)
     bar = ProgressLine()
