@@ -18,8 +18,8 @@ from assistant.embedders import Embedder
 from assistant.errors import InputError
 from assistant.ingest.discovery import discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
-from assistant.keywords import ANALYZER, fts_body
-from assistant.relevance import background_vector
+from assistant.query.keywords import ANALYZER, fts_body
+from assistant.query.relevance import background_vector
 from assistant.store.database import text_hash
 from assistant.store.writer import IndexWriter, NewArticle, NewPassage
 

@@ -4,11 +4,11 @@ import os
 import threading
 from typing import TYPE_CHECKING
 
-from assistant.answers import assemble
+from assistant.query.answers import assemble
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
 from assistant.errors import ModelMismatchError, NoIndexError, UsageError
-from assistant.relevance import background_vector, is_found
-from assistant.retrieval import MODES, retrieve
+from assistant.query.relevance import background_vector, is_found
+from assistant.query.retrieval import MODES, retrieve
 from assistant.settings import Settings, find_sample_dir, parse_rerank
 from assistant.store.database import DB_NAME
 from assistant.store.index import IndexReader
@@ -134,7 +134,7 @@ class Assistant:
 
     def conversation(self):
         """A chat whose follow-up questions are searched with the turns before them."""
-        from assistant.conversation import Conversation
+        from assistant.query.conversation import Conversation
 
         return Conversation(self)
 

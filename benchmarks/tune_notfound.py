@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.embedders import load_embedder  # noqa: E402
-from assistant.relevance import background_vector  # noqa: E402
-from assistant.retrieval import retrieve  # noqa: E402
+from assistant.query.relevance import background_vector  # noqa: E402
+from assistant.query.retrieval import retrieve  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
 
 DATA = REPO / "benchmarks" / "data"

@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.embedders import load_embedder  # noqa: E402
-from assistant.keywords import fts_query, query_terms  # noqa: E402
-from assistant.retrieval import keyword_evidence, term_weights  # noqa: E402
+from assistant.query.keywords import fts_query, query_terms  # noqa: E402
+from assistant.query.retrieval import keyword_evidence, term_weights  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
 
 DATA = REPO / "benchmarks" / "data"

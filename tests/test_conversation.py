@@ -3,7 +3,7 @@
 import pytest
 from conftest import SAMPLE_ARTICLE, TROOPS, json_lines, run_cli
 
-from assistant.conversation import MAX_CONTEXT_QUESTIONS, Conversation, is_follow_up
+from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, Conversation, is_follow_up
 
 
 @pytest.mark.parametrize("question", [

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from assistant.answer_types import answer_span, question_type
-from assistant.keywords import fts_query, query_terms
-from assistant.retrieval import COVERAGE_WEIGHT, keyword_evidence, retrieve, term_weights
+from assistant.query.answer_types import answer_span, question_type
+from assistant.query.keywords import fts_query, query_terms
+from assistant.query.retrieval import COVERAGE_WEIGHT, keyword_evidence, retrieve, term_weights
 
 from conftest import write
 
@@ -202,7 +202,7 @@ def test_auto_rerank_rescores_by_sentence_when_the_question_is_in_another_langua
 
 def test_auto_rerank_leaves_a_question_in_the_articles_language_alone(tmp_path, make_service,
                                                                    monkeypatch):
-    from assistant import retrieval
+    from assistant.query import retrieval
 
     s = _diluted_and_vague(tmp_path, make_service)
     calls = []

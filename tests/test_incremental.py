@@ -3,7 +3,7 @@
 import json
 import os
 
-from assistant.relevance import background_sentences
+from assistant.query.relevance import background_sentences
 
 from conftest import write
 

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.ingest.chunking import chunk_paragraphs
-from assistant.ingest.sentences import sentence_spans, split_sentences
+from assistant.sentences import sentence_spans, split_sentences
 
 
 def test_numbers_and_abbreviations_do_not_split():

@@ -9,7 +9,7 @@ from pathlib import Path
 from assistant.ingest.chunking import PARAGRAPH_SEPARATOR, Passage, chunk_paragraphs
 from assistant.ingest.cleaning import clean_paragraphs, split_paragraphs
 from assistant.ingest.html_extract import extract_html
-from assistant.ingest.sentences import split_sentences
+from assistant.sentences import split_sentences
 from assistant.ingest.metadata import (
     find_date,
     find_source,

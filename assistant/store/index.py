@@ -161,7 +161,7 @@ class IndexReader:
 
     @property
     def analyzer(self) -> str:
-        """How the FTS bodies were made (see assistant.keywords)."""
+        """How the FTS bodies were made (see assistant.query.keywords)."""
         return self.manifest.get("analyzer", "plain")
 
     def keyword_bodies(self, ids: list[int]) -> dict[int, str]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.keywords import fts_match, query_terms
+from assistant.query.keywords import fts_match, query_terms
 from assistant.store.index import IndexReader
 
 MODES = ("hybrid", "dense", "keyword")
@@ -77,7 +77,7 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
     diluted in its passage vector; its best sentence is not. Costs one
     embedding per sentence of the top candidates, so it is opt-in (--rerank).
     """
-    from assistant.ingest.sentences import sentence_spans
+    from assistant.sentences import sentence_spans
 
     head, tail = ranked[:top], ranked[top:]
     hits = reader.passages([c.passage_id for c in head])

@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from assistant.answer_types import answer_span, question_type
+from assistant.query.answer_types import answer_span, question_type
 from assistant.embedders import Embedder
-from assistant.ingest.sentences import sentence_spans
-from assistant.keywords import ANALYZER, analyze, query_terms
-from assistant.retrieval import Candidate
+from assistant.sentences import sentence_spans
+from assistant.query.keywords import ANALYZER, analyze, query_terms
+from assistant.query.retrieval import Candidate
 from assistant.store.index import PassageHit
 from assistant.textutil import word_starts
 

@@ -10,7 +10,7 @@ is not dragged towards the old one.
 
 from dataclasses import dataclass, field
 
-from assistant.keywords import query_terms
+from assistant.query.keywords import query_terms
 from assistant.textutil import fold, words
 
 # A follow-up carries at most this many earlier questions, so context does not

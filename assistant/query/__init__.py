@@ -1,0 +1,1 @@
+"""The question pipeline: retrieval, keyword analysis, relevance, answers."""
