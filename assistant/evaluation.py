@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.errors import InputError
+from assistant.results import AskResult
 
 
 def _norm(text: str) -> str:
@@ -75,15 +76,15 @@ class EvalReport:
         return d
 
 
-def gold_rank(result: dict, q) -> int | None:
-    for c in result["citations"]:
-        if (q.gold_article_id and c["article"]["id"] == q.gold_article_id) or \
-                (q.gold_text and q.gold_text in c["text"]):
-            return c["n"]
+def gold_rank(result: AskResult, q) -> int | None:
+    for c in result.citations:
+        if (q.gold_article_id and c.article.id == q.gold_article_id) or \
+                (q.gold_text and q.gold_text in c.text):
+            return c.n
     return None
 
 
-def evaluate(ask: Callable[[str, int, str], dict], questions: list, path: str, mode: str,
+def evaluate(ask: Callable[[str, int, str], AskResult], questions: list, path: str, mode: str,
              k: int, progress=None) -> EvalReport:
     """Run every question through ``ask(question, k, mode)`` and score the results."""
     rep = EvalReport(file=path, mode=mode, k=k, questions=len(questions))
@@ -95,11 +96,11 @@ def evaluate(ask: Callable[[str, int, str], dict], questions: list, path: str, m
     for i, q in enumerate(questions, start=1):
         result = ask(q.question, k, mode)
         rank = gold_rank(result, q)
-        answer = (result.get("answer") or {}).get("text", "")
+        answer = result.answer.text if result.answer else ""
         if q.unanswerable:
             rep.unanswerable += 1
             nf_true += 1
-            nf_both += not result["found"]
+            nf_both += not result.found
         else:
             rep.answerable += 1
             hits1 += rank == 1
@@ -107,9 +108,9 @@ def evaluate(ask: Callable[[str, int, str], dict], questions: list, path: str, m
             rr += 1.0 / rank if rank else 0.0
             if q.answers:
                 rep.answer_questions += 1
-                correct += result["found"] and answer_matches(answer, q.answers)
-        nf_pred += not result["found"]
-        rep.details.append({"question": q.question, "rank": rank, "found": result["found"],
+                correct += result.found and answer_matches(answer, q.answers)
+        nf_pred += not result.found
+        rep.details.append({"question": q.question, "rank": rank, "found": result.found,
                             "answer": answer, "unanswerable": q.unanswerable})
         if progress:
             progress("eval", i, len(questions))

@@ -1,9 +1,9 @@
 """Pydantic models for data that crosses the program's edge: article records read
 from .jsonl files, evaluation questions, and the JSON that `ask --json` writes.
 
-The ask path builds plain dicts for speed (importing pydantic and building
-models costs more than a whole cold query); tests validate that output against
-``AskOutput`` so the two cannot drift apart.
+The ask path builds the dataclasses of ``assistant.results`` for speed
+(importing pydantic and building models costs more than a whole cold query);
+tests validate their JSON against ``AskOutput`` so the two cannot drift apart.
 """
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator

@@ -9,6 +9,7 @@ from assistant.embedders import Embedder, load_embedder, resolve_model_id
 from assistant.errors import ModelMismatchError, NoIndexError, UsageError
 from assistant.query.relevance import background_vector, is_found
 from assistant.query.retrieval import MODES, retrieve
+from assistant.results import AskResult
 from assistant.settings import Settings, find_sample_dir, parse_rerank
 from assistant.store.database import DB_NAME
 from assistant.store.index import IndexReader
@@ -158,7 +159,7 @@ class Assistant:
         return emb
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
-            rerank: int | str | None = None, context: list[str] | None = None) -> dict:
+            rerank: int | str | None = None, context: list[str] | None = None) -> AskResult:
         """Answer one question. ``context``: earlier questions of a conversation
         that this one follows up on; they are searched along with it."""
         q, note = clean_question(question)
@@ -186,10 +187,8 @@ class Assistant:
             else:
                 best = max(c.dense for c in candidates if c.dense is not None)
                 found = is_found(best, qv, self._background(emb), reader.model_id)
-        result = assemble(q, mode, candidates, hits, sentences, qv, found, note, analyzed,
-                          analyzer)
-        result["context"] = context
-        return result
+        return assemble(q, mode, candidates, hits, sentences, qv, found, note, analyzed,
+                        analyzer, context)
 
     def _sentence_vectors(self, emb: Embedder | None):
         """The embedder, remembering sentence vectors between questions: a chat

@@ -91,15 +91,15 @@ def main():
               "|---|---|---|---|---|"]
     for q, expected in SAMPLE_QUESTIONS:
         r = svc.ask(q)
-        top = r["citations"][0]["text"]
-        ans = r["answer"] or {}
-        span = ans.get("span")
+        top = r.citations[0].text
+        ans = r.answer
+        span = ans.text[ans.span.start:ans.span.end] if ans and ans.span else "–"
         lines.append(f"| {q} | {'yes' if expected in top else 'no'} | "
-                     f"{'yes' if expected in ans.get('text', '') else 'no'} | {r['found']} | "
-                     f"{ans['text'][span[0]:span[1]] if span else '–'} |")
+                     f"{'yes' if ans and expected in ans.text else 'no'} | {r.found} | "
+                     f"{span} |")
     for q in OFF_TOPIC:
         r = svc.ask(q)
-        lines.append(f"| {q} (off-topic) | – | – | {r['found']} | – |")
+        lines.append(f"| {q} (off-topic) | – | – | {r.found} | – |")
     lines += ["", f"Regenerate: `python benchmarks/run_eval.py --split {args.split}` "
               f"(took {time.time() - started:.0f} s here)."]
     section = "## Retrieval and answers\n\n" + "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ import pytest
 from conftest import SAMPLE_ARTICLE, TROOPS, json_lines, run_cli
 
 from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, Conversation, is_follow_up
+from assistant.results import AskResult
 
 
 @pytest.mark.parametrize("question", [
@@ -30,7 +31,8 @@ class RecordingService:
 
     def ask(self, question, context=None, **options):
         self.calls.append((question, list(context or [])))
-        return {"question": question, "context": list(context or [])}
+        return AskResult(question=question, found=False, answer=None, citations=[],
+                         mode="hybrid", context=list(context or []))
 
 
 def test_context_is_the_previous_turn_and_is_bounded():
@@ -55,15 +57,15 @@ def test_service_searches_a_follow_up_with_its_context(make_service):
     svc = make_service()
     svc.index([str(SAMPLE_ARTICLE)])
     alone = svc.ask("lalu ke mana?")
-    assert TROOPS not in alone["citations"][0]["text"] and alone["context"] == []
+    assert TROOPS not in alone.citations[0].text and alone.context == []
     chat = svc.conversation()
     chat.ask("berapa tentara Korea Utara dikirimkan")
     follow = chat.ask("lalu ke mana?")
-    assert follow["question"] == "lalu ke mana?"
-    assert follow["context"] == ["berapa tentara Korea Utara dikirimkan"]
-    assert TROOPS in follow["citations"][0]["text"]
-    a = follow["answer"]
-    assert a["text"][a["span"][0]:a["span"][1]] == "Kursk"  # typed by the follow-up itself
+    assert follow.question == "lalu ke mana?"
+    assert follow.context == ["berapa tentara Korea Utara dikirimkan"]
+    assert TROOPS in follow.citations[0].text
+    a = follow.answer
+    assert a.text[a.span.start:a.span.end] == "Kursk"  # typed by the follow-up itself
 
 
 def test_cli_follow_up_flag_keeps_context_and_blank_line_resets(tmp_path):
@@ -95,4 +97,4 @@ def test_sentence_vectors_are_remembered_between_questions(make_service, embedde
     assert embedded > before  # sentences of multi-sentence passages were embedded
     again = svc.ask("banjir membuat warga mengungsi ke mana")
     assert embedder.passages_embedded == embedded  # same passages: no new sentence embeddings
-    assert again["answer"]["text"] == first["answer"]["text"]
+    assert again.answer.text == first.answer.text

@@ -58,7 +58,7 @@ def svc(tmp_path, make_service):
 def test_english_question_is_ranked_by_meaning_not_shared_words(svc):
     # No English word occurs in the articles: keyword evidence is nil, dense decides.
     r = svc.ask("how many troops were sent?", k=3)
-    assert r["citations"][0]["article"]["id"] == "troops"
+    assert r.citations[0].article.id == "troops"
 
 
 def test_a_weak_keyword_match_cannot_outvote_a_strong_dense_match(svc):
@@ -68,10 +68,10 @@ def test_a_weak_keyword_match_cannot_outvote_a_strong_dense_match(svc):
     qv = emb.embed_queries([q])[0]
     with reader.snapshot():
         cands = retrieve(reader, q, qv, 3, "hybrid")
-        arts = {c.passage_id: h.article["id"] for c, h in
+        arts = {c.passage_id: h.article.id for c, h in
                 zip(cands, reader.passages([c.passage_id for c in cands]).values())}
     top = cands[0]
-    assert reader.passages([top.passage_id])[top.passage_id].article["id"] == "troops"
+    assert reader.passages([top.passage_id])[top.passage_id].article.id == "troops"
     for c in cands:
         assert 0.0 <= c.score - c.dense <= COVERAGE_WEIGHT + 1e-9  # the bonus is bounded
     assert len(arts) == 3
@@ -94,7 +94,7 @@ def test_keyword_evidence_counts_terms_missing_from_the_corpus(svc):
 def test_stemming_matches_affixed_forms(svc):
     assert query_terms("Berapa tentara yang dikirim?") == ["tentara", "kirim"]
     r = svc.ask("pengiriman tentara", mode="keyword")
-    assert r["citations"][0]["article"]["id"] == "troops"
+    assert r.citations[0].article.id == "troops"
 
 
 def test_reindexing_an_index_with_an_older_analyzer_rederives_keywords(tmp_path, make_service):
@@ -108,9 +108,9 @@ def test_reindexing_an_index_with_an_older_analyzer_rederives_keywords(tmp_path,
     conn.execute("UPDATE passages_fts SET body = 'tentara dikirimkan'")
     conn.close()
     s.close()
-    assert s.ask("kirim", mode="keyword")["citations"] == []  # plain index: no stem match
+    assert s.ask("kirim", mode="keyword").citations == []  # plain index: no stem match
     s.index()
-    assert s.ask("kirim", mode="keyword")["citations"]
+    assert s.ask("kirim", mode="keyword").citations
 
 
 @pytest.mark.parametrize("question,sentence,expected", [
@@ -150,15 +150,15 @@ def test_question_types():
 
 def test_answer_has_span_offsets_into_answer_text(svc):
     r = svc.ask("how many troops were sent?")
-    a = r["answer"]
-    assert a is not None and a["span"] is not None
-    assert a["text"][a["span"][0]:a["span"][1]] == "12.000"
+    a = r.answer
+    assert a is not None and a.span is not None
+    assert a.text[a.span.start:a.span.end] == "12.000"
 
 
 def test_unrelated_question_is_not_found_and_still_lists_weak_passages(svc):
     r = svc.ask("zebra xylophone quantum")
-    assert r["found"] is False and r["answer"] is None
-    assert r["citations"]  # nearest passages are still shown
+    assert r.found is False and r.answer is None
+    assert r.citations  # nearest passages are still shown
 
 
 # The answer is one sentence among unrelated ones: diluted as a passage.
@@ -185,8 +185,8 @@ def test_rerank_lifts_a_passage_whose_best_sentence_answers(tmp_path, make_servi
     s = _diluted_and_vague(tmp_path, make_service)
     plain = s.ask("troops sent Kursk", k=2, mode="dense")
     reranked = s.ask("troops sent Kursk", k=2, mode="dense", rerank=2)
-    assert plain["citations"][0]["article"]["id"] == "vague"
-    assert reranked["citations"][0]["article"]["id"] == "diluted"
+    assert plain.citations[0].article.id == "vague"
+    assert reranked.citations[0].article.id == "diluted"
 
 
 def test_auto_rerank_rescores_by_sentence_when_the_question_is_in_another_language(
@@ -196,8 +196,8 @@ def test_auto_rerank_rescores_by_sentence_when_the_question_is_in_another_langua
     # so the best sentence decides.
     auto = s.ask("troops sent Kursk", k=2, rerank="auto")
     off = s.ask("troops sent Kursk", k=2)  # the default: off
-    assert auto["citations"][0]["article"]["id"] == "diluted"
-    assert off["citations"][0]["article"]["id"] == "vague"
+    assert auto.citations[0].article.id == "diluted"
+    assert off.citations[0].article.id == "vague"
 
 
 def test_auto_rerank_leaves_a_question_in_the_articles_language_alone(tmp_path, make_service,
@@ -223,4 +223,4 @@ def test_keyword_search_matches_english_singular_and_plural(tmp_path, make_servi
     ])
     # "troops" only meets "troop" once English plurals are folded on both sides.
     r = s.ask("how many troops were there?", mode="keyword")
-    assert [c["article"]["id"] for c in r["citations"]] == ["singular"]
+    assert [c.article.id for c in r.citations] == ["singular"]

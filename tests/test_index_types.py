@@ -28,8 +28,8 @@ def test_each_kind_indexes_searches_adds_and_removes(tmp_path, make_service, emb
     info = svc.info()
     assert (info["index_type"], info["index_type_setting"], info["vectors"]) == (kind, kind, 300)
     assert svc.verify() == []
-    hit = svc.ask("kota123 pesta123", mode="dense", k=3)["citations"][0]
-    assert "nomor 123 " in hit["text"]
+    hit = svc.ask("kota123 pesta123", mode="dense", k=3).citations[0]
+    assert "nomor 123 " in hit.text
     # Incremental: remove ten, add five, change one.
     for i in range(10):
         (docs / f"a{i:03d}.txt").unlink()
@@ -39,10 +39,10 @@ def test_each_kind_indexes_searches_adds_and_removes(tmp_path, make_service, emb
     assert (s.added, s.removed, s.updated) == (5, 10, 1)
     assert svc.info()["index_type"] == kind and svc.info()["vectors"] == 295
     assert svc.verify() == []
-    assert "nomor 302 " in svc.ask("kota302 pesta302", mode="dense", k=3)["citations"][0]["text"]
+    assert "nomor 302 " in svc.ask("kota302 pesta302", mode="dense", k=3).citations[0].text
     # Hybrid: an HNSW graph may miss a vector unlike all others (as hashed words
     # are) in dense search alone; keyword search still finds it.
-    assert "gunung" in svc.ask("gunung meletus", k=1)["citations"][0]["text"]
+    assert "gunung" in svc.ask("gunung meletus", k=1).citations[0].text
 
 
 def test_changing_the_kind_reuses_stored_vectors(tmp_path, make_service, embedder):
@@ -55,7 +55,7 @@ def test_changing_the_kind_reuses_stored_vectors(tmp_path, make_service, embedde
         s = svc.index([str(docs)], index_type=kind)
         assert s.embedded == 0 and embedder.passages_embedded == embedded
         assert svc.info()["index_type"] == kind and svc.verify() == []
-        assert "nomor 77 " in svc.ask("kota77 pesta77", mode="dense", k=3)["citations"][0]["text"]
+        assert "nomor 77 " in svc.ask("kota77 pesta77", mode="dense", k=3).citations[0].text
 
 
 def test_auto_switches_to_ivf_when_the_collection_grows(tmp_path, make_service, monkeypatch):
@@ -68,7 +68,7 @@ def test_auto_switches_to_ivf_when_the_collection_grows(tmp_path, make_service, 
     corpus(docs, 60, start=80)
     svc.index([str(docs)])
     assert svc.info()["index_type"] == "ivf" and svc.verify() == []
-    assert "nomor 130 " in svc.ask("kota130 pesta130", mode="dense", k=3)["citations"][0]["text"]
+    assert "nomor 130 " in svc.ask("kota130 pesta130", mode="dense", k=3).citations[0].text
 
 
 def test_cells_and_probes_follow_the_size():

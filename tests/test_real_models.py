@@ -30,12 +30,12 @@ def e5(tmp_path_factory):
 ])
 def test_troops_question_cites_the_troops_passage_first(e5, question):
     result = e5.ask(question)
-    assert result["found"]
-    assert TROOPS in result["citations"][0]["text"]
-    assert TROOPS in result["answer"]["text"]
-    art = result["citations"][0]["article"]
-    assert (art["source"], art["date"]) == ("KOMPAS.TV", "2024-11-14")
-    assert result["citations"][0]["paragraph"] == 3
+    assert result.found
+    assert TROOPS in result.citations[0].text
+    assert TROOPS in result.answer.text
+    art = result.citations[0].article
+    assert (art.source, art.date) == ("KOMPAS.TV", "2024-11-14")
+    assert result.citations[0].paragraph == 3
 
 
 @pytest.mark.parametrize("question,expected,span", [
@@ -49,11 +49,11 @@ def test_troops_question_cites_the_troops_passage_first(e5, question):
 ])
 def test_other_sample_questions(e5, question, expected, span):
     result = e5.ask(question)
-    assert result["found"]
-    assert expected in result["citations"][0]["text"]
-    answer = result["answer"]
-    assert expected in answer["text"]
-    assert answer["text"][slice(*answer["span"])] == span
+    assert result.found
+    assert expected in result.citations[0].text
+    answer = result.answer
+    assert expected in answer.text
+    assert answer.text[answer.span.start:answer.span.end] == span
 
 
 @pytest.mark.parametrize("question", [
@@ -63,8 +63,8 @@ def test_other_sample_questions(e5, question, expected, span):
 ])
 def test_off_topic_questions_are_not_found(e5, question):
     result = e5.ask(question)
-    assert result["found"] is False and result["answer"] is None
-    assert result["citations"]  # the nearest passages are still listed
+    assert result.found is False and result.answer is None
+    assert result.citations  # the nearest passages are still listed
 
 
 def test_fresh_checkout_ask_builds_the_sample_index(tmp_path):

@@ -79,7 +79,7 @@ def test_damaged_database_is_reported_and_rebuild_recovers(tmp_path, built):
     built.close()
     s = built.index([str(tmp_path / "docs")], rebuild=True)
     assert s.articles == 1
-    assert built.ask("gempa")["citations"]
+    assert built.ask("gempa").citations
 
 
 def test_newer_schema_is_refused(built):
@@ -103,7 +103,7 @@ def test_readers_follow_committed_updates(tmp_path, built):
     other = Assistant(built.settings, embedder=built._embedder)
     other.index()
     assert built.info()["articles"] == 2  # the open reader sees the new generation
-    assert "Banjir" in built.ask("banjir desa sungai", mode="keyword")["citations"][0]["text"]
+    assert "Banjir" in built.ask("banjir desa sungai", mode="keyword").citations[0].text
 
 
 def test_a_first_build_that_never_committed_counts_as_no_index(tmp_path, make_service):

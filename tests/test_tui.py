@@ -196,7 +196,7 @@ async def test_markup_in_articles_is_shown_literally(tmp_path):
 async def test_follow_up_uses_the_previous_turn(tmp_path):
     async with sample_chat(tmp_path) as (app, pilot, svc):
         alone = svc.ask("lalu ke mana?")  # on its own the follow-up finds the wrong passage
-        assert TROOPS not in alone["citations"][0]["text"]
+        assert TROOPS not in alone.citations[0].text
         await ask(pilot, TROOPS_QUESTION)
         await ask(pilot, "lalu ke mana?")
         card = app.query(AnswerCard).last()

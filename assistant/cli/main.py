@@ -196,7 +196,7 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
             continue
         result = (chat or svc).ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
         if as_json:
-            click.echo(json.dumps(result, ensure_ascii=False))
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         else:
             if not first:
                 click.echo("")

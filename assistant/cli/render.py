@@ -8,6 +8,7 @@ import textwrap
 import click
 
 from assistant.citations import citation_heading
+from assistant.results import AskResult
 from assistant.textutil import strip_controls
 
 
@@ -41,23 +42,23 @@ def _highlight(text: str, start: int, end: int, color: bool, width: int, indent:
     return "\n".join(out_lines)
 
 
-def render_answer(result: dict, color: bool) -> str:
+def render_answer(result: AskResult, color: bool) -> str:
     width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns) - 2)
     lines = []
-    q = _safe(result["question"])
+    q = _safe(result.question)
     lines.append(click.style(f"Q: {q}", bold=True) if color else f"Q: {q}")
-    if result.get("context"):
-        lines.append("(follow-up of: " + " / ".join(_safe(c) for c in result["context"]) + ")")
-    if result.get("note"):
-        lines.append(f"note: {result['note']}")
-    cites = result["citations"]
-    if result["found"] and result["answer"]:
-        ans = result["answer"]
+    if result.context:
+        lines.append("(follow-up of: " + " / ".join(_safe(c) for c in result.context) + ")")
+    if result.note:
+        lines.append(f"note: {result.note}")
+    cites = result.citations
+    if result.found and result.answer:
+        ans = result.answer
         prefix = "Answer: "
-        line = f"{prefix}{_safe(ans['text'])} [{ans['citation']}]"
-        a, b = ans.get("span") or (0, 0)
+        line = f"{prefix}{_safe(ans.text)} [{ans.citation}]"
+        a, b = (ans.span.start, ans.span.end) if ans.span else (0, 0)
         # Wrapped like the passages; the answer span (if any) is what lights up.
-        if _safe(ans["text"]) != ans["text"]:
+        if _safe(ans.text) != ans.text:
             a = b = 0  # offsets no longer line up once controls were stripped
         lines.append(_highlight(line, len(prefix) + a, len(prefix) + b, color, width, ""))
     elif cites:
@@ -67,11 +68,11 @@ def render_answer(result: dict, color: bool) -> str:
         lines.append("Not found: the index has no passages that match.")
     for c in cites:
         lines.append("")
-        tag = f"[{c['n']}]" + ("" if result["found"] else " (weak)")
+        tag = f"[{c.n}]" + ("" if result.found else " (weak)")
         head = f"{tag} {citation_heading(c)}"
         lines.append(click.style(head, fg="cyan") if color else head)
-        sent = c.get("sentence") or {"start": 0, "end": 0}
-        lines.append(_highlight(_safe(c["text"]), sent["start"], sent["end"], color, width, "    "))
+        lines.append(_highlight(_safe(c.text), c.sentence.start, c.sentence.end, color, width,
+                                "    "))
     return "\n".join(lines)
 
 

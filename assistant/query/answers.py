@@ -7,6 +7,7 @@ from assistant.embedders import Embedder
 from assistant.sentences import sentence_spans
 from assistant.query.keywords import ANALYZER, analyze, query_terms
 from assistant.query.retrieval import Candidate
+from assistant.results import Answer, AskResult, Citation, Span
 from assistant.store.index import PassageHit
 from assistant.textutil import word_starts
 
@@ -78,25 +79,18 @@ def _sentence_terms(text: str, spans: list[tuple[int, int]], body: str | None,
 def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[int, PassageHit],
              embedder: Embedder | None, query_vector: np.ndarray | None, found: bool,
              note: str | None = None, analyzed: dict[int, str] | None = None,
-             analyzer: str = ANALYZER) -> dict:
-    """The result of one question, as the JSON-ready dict that `ask --json` prints.
-    ``analyzed``: the stored keyword terms of the passages (their FTS bodies)."""
+             analyzer: str = ANALYZER, context: list[str] | None = None) -> AskResult:
+    """The result of one question. ``analyzed``: the stored keyword terms of the
+    passages (their FTS bodies); ``context``: the earlier questions it was searched with."""
     ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
     sentences = best_sentences(embedder, question, query_vector, [h for _, h in ordered],
                                [c.dense for c, _ in ordered], analyzed, analyzer)
-    citations = []
-    for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1):
-        citations.append({
-            "n": n,
-            "score": round(cand.score, 4),
-            "text": hit.text,
-            "paragraph": hit.paragraph,
-            "start": hit.start,
-            "end": hit.end,
-            "passage_id": hit.passage_id,
-            "sentence": {"start": span[0], "end": span[1]},
-            "article": hit.article,
-        })
+    citations = [
+        Citation(n=n, score=round(cand.score, 4), text=hit.text, paragraph=hit.paragraph,
+                 start=hit.start, end=hit.end, passage_id=hit.passage_id,
+                 sentence=Span(*span), article=hit.article)
+        for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1)
+    ]
     answer = None
     if citations and found:
         # The answer is the best sentence among the top citations, favouring rank.
@@ -107,9 +101,8 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
             val = s_score + PASSAGE_WEIGHT * cand.score - (n - 1) * RANK_PENALTY
             if val > best_val:
                 best_n, best_val = n, val
-        c = citations[best_n - 1]
-        text = c["text"][c["sentence"]["start"]:c["sentence"]["end"]]
+        text = citations[best_n - 1].sentence_text
         span = answer_span(question, text)
-        answer = {"text": text, "citation": best_n, "span": list(span) if span else None}
-    return {"question": question, "found": bool(found and citations), "answer": answer,
-            "citations": citations, "mode": mode, "note": note}
+        answer = Answer(text=text, citation=best_n, span=Span(*span) if span else None)
+    return AskResult(question=question, found=bool(found and citations), answer=answer,
+                     citations=citations, mode=mode, note=note, context=list(context or []))

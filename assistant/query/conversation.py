@@ -11,6 +11,7 @@ is not dragged towards the old one.
 from dataclasses import dataclass, field
 
 from assistant.query.keywords import query_terms
+from assistant.results import AskResult
 from assistant.textutil import fold, words
 
 # A follow-up carries at most this many earlier questions, so context does not
@@ -53,7 +54,7 @@ def is_follow_up(question: str) -> bool:
 class Turn:
     question: str
     context: list[str]  # the earlier questions it was searched with
-    result: dict
+    result: AskResult
 
 
 @dataclass
@@ -69,10 +70,10 @@ class Conversation:
         last = self.turns[-1]
         return (last.context + [last.question])[-MAX_CONTEXT_QUESTIONS:]
 
-    def ask(self, question: str, **options) -> dict:
+    def ask(self, question: str, **options) -> AskResult:
         context = self.context_for(question)
         result = self.service.ask(question, context=context, **options)
-        self.turns.append(Turn(result["question"], context, result))
+        self.turns.append(Turn(result.question, context, result))
         return result
 
     def reset(self) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.errors import CorruptIndexError, NoIndexError
+from assistant.results import ArticleRef
 from assistant.store import database as db
 from assistant.store import vectors as vec
 
@@ -37,7 +38,7 @@ class PassageHit:
     start: int
     end: int
     text: str
-    article: dict  # id, title, source, date, url, path
+    article: ArticleRef
 
 
 class IndexReader:
@@ -183,9 +184,8 @@ class IndexReader:
             [int(i) for i in ids]).fetchall()
         out = {}
         for r in rows:
-            out[r[0]] = PassageHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], {
-                "id": r[7], "title": r[8], "source": r[9], "date": r[10], "url": r[11],
-                "path": r[12]})
+            out[r[0]] = PassageHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                                   ArticleRef(*r[7:13]))
         return out
 
     def article(self, public_or_rowid) -> dict | None:

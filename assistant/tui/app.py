@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header
 
 from assistant.errors import AssistantError
 from assistant.history import QuestionHistory
+from assistant.results import Citation
 from assistant.tui.messages import (
     Answered,
     ArticleFetched,
@@ -183,7 +184,7 @@ class AssistantApp(App):
         self.post_message(IndexDone(summary.to_dict()))
 
     @work(thread=True, group="article")
-    def _fetch_article(self, article_id: str, citation: dict | None) -> None:
+    def _fetch_article(self, article_id: str, citation: Citation | None) -> None:
         try:
             article = self.service.article(article_id)
         except Exception as e:  # noqa: BLE001
@@ -334,7 +335,7 @@ class AssistantApp(App):
     # -- citations and articles -------------------------------------------------------------
 
     def on_citation_card_open(self, message: CitationCard.Open) -> None:
-        self._fetch_article(message.citation["article"]["id"], message.citation)
+        self._fetch_article(message.citation.article.id, message.citation)
 
     def on_articles_panel_open_article(self, message: ArticlesPanel.OpenArticle) -> None:
         self._fetch_article(message.article_id, None)

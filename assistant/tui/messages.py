@@ -2,6 +2,8 @@
 
 from textual.message import Message
 
+from assistant.results import AskResult, Citation
+
 
 class ModelReady(Message):
     def __init__(self, info: dict | None) -> None:
@@ -10,7 +12,7 @@ class ModelReady(Message):
 
 
 class Answered(Message):
-    def __init__(self, turn_id: int, result: dict) -> None:
+    def __init__(self, turn_id: int, result: AskResult) -> None:
         super().__init__()
         self.turn_id = turn_id
         self.result = result
@@ -54,7 +56,7 @@ class ArticlesLoaded(Message):
 class ArticleFetched(Message):
     """An article to show; ``article`` is None when it left the index."""
 
-    def __init__(self, article_id: str, article: dict | None, citation: dict | None) -> None:
+    def __init__(self, article_id: str, article: dict | None, citation: Citation | None) -> None:
         super().__init__()
         self.article_id = article_id
         self.article = article

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Markdown, Static
 
+from assistant.results import Citation
 from assistant.tui.text import highlighted, safe
 
 # A huge article is shown around its passage only: a Static holding 50 MB of
@@ -32,7 +33,7 @@ class ArticleScreen(Screen):
         Binding("q", "app.pop_screen", "Back", show=False),
     ]
 
-    def __init__(self, article: dict, citation: dict | None = None) -> None:
+    def __init__(self, article: dict, citation: Citation | None = None) -> None:
         super().__init__()
         self.article = article
         self.citation = citation
@@ -52,21 +53,20 @@ class ArticleScreen(Screen):
     def _body(self):
         text = self.article.get("text") or ""
         c = self.citation
-        if c is None or not (0 <= c["start"] < c["end"] <= len(text)):
+        if c is None or not (0 <= c.start < c.end <= len(text)):
             shown = text[:SHOWN_CHARS]
             yield Static(Text(safe(shown)), classes="article-text")
             if len(text) > len(shown):
                 yield Static(Text(f"… {len(text) - len(shown):,} more characters not shown"),
                              classes="article-cut")
             return
-        start, end = c["start"], c["end"]
+        start, end = c.start, c.end
         lo, hi = max(0, start - SHOWN_CHARS // 2), min(len(text), end + SHOWN_CHARS // 2)
         if lo:
             yield Static(Text(f"… {lo:,} earlier characters not shown"), classes="article-cut")
         if text[lo:start]:
             yield Static(Text(safe(text[lo:start].rstrip("\n"))), classes="article-text")
-        sentence = c.get("sentence") or {}
-        yield Static(highlighted(text[start:end], sentence.get("start"), sentence.get("end")),
+        yield Static(highlighted(text[start:end], c.sentence.start, c.sentence.end),
                      classes="article-text passage", id="cited-passage")
         if text[end:hi]:
             yield Static(Text(safe(text[end:hi].lstrip("\n"))), classes="article-text")
@@ -75,7 +75,7 @@ class ArticleScreen(Screen):
                          classes="article-cut")
 
     def on_mount(self) -> None:
-        self.sub_title = f"[{self.citation['n']}]" if self.citation else ""
+        self.sub_title = f"[{self.citation.n}]" if self.citation else ""
         passage = self.query("#cited-passage")
         if passage:
             # After layout, so the passage's place is known.

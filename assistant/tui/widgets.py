@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from assistant.history import QuestionHistory
 from assistant.citations import citation_heading
+from assistant.results import AskResult, Citation
 from assistant.tui.text import SPAN_STYLE, highlighted, safe
 
 
@@ -93,18 +94,18 @@ class CitationCard(Static, can_focus=True):
     ]
 
     class Open(Message):
-        def __init__(self, citation: dict) -> None:
+        def __init__(self, citation: Citation) -> None:
             super().__init__()
             self.citation = citation
 
-    def __init__(self, citation: dict, weak: bool) -> None:
+    def __init__(self, citation: Citation, weak: bool) -> None:
         self.citation = citation
-        tag = f"[{citation['n']}]" + (" (weak)" if weak else "")
+        tag = f"[{citation.n}]" + (" (weak)" if weak else "")
         text = Text(f"{tag} ", style="bold")
         text.append(citation_heading(citation), style="italic")
         text.append("\n")
-        sentence = citation.get("sentence") or {}
-        text.append_text(highlighted(citation["text"], sentence.get("start"), sentence.get("end")))
+        text.append_text(highlighted(citation.text, citation.sentence.start,
+                                     citation.sentence.end))
         super().__init__(text, classes="citation")
 
     def action_open(self) -> None:
@@ -127,32 +128,33 @@ class CitationCard(Static, can_focus=True):
 class AnswerCard(Vertical):
     """The answer sentence and its citations; a not-found answer looks different."""
 
-    def __init__(self, result: dict) -> None:
-        found = bool(result["found"])
+    def __init__(self, result: AskResult) -> None:
+        found = result.found
         super().__init__(classes="answer" + ("" if found else " not-found"))
         self.result = result
         self.border_title = "Answer" if found else "Not found"
 
     def compose(self) -> ComposeResult:
         r = self.result
-        if r.get("context"):
-            yield Static(Text("follow-up of: " + " / ".join(safe(c) for c in r["context"])),
+        if r.context:
+            yield Static(Text("follow-up of: " + " / ".join(safe(c) for c in r.context)),
                          classes="context")
-        if r.get("note"):
-            yield Static(Text("note: " + safe(r["note"])), classes="context")
-        if r["found"] and r.get("answer"):
-            ans = r["answer"]
-            span = ans.get("span") or (None, None)
-            text = highlighted(ans["text"], span[0], span[1], SPAN_STYLE)
-            text.append(f" [{ans['citation']}]", style="bold")
+        if r.note:
+            yield Static(Text("note: " + safe(r.note)), classes="context")
+        if r.found and r.answer:
+            ans = r.answer
+            span = ans.span
+            text = highlighted(ans.text, span.start if span else None, span.end if span else None,
+                               SPAN_STYLE)
+            text.append(f" [{ans.citation}]", style="bold")
             yield Static(text, classes="answer-text")
-        elif r["citations"]:
+        elif r.citations:
             yield Static(Text("The indexed articles do not seem to answer this. "
                               "Nearest passages (weak matches):"), classes="answer-text")
         else:
             yield Static(Text("No passage matches this question."), classes="answer-text")
-        for c in r["citations"]:
-            yield CitationCard(c, weak=not r["found"])
+        for c in r.citations:
+            yield CitationCard(c, weak=not r.found)
 
 
 class UpdateBar(Horizontal):

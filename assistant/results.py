@@ -1,0 +1,96 @@
+"""What answering a question returns: typed values from the core to the shells.
+
+Plain dataclasses rather than pydantic models: they are built on every cold
+``ask``, where importing pydantic costs more than the question itself.
+``assistant.schema.AskOutput`` is the pydantic model of their JSON, checked by
+the tests. Each ``to_json()`` returns the JSON object as a dict, keys in the
+order ``ask --json`` prints them.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """The article a passage comes from."""
+
+    id: str
+    title: str | None
+    source: str | None
+    date: str | None
+    url: str | None
+    path: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "source": self.source, "date": self.date,
+                "url": self.url, "path": self.path}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets [start, end) into some text."""
+
+    start: int
+    end: int
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited passage. ``start``/``end``: its offsets in the article's cleaned
+    text; ``sentence``: its best sentence, as offsets into ``text``."""
+
+    n: int  # 1-based, as shown: [1], [2], ...
+    score: float
+    text: str
+    paragraph: int
+    start: int
+    end: int
+    passage_id: int
+    sentence: Span
+    article: ArticleRef
+
+    @property
+    def sentence_text(self) -> str:
+        return self.text[self.sentence.start:self.sentence.end]
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "score": self.score, "text": self.text, "paragraph": self.paragraph,
+                "start": self.start, "end": self.end, "passage_id": self.passage_id,
+                "sentence": self.sentence.to_json(), "article": self.article.to_json()}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answering sentence, the citation it comes from, and the part of it
+    that holds what was asked for (a number, date, name, place), if found."""
+
+    text: str
+    citation: int  # the ``n`` of its citation
+    span: Span | None = None
+
+    def to_json(self) -> dict:
+        span = [self.span.start, self.span.end] if self.span else None
+        return {"text": self.text, "citation": self.citation, "span": span}
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """One question's answer. ``found`` false: the citations are the nearest
+    passages, weak matches, and there is no answer."""
+
+    question: str  # as searched: cleaned, maybe truncated (see ``note``)
+    found: bool
+    answer: Answer | None
+    citations: list[Citation]
+    mode: str
+    note: str | None = None
+    context: list[str] = field(default_factory=list)  # earlier questions of a follow-up
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "found": self.found,
+                "answer": self.answer.to_json() if self.answer else None,
+                "citations": [c.to_json() for c in self.citations], "mode": self.mode,
+                "note": self.note, "context": list(self.context)}
