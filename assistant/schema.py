@@ -83,6 +83,13 @@ class EvalQuestion(BaseModel):
     gold_text: str | None = None  # a substring that the right passage contains
     answers: list[str] = Field(default_factory=list)
     unanswerable: bool = False
+    # Asked in one conversation with the question on the line before it.
+    follow_up: bool = False
+    # For per-group figures: question and article language ("en", "id") and the
+    # kind of answer (number, date, person, place, org, other).
+    lang: str | None = None
+    article_lang: str | None = None
+    kind: str | None = None
 
     @field_validator("gold_article_id", mode="before")
     @classmethod

@@ -9,6 +9,14 @@ Regenerates the "Retrieval and answers" section of benchmarks/RESULTS.md:
 Keyword, dense and hybrid side by side on each set; answer-sentence accuracy;
 not-found figures on idk_mrc (unanswerable questions) and our off-topic
 questions; and the sample article's own questions asked of the pooled corpus.
+
+    python benchmarks/run_eval.py --news [--label after] [--model e5-small]
+
+indexes ../shared/eval/news_dev/articles afresh (benchmarks/data/index-news-MODEL)
+and writes the "News (news_dev)" section instead: hybrid, k = 10, follow-up
+questions asked in one conversation with the line before, off-topic questions
+as unanswerable; overall, per language pair and per kind. Each --label keeps
+its own block, so "before" and "after" stand side by side.
 """
 
 import argparse
@@ -42,16 +50,80 @@ SAMPLE_QUESTIONS = [
 OFF_TOPIC = ["how do I change a bicycle tyre?", "bagaimana cara mengganti ban sepeda?"]
 
 
+NEWS = REPO.parent / "shared" / "eval" / "news_dev"
+
+
+def _replace_section(out: Path, title: str, section: str) -> None:
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmark results\n"
+    if f"## {title}\n" in text:
+        text = re.sub(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", lambda _: section.rstrip("\n"),
+                      text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    out.write_text(text, encoding="utf-8")
+
+
+def _group_table(title: str, groups: dict) -> list[str]:
+    lines = [f"| {title} | n | R@1 | R@5 | MRR | answer sentence | answer span | found |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, g in groups.items():
+        lines.append(f"| {name} | {g.questions} | {g.r_at_1:.3f} | {g.r_at_5:.3f} | {g.mrr:.3f} | "
+                     f"{g.answer_accuracy:.3f} | {g.span_accuracy:.3f} | {g.found:.3f} |")
+    return lines
+
+
+def news(args) -> None:
+    """The news_dev section: one block per label."""
+    import subprocess
+
+    index = DATA / f"index-news-{args.model}"
+    svc = Assistant(Settings(index_dir=str(index), sample_dir="none", model=args.model))
+    svc.index([str(Path(args.news) / "articles")], rebuild=True)
+    qs = load_questions(args.news)
+    r = evaluate(svc.conversation, qs, "news_dev", "hybrid", 10)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                            text=True).stdout.strip()
+    off_nf = round(r.not_found_recall * r.unanswerable) if r.unanswerable else 0
+    block = [f"### {args.label}", "",
+             f"Commit {commit}, model {svc.info()['model']}, hybrid, k = 10.", "",
+             "| R@1 | R@5 | MRR | answer sentence holds the answer | answer span holds the answer "
+             "| answerable found | off-topic not found |", "|---|---|---|---|---|---|---|",
+             f"| {r.r_at_1:.3f} | {r.r_at_5:.3f} | {r.mrr:.3f} | {r.answer_accuracy:.3f} | "
+             f"{r.span_accuracy:.3f} | {r.answerable_found:.3f} | {off_nf} of {r.unanswerable} |", ""]
+    block += _group_table("question → article", r.by_language) + [""]
+    block += _group_table("kind", r.by_kind) + [""]
+    title = "News (news_dev)"
+    out = Path(args.out)
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    m = re.search(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", text, flags=re.S)
+    blocks = {}
+    if m:
+        for part in re.split(r"\n(?=### )", m.group(0))[1:]:
+            blocks[part.split("\n", 1)[0][4:].strip()] = part.rstrip("\n")
+    blocks[args.label] = "\n".join(block).rstrip("\n")
+    head = [f"## {title}", "",
+            "24 news-style articles (16 Indonesian, 8 English), 60 questions and 10 off-topic "
+            "ones from `../shared/eval/news_dev`; figures from `assistant eval` "
+            "(`benchmarks/run_eval.py --news --label LABEL` regenerates a block). The answer "
+            "span counts when it is at most 40 characters and holds the answer.", ""]
+    _replace_section(out, title, "\n".join(head) + "\n" + "\n\n".join(blocks.values()) + "\n")
+    print("\n".join(block))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="test")
     ap.add_argument("--index", default=str(DATA / "index-e5"))
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "RESULTS.md"))
+    ap.add_argument("--news", nargs="?", const=str(NEWS), default=None, metavar="DIR",
+                    help="Measure on a news_dev-style folder instead (default ../shared/eval/news_dev).")
+    ap.add_argument("--label", default="after", help="With --news: the block to (re)write.")
+    ap.add_argument("--model", default="e5-small", help="With --news: the embedding model.")
     args = ap.parse_args()
+    if args.news:
+        return news(args)
     svc = Assistant(Settings(index_dir=args.index, sample_dir="none"))
     info = svc.info()
-    ask = lambda q, k, m: svc.ask(q, k=k, mode=m)  # noqa: E731
-    ask_auto = lambda q, k, m: svc.ask(q, k=k, mode=m, rerank="auto")  # noqa: E731
     started = time.time()
     lines = [f"Pooled corpus: {info['articles']} articles, {info['passages']} passages "
              f"(every paragraph of every set and split in ../shared/eval, tydiqa_id/train "
@@ -62,9 +134,9 @@ def main():
              "|---|---|---|---|---|---|---|"]
     for name, label in SETS:
         qs = load_questions(str(DATA / f"{name}.{args.split}.jsonl"))
-        reps = {m: evaluate(ask, qs, name, m, 10) for m in ("keyword", "dense", "hybrid")}
+        reps = {m: evaluate(svc.conversation, qs, name, m, 10) for m in ("keyword", "dense", "hybrid")}
         h = reps["hybrid"]
-        auto = evaluate(ask_auto, qs, name, "hybrid", 10)
+        auto = evaluate(svc.conversation, qs, name, "hybrid", 10, rerank="auto")
         acc = "–" if h.answer_accuracy is None else f"{h.answer_accuracy:.3f}"
         lines.append(f"| {label} | " + " | ".join(f"{reps[m].mrr:.3f} / {reps[m].r_at_5:.3f}"
                                                    for m in ("keyword", "dense", "hybrid"))
@@ -81,7 +153,7 @@ def main():
                   + load_questions(str(DATA / f"tydiqa_id.{args.split}.jsonl")))
         else:
             qs = load_questions(str(path))
-        r = evaluate(ask, qs, name, "hybrid", 10)
+        r = evaluate(svc.conversation, qs, name, "hybrid", 10)
         answered = sum(1 for d in r.details if not d["unanswerable"] and d["found"])
         lines.append(f"| {name} | {r.unanswerable} | {r.not_found_precision} | {r.not_found_recall} | "
                      f"{answered / max(r.answerable, 1):.3f} |")
@@ -103,13 +175,7 @@ def main():
     lines += ["", f"Regenerate: `python benchmarks/run_eval.py --split {args.split}` "
               f"(took {time.time() - started:.0f} s here)."]
     section = "## Retrieval and answers\n\n" + "\n".join(lines) + "\n"
-    out = Path(args.out)
-    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmark results\n"
-    if "## Retrieval and answers" in text:
-        text = re.sub(r"## Retrieval and answers\n.*?(?=\n## |\Z)", section.rstrip("\n"), text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    out.write_text(text, encoding="utf-8")
+    _replace_section(Path(args.out), "Retrieval and answers", section)
     print(section)
 
 

@@ -233,7 +233,7 @@ def info(ctx, index_dir, as_json, check):
 
 
 @cli.command("eval")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default="hybrid",
               show_default=True, help="Retrieval mode to evaluate.")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
@@ -245,38 +245,30 @@ def info(ctx, index_dir, as_json, check):
 @click.option("--details", is_flag=True, help="With --json: include every question's result.")
 @click.pass_context
 def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
-    """Measure retrieval and answers on FILE.jsonl of questions with gold references.
+    """Measure retrieval and answers on FILE.jsonl of questions with gold references,
+    or on a news_dev-style folder (questions.jsonl, offtopic.jsonl, articles/).
 
     Each line: {"question", "gold_article_id" or "gold_text", "answers": [...],
-    "unanswerable": false}.
+    "unanswerable": false}; optional "follow_up": true (asked in one conversation
+    with the line before), "lang", "article_lang" and "kind" (figures per group).
     """
     from assistant.cli.progress import ProgressLine
+    from assistant.cli.render import render_eval
     from assistant.evaluation import evaluate, load_questions
 
     svc = _service(_index_dir(ctx, index_dir))
     questions = load_questions(file)
     bar = ProgressLine()
     try:
-        report = evaluate(lambda q, kk, m: svc.ask(q, k=kk, mode=m, rerank=rerank), questions,
-                          file, mode, k,
-                          progress=bar)
+        report = evaluate(svc.conversation, questions, file, mode, k, progress=bar,
+                          rerank=rerank)
     finally:
         bar.close()
     data = report.to_dict(with_details=details)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
-    click.echo(f"{file}: {report.questions} questions, mode {mode}, k {k}")
-    click.echo(f"  R@1 {report.r_at_1:.3f}  R@5 {report.r_at_5:.3f}  MRR {report.mrr:.3f}"
-               f"  ({report.answerable} answerable)")
-    if report.answer_accuracy is not None:
-        click.echo(f"  answer sentence holds a gold answer: {report.answer_accuracy:.3f}"
-                   f" ({report.answer_questions} questions)")
-    if report.unanswerable:
-        p, r = report.not_found_precision, report.not_found_recall
-        click.echo(f"  not found: precision {'-' if p is None else f'{p:.3f}'}, recall {r:.3f}"
-                   f" ({report.unanswerable} unanswerable)")
-    click.echo(f"  {report.questions_per_second:.1f} questions/s")
+    click.echo(render_eval(report))
 
 
 def main(argv: list[str] | None = None) -> None:

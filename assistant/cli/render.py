@@ -107,3 +107,27 @@ def render_info(info: dict) -> str:
         ("folders", ", ".join(info["roots"]) or "-"),
     ]
     return "\n".join(f"{k:<13} {_safe(str(v))}" for k, v in rows)
+
+
+def render_eval(report) -> str:
+    """An `assistant eval` report (assistant.evaluation.EvalReport) as text."""
+    r = report
+    lines = [f"{r.file}: {r.questions} questions, mode {r.mode}, k {r.k}",
+             f"  R@1 {r.r_at_1:.3f}  R@5 {r.r_at_5:.3f}  MRR {r.mrr:.3f}  ({r.answerable} answerable)"]
+    if r.answer_accuracy is not None:
+        lines.append(f"  answer sentence holds a gold answer: {r.answer_accuracy:.3f}"
+                     f"  answer span holds it: {r.span_accuracy:.3f} ({r.answer_questions} questions)")
+    if r.answerable_found is not None:
+        lines.append(f"  answerable questions found: {r.answerable_found:.3f}")
+    if r.unanswerable:
+        p = r.not_found_precision
+        lines.append(f"  not found: precision {'-' if p is None else f'{p:.3f}'}, recall "
+                     f"{r.not_found_recall:.3f} ({r.unanswerable} unanswerable)")
+    for title, groups in (("language (question→article)", r.by_language), ("kind", r.by_kind)):
+        if groups:
+            lines.append(f"  by {title}:  n  R@1  R@5  MRR  sentence  span  found")
+            for name, g in groups.items():
+                lines.append(f"    {name:<10} {g.questions:>3}  {g.r_at_1:.2f} {g.r_at_5:.2f} "
+                             f"{g.mrr:.2f}  {g.answer_accuracy:.2f}  {g.span_accuracy:.2f}  {g.found:.2f}")
+    lines.append(f"  {r.questions_per_second:.1f} questions/s")
+    return "\n".join(lines)
