@@ -3,18 +3,9 @@
 import re
 from datetime import date
 
-_MONTHS = {
-    # Indonesian
-    "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "agustus": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
-    "agu": 8, "agt": 8, "okt": 10, "des": 12, "peb": 2, "nop": 11,
-    # English
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
-    "october": 10, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_DAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+from assistant.dates import MONTHS, weekday_pattern
+
+_DAYS = weekday_pattern()
 
 # "Kamis (14/11/2024)" — the dateline form used by Indonesian outlets.
 _DAY_PAREN = re.compile(_DAYS + r",?\s*\(\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*\)", re.I)
@@ -47,11 +38,11 @@ def find_date(text: str) -> str | None:
             if iso:
                 return iso
     for m in _DMY_WORDS.finditer(text):
-        month = _MONTHS.get(m.group(2).lower())
+        month = MONTHS.get(m.group(2).lower())
         if month and (iso := _safe_date(int(m.group(3)), month, int(m.group(1)))):
             return iso
     for m in _MDY_WORDS.finditer(text):
-        month = _MONTHS.get(m.group(1).lower())
+        month = MONTHS.get(m.group(1).lower())
         if month and (iso := _safe_date(int(m.group(3)), month, int(m.group(2)))):
             return iso
     for m in _DMY_NUM.finditer(text):
