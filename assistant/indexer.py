@@ -21,7 +21,7 @@ from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.query.keywords import ANALYZER, fts_body
 from assistant.query.relevance import background_vector
 from assistant.store.database import text_hash
-from assistant.store.writer import IndexWriter, NewArticle, NewPassage
+from assistant.store.writer import IndexWriter, KeywordAnalyzer, NewArticle, NewPassage
 
 # progress(phase, done, total); phases: "scan", "embed", "write"
 Progress = Callable[[str, int, int], None]
@@ -123,7 +123,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
     with IndexWriter(directory, embedder.model_id, embedder.dim, rebuild=rebuild,
-                     wait=wait, on_wait=on_wait, analyzer=(ANALYZER, fts_body),
+                     wait=wait, on_wait=on_wait, analyzer=KeywordAnalyzer(ANALYZER, fts_body),
                      index_type=index_type) as writer:
         if paths:
             roots = [os.path.abspath(p) for p in paths]

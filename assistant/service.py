@@ -4,31 +4,17 @@ import os
 import threading
 from typing import TYPE_CHECKING
 
-from assistant.query.answers import assemble
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
-from assistant.errors import ModelMismatchError, NoIndexError, UsageError
-from assistant.query.relevance import background_vector, is_found
-from assistant.query.retrieval import MODES, retrieve
+from assistant.errors import ModelMismatchError, NoIndexError
+from assistant.query import pipeline
+from assistant.query.relevance import background_vector
 from assistant.results import AskResult
-from assistant.settings import Settings, find_sample_dir, parse_rerank
+from assistant.settings import Settings, find_sample_dir
 from assistant.store.database import DB_NAME
 from assistant.store.index import IndexReader
-from assistant.textutil import strip_controls
 
 if TYPE_CHECKING:  # the indexer (and all of ingestion) loads only when indexing
     from assistant.indexer import IndexSummary, Progress
-
-MAX_QUESTION_CHARS = 2000
-
-
-def clean_question(question: str) -> tuple[str, str | None]:
-    """The question as searched, and a note when it had to be shortened."""
-    q = " ".join(strip_controls(question or "").split())
-    if not q:
-        raise UsageError("the question is empty")
-    if len(q) > MAX_QUESTION_CHARS:
-        return q[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
-    return q, None
 
 
 class Assistant:
@@ -40,7 +26,7 @@ class Assistant:
         # The TUI asks, reads and updates from worker threads: one reader
         # connection and one model, each used by one thread at a time.
         self._lock = threading.RLock()
-        self._sentences = None
+        self._sentences: _Remembering | None = None  # sentence vectors kept between questions
 
     # -- index ------------------------------------------------------------------------
 
@@ -161,36 +147,18 @@ class Assistant:
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             rerank: int | str | None = None, context: list[str] | None = None) -> AskResult:
         """Answer one question. ``context``: earlier questions of a conversation
-        that this one follows up on; they are searched along with it."""
-        q, note = clean_question(question)
-        context = [c for c in (context or []) if c.strip()]
-        searched = " ".join(context + [q]) if context else q
-        k = k or self.settings.k
-        mode = mode or self.settings.mode
-        if mode not in MODES:
-            raise UsageError(f"unknown mode '{mode}' (choose from {', '.join(MODES)})")
-        if k < 1:
-            raise UsageError("k must be at least 1")
+        that this one follows up on; they are searched along with it. Options
+        left out come from the settings."""
+        query = pipeline.prepare(question, k or self.settings.k, mode or self.settings.mode,
+                                 self.settings.rerank if rerank is None else rerank, context)
         reader = self.reader
-        emb = self.query_embedder() if mode != "keyword" else None
-        qv = emb.embed_queries([searched])[0] if emb is not None else None
-        rerank = parse_rerank(self.settings.rerank if rerank is None else rerank)
+        emb = self.query_embedder() if query.needs_embedding else None
+        query_vector = pipeline.embed(query, emb)
         with self._lock, reader.snapshot():
-            sentences = self._sentence_vectors(emb)
-            candidates = retrieve(reader, searched, qv, k, mode, rerank=rerank,
-                                  embedder=sentences)
-            ids = [c.passage_id for c in candidates]
-            hits = reader.passages(ids)
-            analyzed, analyzer = reader.keyword_bodies(ids), reader.analyzer
-            if mode == "keyword" or not candidates:
-                found = bool(candidates)
-            else:
-                best = max(c.dense for c in candidates if c.dense is not None)
-                found = is_found(best, qv, self._background(emb), reader.model_id)
-        return assemble(q, mode, candidates, hits, sentences, qv, found, note, analyzed,
-                        analyzer, context)
+            return pipeline.answer(reader, query, query_vector, self._sentence_embedder(emb),
+                                   lambda: self._background(emb))
 
-    def _sentence_vectors(self, emb: Embedder | None):
+    def _sentence_embedder(self, emb: Embedder | None) -> "_Remembering | None":
         """The embedder, remembering sentence vectors between questions: a chat
         or a batch of questions keeps citing the same passages."""
         if emb is None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from assistant.errors import UsageError
+from assistant.query.options import DEFAULT_MODE, check_k, check_mode, parse_rerank
 
 ENV_PREFIX = "ASSISTANT_"
 
@@ -32,7 +33,7 @@ class Settings:
     model: str | None = None  # None: the index's model, or the bundled e5-small for a new index
     device: str | None = None  # sentence-transformers device: cpu, cuda, mps
     k: int = 5
-    mode: str = "hybrid"
+    mode: str = DEFAULT_MODE
     # Re-score this many top candidates by their best sentence (slower): "0" never,
     # "auto" the top 15 of a question in another language than the articles.
     rerank: str = "0"
@@ -40,24 +41,31 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
+        """Settings from ``ASSISTANT_*`` variables, then ``overrides`` (None: not
+        given). A bad value is a usage error that names its variable."""
         environ = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):
-            raw = environ.get(ENV_PREFIX + f.name.upper())
+            name = ENV_PREFIX + f.name.upper()
+            raw = environ.get(name)
             if raw is not None and raw != "":
-                values[f.name] = int(raw) if f.type in (int, "int") else raw
+                try:
+                    values[f.name] = _parse(f.name, raw)
+                except UsageError as e:
+                    raise UsageError(f"{name}={raw!r}: {e.message}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
 
-def parse_rerank(value: str | int | None) -> int | None:
-    """``--rerank`` / ASSISTANT_RERANK: a passage count, or "auto" (None)."""
-    if value is None or str(value).strip().lower() == "auto":
-        return None
-    try:
-        n = int(value)
-    except ValueError:
-        n = -1
-    if not 0 <= n <= 200:
-        raise UsageError(f"rerank must be 'auto' or a number from 0 to 200, not {value!r}")
-    return n
+def _parse(field: str, raw: str):
+    """One setting from its text; bad values raise ``UsageError``."""
+    if field == "k":
+        try:
+            return check_k(int(raw))
+        except ValueError:
+            raise UsageError("k must be a whole number") from None
+    if field == "mode":
+        return check_mode(raw)
+    if field == "rerank":
+        parse_rerank(raw)
+    return raw

@@ -111,6 +111,21 @@ def test_rerank_takes_a_count_or_auto_and_rejects_anything_else(hash_index):
         assert "Traceback" not in r.stderr and r.stdout == ""
 
 
+@pytest.mark.parametrize("variable,value,message", [
+    ("ASSISTANT_K", "abc", "k must be a whole number"),
+    ("ASSISTANT_K", "100000", "must be within 1–100"),
+    ("ASSISTANT_K", "0", "must be within 1–100"),
+    ("ASSISTANT_MODE", "psychic", "unknown mode 'psychic'"),
+    ("ASSISTANT_RERANK", "lots", "rerank must be 'auto' or a number"),
+])
+def test_a_bad_setting_is_a_usage_error_naming_its_variable(hash_index, variable, value, message):
+    index_dir, _ = hash_index
+    r = run_cli("ask", "gempa Cianjur", "--index-dir", index_dir, env={variable: value})
+    assert r.returncode == ExitCode.USAGE, r.stderr
+    assert f"{variable}='{value}'" in r.stderr and message in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+
+
 def test_bad_option_is_a_usage_error():
     r = run_cli("ask", "x", "--mode", "psychic")
     assert r.returncode == ExitCode.USAGE

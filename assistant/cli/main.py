@@ -12,7 +12,7 @@ import click
 
 from assistant import __version__
 from assistant.errors import AssistantError, ExitCode, UsageError
-from assistant.settings import parse_rerank
+from assistant.query.options import DEFAULT_MODE, MAX_K, MODES, parse_rerank
 
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 
@@ -155,10 +155,10 @@ def _ensure_index(svc, quiet: bool) -> None:
 
 @cli.command()
 @click.argument("question", required=False)
-@click.option("-k", "k", type=click.IntRange(1, 100), default=None,
+@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=None,
               help="How many passages to cite [default 5].")
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default=None,
-              help="Retrieval: hybrid (default), dense or keyword.")
+@click.option("--mode", type=click.Choice(MODES), default=None,
+              help=f"Retrieval: {', '.join(MODES)} [env ASSISTANT_MODE; default {DEFAULT_MODE}].")
 @click.option("--rerank", default=None, metavar="N|auto", callback=_check_rerank,
               help="Re-score the top N passages by their best sentence: better ranking, slower. "
                    "'auto': the top 15, only for a question in another language than the "
@@ -234,9 +234,9 @@ def info(ctx, index_dir, as_json, check):
 
 @cli.command("eval")
 @click.argument("file", type=click.Path())
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default="hybrid",
+@click.option("--mode", type=click.Choice(MODES), default=DEFAULT_MODE,
               show_default=True, help="Retrieval mode to evaluate.")
-@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
+@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True,
               help="Citations per question (MRR is computed within them).")
 @click.option("--rerank", default=None, metavar="N|auto", callback=_check_rerank,
               help="As for ask: re-score the top N passages by their best sentence.")

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.embedders import Embedder
 from assistant.query.keywords import fts_match, query_terms
+from assistant.query.options import MODES, RERANK_AUTO, Rerank
 from assistant.store.index import IndexReader
-
-MODES = ("hybrid", "dense", "keyword")
 
 
 @dataclass
@@ -21,13 +21,13 @@ class Candidate:
 
 
 def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None, k: int,
-             mode: str = "hybrid", pool: int = 50, rerank: int | None = None,
-             embedder=None) -> list[Candidate]:
+             mode: str = "hybrid", pool: int = 50, rerank: Rerank = 0,
+             embedder: Embedder | None = None) -> list[Candidate]:
     """Top ``k`` candidates, best first. Call inside ``reader.snapshot()``.
 
     ``rerank`` (hybrid and dense, with an ``embedder``): the best ``rerank``
     candidates are re-scored by their best sentence (see ``rerank_by_sentence``);
-    0 never does; None (automatic) does it for the top ``CROSS_LINGUAL_RERANK``
+    0 never does; "auto" does it for the top ``CROSS_LINGUAL_RERANK``
     when the question's words are mostly not the articles' words, i.e. it is
     asked in another language, where keywords cannot help and a passage's best
     sentence is the better evidence.
@@ -46,7 +46,7 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     else:
         keyword = reader.search_keyword(fts_match(terms), n)
         ranked, known = fuse(reader, terms, query_vector, dense, keyword)
-    if rerank is None:
+    if rerank == RERANK_AUTO:
         rerank = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0
     if rerank > 0 and embedder is not None:
         ranked = rerank_by_sentence(reader, embedder, query_vector, ranked, max(rerank, k))

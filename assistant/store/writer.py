@@ -6,6 +6,7 @@ See ``assistant.store.index`` for the commit protocol that readers rely on.
 import glob
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,15 @@ from assistant.store import database as db
 from assistant.store import vectors as vec
 from assistant.store.files import exclusive_lock
 from assistant.store.index import LOCK_NAME, vectors_name
+
+
+@dataclass(frozen=True)
+class KeywordAnalyzer:
+    """How passage text becomes its keyword (FTS) terms: the name the manifest
+    records, and the function that makes a passage's FTS body."""
+
+    name: str
+    fts_body: Callable[[str], str]
 
 
 @dataclass
@@ -47,11 +57,11 @@ class IndexWriter:
     """One update of an index, holding the writer lock from open to close."""
 
     def __init__(self, directory: str, model_id: str, dim: int, rebuild: bool = False,
-                 wait: bool = True, on_wait=None, analyzer: tuple[str, object] | None = None,
+                 wait: bool = True, on_wait=None, analyzer: KeywordAnalyzer | None = None,
                  index_type: str | None = None) -> None:
         self.directory = directory
-        # (name, text -> FTS body). When the index was analyzed differently, the
-        # next commit re-derives every FTS body from the stored passage texts.
+        # When the index was analyzed differently, the next commit re-derives
+        # every FTS body from the stored passage texts.
         self.analyzer = analyzer
         os.makedirs(directory, exist_ok=True)
         self.db_path = os.path.join(directory, db.DB_NAME)
@@ -236,7 +246,7 @@ class IndexWriter:
             conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
                              "text, text_hash) VALUES(?,?,?,?,?,?,?,?)", passage_rows)
             conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
-            if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer[0] \
+            if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \
                     and not self.fresh:
                 self._reanalyze(conn, skip={r[0] for r in fts_rows})
             conn.executemany(
@@ -255,7 +265,7 @@ class IndexWriter:
                 "updated_at": now,
             }
             if self.analyzer:
-                manifest["analyzer"] = self.analyzer[0]
+                manifest["analyzer"] = self.analyzer.name
             manifest["index_type"] = self.index_type
             manifest.update(vector_meta)
             manifest.update(extra or {})
@@ -295,7 +305,7 @@ class IndexWriter:
         return {"index_kind": want, "trained_on": str(trained_on if want != "flat" else 0)}
 
     def _reanalyze(self, conn, skip: set[int]) -> None:
-        make_body = self.analyzer[1]
+        make_body = self.analyzer.fts_body
         rows = conn.execute("SELECT id, text FROM passages").fetchall()
         conn.execute("DELETE FROM passages_fts WHERE rowid NOT IN (SELECT value FROM json_each(?))",
                      (json.dumps(sorted(skip)),))

@@ -1,0 +1,97 @@
+"""One question, from its text to its answer: check it, embed it, retrieve
+candidates, fetch their passages, decide whether they answer it, assemble.
+
+The service (``assistant.service``) keeps the API, the locks and the caches:
+it opens the index, picks the embedders and calls these two steps.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.embedders import Embedder
+from assistant.errors import UsageError
+from assistant.query.answers import assemble
+from assistant.query.options import Rerank, check_k, check_mode, parse_rerank
+from assistant.query.relevance import is_found
+from assistant.query.retrieval import Candidate, retrieve
+from assistant.results import AskResult
+from assistant.store.index import IndexReader
+from assistant.textutil import strip_controls
+
+MAX_QUESTION_CHARS = 2000
+
+
+def clean_question(question: str) -> tuple[str, str | None]:
+    """The question as searched, and a note when it had to be shortened."""
+    q = " ".join(strip_controls(question or "").split())
+    if not q:
+        raise UsageError("the question is empty")
+    if len(q) > MAX_QUESTION_CHARS:
+        return q[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
+    return q, None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A checked question, ready to search."""
+
+    question: str  # cleaned: what the answer names
+    note: str | None  # why the question was changed, if it was
+    context: list[str]  # earlier questions of the conversation it follows up on
+    k: int
+    mode: str
+    rerank: Rerank
+
+    @property
+    def searched(self) -> str:
+        """The text retrieval searches: a follow-up along with its context."""
+        return " ".join(self.context + [self.question]) if self.context else self.question
+
+    @property
+    def needs_embedding(self) -> bool:
+        return self.mode != "keyword"
+
+
+def prepare(question: str, k: int, mode: str, rerank: str | int,
+            context: list[str] | None = None) -> Query:
+    """Check a question and its options; a bad one is a ``UsageError``."""
+    q, note = clean_question(question)
+    return Query(question=q, note=note, context=[c for c in (context or []) if c.strip()],
+                 k=check_k(k), mode=check_mode(mode), rerank=parse_rerank(rerank))
+
+
+def embed(query: Query, embedder: Embedder | None) -> np.ndarray | None:
+    """The query vector (None for keyword search, which needs none)."""
+    if embedder is None or not query.needs_embedding:
+        return None
+    return embedder.embed_queries([query.searched])[0]
+
+
+def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
+           sentence_embedder: Embedder | None,
+           background: Callable[[], np.ndarray | None]) -> AskResult:
+    """Retrieve, fetch, decide and assemble. Call inside ``reader.snapshot()``.
+
+    ``sentence_embedder`` embeds the sentences of cited passages (None in
+    keyword mode); ``background`` gives the relevance background vector, and is
+    called only when the found decision needs it.
+    """
+    candidates = retrieve(reader, query.searched, query_vector, query.k, query.mode,
+                          rerank=query.rerank, embedder=sentence_embedder)
+    ids = [c.passage_id for c in candidates]
+    hits = reader.passages(ids)
+    analyzed = reader.keyword_bodies(ids)
+    found = _is_found(query, candidates, query_vector, background, reader.model_id)
+    return assemble(query.question, query.mode, candidates, hits, sentence_embedder,
+                    query_vector, found, query.note, analyzed, reader.analyzer, query.context)
+
+
+def _is_found(query: Query, candidates: list[Candidate], query_vector: np.ndarray | None,
+              background: Callable[[], np.ndarray | None], model_id: str) -> bool:
+    """Keyword search has no calibrated score: any match counts as found."""
+    if query.mode == "keyword" or not candidates:
+        return bool(candidates)
+    best = max(c.dense for c in candidates if c.dense is not None)
+    return is_found(best, query_vector, background(), model_id)
