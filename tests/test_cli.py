@@ -74,12 +74,20 @@ def test_human_output_has_answer_and_numbered_citations(hash_index):
     assert "\x1b" not in r.stdout  # not a terminal: no colour codes
 
 
-def test_keyword_and_dense_modes(hash_index):
+def test_keyword_dense_and_hybrid_modes_rank_differently(hash_index):
     index_dir, _ = hash_index
+    cited = {}
     for mode in ("keyword", "dense", "hybrid"):
         r = run_cli("ask", "gempa Cianjur", "--json", "--mode", mode, "--index-dir", index_dir)
         assert r.returncode == 0, r.stderr
-        assert json.loads(r.stdout)["mode"] == mode
+        out = json.loads(r.stdout)
+        assert out["mode"] == mode
+        cited[mode] = [(c["article"]["id"], c["score"]) for c in out["citations"]]
+    # Keyword search cites only passages that share a word with the question;
+    # dense search ranks every passage by cosine; hybrid adds a keyword bonus.
+    assert [a for a, _ in cited["keyword"]] == ["gempa-1"]
+    assert len(cited["dense"]) == 2 and cited["dense"][0][0] == "gempa-1"
+    assert cited["hybrid"][0][0] == "gempa-1" and cited["hybrid"][0][1] > cited["dense"][0][1]
 
 
 def test_info_json(hash_index):

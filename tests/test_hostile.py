@@ -99,9 +99,11 @@ def test_unreadable_and_vanishing_files_are_skipped_and_keep_old_articles(
     reasons = {os.path.basename(x["path"]): x["reason"] for x in s.skipped}
     assert reasons == {"a.txt": "permission denied", "b.txt": "disappeared while indexing"}
     assert s.updated == 1
-    texts = " ".join(a["title"] or "" for a in svc.articles())
-    assert len(svc.articles()) == 3  # a and b keep what was indexed before
-    assert texts
+    texts = {os.path.basename(a["path"]): svc.article(a["id"])["text"] for a in svc.articles()}
+    assert sorted(texts) == ["a.txt", "b.txt", "c.txt"]
+    # a and b keep what was indexed before; c, read fine, has its new text.
+    assert "banjir dan gempa" in texts["a.txt"] and "banjir dan gempa" in texts["b.txt"]
+    assert "pemilu" in texts["c.txt"] and "banjir" not in texts["c.txt"]
 
 
 def test_duplicate_is_indexed_once_its_twin_is_gone(tmp_path, make_service):
