@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from assistant.errors import InputError
+from assistant.progress import Phase, Progress
 from assistant.results import AskResult
 
 
@@ -164,7 +165,7 @@ def _groups(rows: list[dict], key) -> dict[str, GroupFigures]:
 
 
 def evaluate(new_conversation: Callable[[], object], questions: list, path: str, mode: str,
-             k: int, progress=None, **options) -> EvalReport:
+             k: int, progress: Progress | None = None, **options) -> EvalReport:
     """Ask every question and score the results. ``new_conversation()`` gives
     an object whose ``ask(question, k=, mode=, **options)`` answers within one
     conversation (the service's ``conversation``): a question marked
@@ -201,7 +202,7 @@ def evaluate(new_conversation: Callable[[], object], questions: list, path: str,
         nf_pred += not found
         rep.details.append(detail)
         if progress:
-            progress("eval", i, len(questions))
+            progress(Phase.EVAL, i, len(questions))
     overall = _figures(rows)
     rep.r_at_1, rep.r_at_5, rep.mrr = overall.r_at_1, overall.r_at_5, overall.mrr
     if rows:

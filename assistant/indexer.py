@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.errors import InputError
+from assistant.progress import Phase, Progress
 from assistant.ingest.discovery import discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.query.keywords import ANALYZER, fts_body
@@ -23,8 +24,6 @@ from assistant.query.relevance import background_vector
 from assistant.store.database import text_hash
 from assistant.store.writer import IndexWriter, KeywordAnalyzer, NewArticle, NewPassage
 
-# progress(phase, done, total); phases: "scan", "embed", "write"
-Progress = Callable[[str, int, int], None]
 EMBED_BATCH = 32
 
 
@@ -152,7 +151,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
         sources_upsert, sources_delete = [], []
         keys_added: set[str] = set()
         for n, f in enumerate(found, start=1):
-            progress("scan", n, len(found))
+            progress(Phase.SCAN, n, len(found))
             old_stat = known.get(f.path)
             if old_stat and old_stat[0] == f.size and old_stat[1] == f.mtime_ns:
                 summary.unchanged += len(writer.articles_of(f.path))
@@ -211,16 +210,15 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                                         sources_upsert)
 
         additions, vectors = _embed(writer, embedder, new_articles, summary, progress)
-        progress("write", 0, 1)
+        progress(Phase.WRITE, 0, 1)
         all_roots = list(dict.fromkeys((writer.roots if not writer.fresh else []) + roots))
         extra = {}
         if writer.fresh or "background" not in writer.manifest:
             extra["background"] = [round(float(x), 6) for x in background_vector(embedder)]
         writer.commit(remove_rowids, additions, vectors, sources_upsert, sources_delete, all_roots,
                       extra=extra)
-        progress("write", 1, 1)
-        summary.articles = writer.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        summary.passages = writer.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+        progress(Phase.WRITE, 1, 1)
+        summary.articles, summary.passages = writer.counts()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -251,13 +249,13 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSumm
     # Similar lengths batched together: a padded batch (sentence-transformers)
     # then wastes little on padding.
     items = sorted(todo.items(), key=lambda item: len(item[1]))
-    progress("embed", 0, len(items))
+    progress(Phase.EMBED, 0, len(items))
     for i in range(0, len(items), EMBED_BATCH):
         batch = items[i:i + EMBED_BATCH]
         vecs = embedder.embed_passages([t for _, t in batch])
         for (h, _), v in zip(batch, vecs):
             fresh[h] = v
-        progress("embed", min(i + EMBED_BATCH, len(items)), len(items))
+        progress(Phase.EMBED, min(i + EMBED_BATCH, len(items)), len(items))
     summary.embedded = len(items)
     if not hashes:
         return additions, np.zeros((0, embedder.dim), dtype=np.float32)

@@ -10,11 +10,11 @@ from assistant.query import pipeline
 from assistant.query.relevance import background_vector
 from assistant.results import AskResult
 from assistant.settings import Settings, find_sample_dir
-from assistant.store.database import DB_NAME
-from assistant.store.index import IndexReader
+from assistant.store.index import IndexReader, has_committed_index
 
 if TYPE_CHECKING:  # the indexer (and all of ingestion) loads only when indexing
-    from assistant.indexer import IndexSummary, Progress
+    from assistant.indexer import IndexSummary
+    from assistant.progress import Progress
 
 
 class Assistant:
@@ -36,19 +36,7 @@ class Assistant:
 
     def has_index(self) -> bool:
         """True when a committed index exists (a first build that crashed leaves none)."""
-        path = os.path.join(self.index_dir, DB_NAME)
-        if not os.path.exists(path):
-            return False
-        import sqlite3
-
-        try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                return conn.execute("SELECT count(*) FROM manifest").fetchone()[0] > 0
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return True  # damaged: let the reader report it with recovery advice
+        return has_committed_index(self.index_dir)
 
     def sample_dir(self) -> str | None:
         return find_sample_dir(self.settings.sample_dir)

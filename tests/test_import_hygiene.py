@@ -1,5 +1,6 @@
 """The core imports no UI library, and the default ask path no torch or textual."""
 
+import ast
 import subprocess
 import sys
 
@@ -46,6 +47,30 @@ def test_import_linter_contract():
     r = subprocess.run([lint], capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "4 kept, 0 broken" in r.stdout
+
+
+# Only assistant/store/ talks to SQLite and FAISS; the embedders need neither.
+STORE_ONLY_MODULES = {"sqlite3", "faiss"}
+STORE_ONLY_ATTRIBUTES = {"conn", "execute", "executemany", "executescript", "vectors"}
+
+
+def test_only_the_store_touches_sqlite_and_faiss():
+    offenders = []
+    for path in sorted((REPO / "assistant").rglob("*.py")):
+        if (REPO / "assistant" / "store") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                used = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                used = [node.module.split(".")[0]]
+            elif isinstance(node, ast.Attribute) and node.attr in STORE_ONLY_ATTRIBUTES:
+                used = [f".{node.attr}"]
+            else:
+                continue
+            offenders += [f"{path.relative_to(REPO)}:{node.lineno} {name}" for name in used
+                          if name in STORE_ONLY_MODULES or name.startswith(".")]
+    assert offenders == []
 
 
 def test_help_imports_no_textual():

@@ -13,6 +13,7 @@ import click
 from assistant import __version__
 from assistant.errors import AssistantError, ExitCode, UsageError
 from assistant.query.options import DEFAULT_MODE, MAX_K, MODES, parse_rerank
+from assistant.store.index_types import INDEX_TYPES
 
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 
@@ -90,7 +91,7 @@ def _index_dir(ctx: click.Context, local: str | None) -> str | None:
                    "name or local path.")
 @click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
-@click.option("--index-type", type=click.Choice(["auto", "flat", "ivf", "ivf-pq", "hnsw"]),
+@click.option("--index-type", type=click.Choice(INDEX_TYPES),
               default=None,
               help="FAISS index: auto (exact up to 100,000 passages, then IVF-SQ8), flat, ivf, "
                    "ivf-pq or hnsw. Kept for later updates; changing it re-indexes the stored "
@@ -108,6 +109,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, no_wait, as
     """
     from assistant.cli.progress import ProgressLine
     from assistant.cli.render import render_summary
+    from assistant.wording import skipped_file
 
     svc = _service(_index_dir(ctx, index_dir), model, device)
     bar = ProgressLine()
@@ -118,16 +120,15 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, no_wait, as
                             on_wait=lambda: _warn("another update is running; waiting for it…"))
     finally:
         bar.close()
-    data = summary.to_dict()
     if not as_json:
-        for item in data["skipped"]:
-            _warn(f"skipped {item['path']}: {item['reason']}")
-    for w in data["warnings"]:
+        for item in summary.skipped:
+            _warn(skipped_file(item))
+    for w in summary.warnings:
         _warn(w)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     elif not quiet:
-        click.echo(render_summary({**data, "skipped": []}))
+        click.echo(render_summary(summary))
 
 
 def _ensure_index(svc, quiet: bool) -> None:

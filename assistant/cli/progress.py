@@ -3,7 +3,7 @@
 import sys
 import time
 
-_LABELS = {"scan": "scanning", "embed": "embedding", "write": "writing"}
+from assistant.progress import LABELS
 
 
 class ProgressLine:
@@ -28,7 +28,7 @@ class ProgressLine:
         eta = ""
         if 0 < done < total:
             eta = f" ETA {(now - self.started) / done * (total - done):.0f}s"
-        self.stream.write(f"\r{_LABELS.get(phase, phase):<10} {bar} {done}/{total}{eta}\x1b[K")
+        self.stream.write(f"\r{LABELS.get(phase, phase):<18} {bar} {done}/{total}{eta}\x1b[K")
         self.stream.flush()
 
     def close(self) -> None:

@@ -4,11 +4,15 @@ article can never drive the terminal."""
 
 import shutil
 import textwrap
+from typing import TYPE_CHECKING
 
 import click
 
-from assistant.citations import citation_heading
 from assistant.results import AskResult
+from assistant.wording import citation_heading, index_changes, index_totals
+
+if TYPE_CHECKING:
+    from assistant.indexer import IndexSummary
 from assistant.textutil import strip_controls
 
 
@@ -76,18 +80,14 @@ def render_answer(result: AskResult, color: bool) -> str:
     return "\n".join(lines)
 
 
-def render_summary(s: dict) -> str:
-    lines = [
-        f"indexed into {s['index_dir']} with {s['model']}",
-        f"  added {s['added']}, updated {s['updated']}, removed {s['removed']}, "
-        f"unchanged {s['unchanged']}, skipped {len(s['skipped'])}",
-        f"  embedded {s['embedded']} passages (reused {s['reused']}); "
-        f"index now holds {s['articles']} articles, {s['passages']} passages",
-        f"  took {s['seconds']:.2f} s",
-    ]
-    for item in s["skipped"]:
-        lines.append(f"  skipped {_safe(item['path'])}: {_safe(item['reason'])}")
-    return "\n".join(lines)
+def render_summary(s: "IndexSummary") -> str:
+    """The summary of an update; the skipped files are listed apart (on stderr)."""
+    return "\n".join([
+        f"indexed into {_safe(s.index_dir)} with {s.model}",
+        f"  {index_changes(s)}",
+        f"  embedded {s.embedded} passages (reused {s.reused}); index now holds {index_totals(s)}",
+        f"  took {s.seconds:.2f} s",
+    ])
 
 
 def render_info(info: dict) -> str:

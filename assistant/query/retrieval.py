@@ -116,7 +116,7 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
     cos = dict(dense)
     missing = [pid for pid, _ in keyword if pid not in cos]
     if missing:
-        vecs = np.stack([reader.vectors.reconstruct(int(p)) for p in missing])
+        vecs = reader.vectors_of(missing)
         for pid, s in zip(missing, vecs @ query_vector.astype(np.float32)):
             cos[pid] = float(s)
     weights, known = term_weights(reader, terms)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import sqlite3
 from datetime import datetime, timezone
 
@@ -114,6 +115,29 @@ def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
         conn.execute("ROLLBACK")
         raise
     manifest["schema_version"] = str(SCHEMA_VERSION)
+
+
+def has_manifest(path: str) -> bool:
+    """True when the database at ``path`` exists and holds a manifest (a first
+    build that crashed leaves none). A damaged one counts as there, so that
+    opening it reports the damage with recovery advice."""
+    if not os.path.exists(path):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT count(*) FROM manifest").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+
+
+def counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """How many articles and passages the database holds."""
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    return int(articles), int(passages)
 
 
 def read_manifest(conn: sqlite3.Connection, path: str) -> dict[str, str]:

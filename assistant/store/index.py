@@ -21,12 +21,18 @@ from assistant.errors import CorruptIndexError, NoIndexError
 from assistant.results import ArticleRef
 from assistant.store import database as db
 from assistant.store import vectors as vec
+from assistant.store.index_types import AUTO
 
 LOCK_NAME = "index.lock"
 
 
 def vectors_name(generation: int) -> str:
     return f"vectors.{generation}.faiss"
+
+
+def has_committed_index(directory: str) -> bool:
+    """True when ``directory`` holds an index that an update has committed."""
+    return db.has_manifest(os.path.join(directory, db.DB_NAME))
 
 
 @dataclass
@@ -206,9 +212,12 @@ class IndexReader:
         keys = ("id", "title", "source", "date", "path", "passages")
         return [dict(zip(keys, r)) for r in rows]
 
+    def vectors_of(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of these passages, one row each."""
+        return vec.reconstruct(self.vectors, ids)
+
     def stats(self) -> dict:
-        articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        passages = self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+        articles, passages = db.counts(self.conn)
         size = 0
         for name in os.listdir(self.directory):
             try:
@@ -223,7 +232,7 @@ class IndexReader:
             "dim": int(self.manifest.get("dim", 0)),
             "vectors": int(self.vectors.ntotal),
             "index_type": self.manifest.get("index_kind", "flat"),
-            "index_type_setting": self.manifest.get("index_type", "auto"),
+            "index_type_setting": self.manifest.get("index_type", AUTO),
             "size_bytes": size,
             "created_at": self.manifest.get("created_at"),
             "updated_at": self.manifest.get("updated_at"),

@@ -26,6 +26,7 @@ import numpy as np
 
 from assistant.errors import CorruptIndexError
 from assistant.store.files import write_atomic
+from assistant.store.index_types import AUTO, INDEX_TYPES
 
 
 def _faiss():
@@ -34,7 +35,6 @@ def _faiss():
     return faiss
 
 
-INDEX_TYPES = ("auto", "flat", "ivf", "ivf-pq", "hnsw")
 FLAT_MAX = 100_000  # auto: exact search up to this many passages, IVF-SQ8 above
 RETRAIN_GROWTH = 4  # retrain IVF cells when the collection has grown this much
 HNSW_M = 32
@@ -42,7 +42,7 @@ TRAIN_PER_CELL = 40  # k-means wants at least 39 training points a cell
 
 
 def choose_kind(requested: str, count: int) -> str:
-    if requested == "auto":
+    if requested == AUTO:
         return "flat" if count <= FLAT_MAX else "ivf"
     if requested not in INDEX_TYPES:
         raise ValueError(f"unknown index type {requested!r}")

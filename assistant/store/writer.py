@@ -16,6 +16,7 @@ from assistant.store import database as db
 from assistant.store import vectors as vec
 from assistant.store.files import exclusive_lock
 from assistant.store.index import LOCK_NAME, vectors_name
+from assistant.store.index_types import AUTO
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class IndexWriter:
         self.generation = int(manifest.get("generation", "0"))
         self._clean_vector_files()
         self._vectors = None  # loaded on first use: an update with nothing to do never reads it
-        requested = index_type or manifest.get("index_type", "auto")
+        requested = index_type or manifest.get("index_type", AUTO)
         if requested not in vec.INDEX_TYPES:
             raise ValueError(f"unknown index type {requested!r}")
         self.index_type = requested
@@ -211,7 +212,7 @@ class IndexWriter:
         if vectors.shape[0] != n_new:
             raise ValueError(f"{n_new} passages but {vectors.shape[0]} vectors")
         new_ids = list(range(next_id, next_id + n_new))
-        retyped = self.index_type != self.manifest.get("index_type", "auto")
+        retyped = self.index_type != self.manifest.get("index_type", AUTO)
         changed = bool(removed_ids or n_new or remove_articles or self.fresh or retyped)
         generation = self.generation + 1 if changed else self.generation
         vector_meta = {}
@@ -311,6 +312,10 @@ class IndexWriter:
                      (json.dumps(sorted(skip)),))
         conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)",
                          [(i, make_body(t)) for i, t in rows if i not in skip])
+
+    def counts(self) -> tuple[int, int]:
+        """How many articles and passages the index holds (committed or not)."""
+        return db.counts(self.conn)
 
     def close(self) -> None:
         try:

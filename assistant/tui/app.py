@@ -17,6 +17,8 @@ from textual.widgets import Footer, Header
 
 from assistant.errors import AssistantError
 from assistant.history import QuestionHistory
+from assistant.progress import Phase
+from assistant.wording import index_changes, index_totals, skipped_file
 from assistant.results import Citation
 from assistant.tui.messages import (
     Answered,
@@ -181,7 +183,7 @@ class AssistantApp(App):
         except Exception as e:  # noqa: BLE001
             self.post_message(Failed("index", _error_text(e)))
             return
-        self.post_message(IndexDone(summary.to_dict()))
+        self.post_message(IndexDone(summary))
 
     @work(thread=True, group="article")
     def _fetch_article(self, article_id: str, citation: Citation | None) -> None:
@@ -295,7 +297,7 @@ class AssistantApp(App):
         self.updating = True
         bar = self.query_one(UpdateBar)
         bar.display = True
-        bar.show("scan", 0, 0)
+        bar.show(Phase.SCAN, 0, 0)
         if not self.model_ready:
             self.sub_title = "updating index…"
         self._update(paths)
@@ -309,13 +311,12 @@ class AssistantApp(App):
     def on_index_done(self, message: IndexDone) -> None:
         self._end_update()
         s = message.summary
-        text = (f"Index updated: added {s['added']}, updated {s['updated']}, removed "
-                f"{s['removed']}, unchanged {s['unchanged']}, skipped {len(s['skipped'])}; "
-                f"now {s['articles']} articles, {s['passages']} passages ({s['seconds']:.1f} s).")
-        for item in s["skipped"][:10]:
-            text += f"\n  skipped {item['path']}: {item['reason']}"
-        if len(s["skipped"]) > 10:
-            text += f"\n  … and {len(s['skipped']) - 10} more skipped"
+        text = (f"Index updated: {index_changes(s)}; now {index_totals(s)} "
+                f"({s.seconds:.1f} s).")
+        for item in s.skipped[:10]:
+            text += f"\n  {skipped_file(item)}"
+        if len(s.skipped) > 10:
+            text += f"\n  … and {len(s.skipped) - 10} more skipped"
         self._note(text, "info")
         self.notify("Index updated", title="assistant")
         self.load_articles()

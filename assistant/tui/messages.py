@@ -1,8 +1,13 @@
 """Messages that workers post to the app; handlers on the UI thread update widgets."""
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from assistant.results import AskResult, Citation
+
+if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
+    from assistant.indexer import IndexSummary
 
 
 class ModelReady(Message):
@@ -41,7 +46,7 @@ class IndexWaiting(Message):
 
 
 class IndexDone(Message):
-    def __init__(self, summary: dict) -> None:
+    def __init__(self, summary: "IndexSummary") -> None:
         super().__init__()
         self.summary = summary
 

@@ -10,8 +10,9 @@ from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Stati
 from textual.widgets.option_list import Option
 
 from assistant.history import QuestionHistory
-from assistant.citations import citation_heading
+from assistant.progress import LABELS
 from assistant.results import AskResult, Citation
+from assistant.wording import citation_heading
 from assistant.tui.text import SPAN_STYLE, highlighted, safe
 
 
@@ -165,9 +166,8 @@ class UpdateBar(Horizontal):
         yield ProgressBar(id="update-progress", show_eta=False)
 
     def show(self, phase: str, done: int, total: int) -> None:
-        words = {"scan": "reading files", "embed": "embedding passages", "write": "writing index"}
         self.query_one("#update-label", Label).update(
-            f"Updating index: {words.get(phase, phase)} {done}/{total}")
+            f"Updating index: {LABELS.get(phase, phase)} {done}/{total}")
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
     def waiting(self) -> None:
