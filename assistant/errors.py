@@ -4,6 +4,8 @@ Every error a user can cause is an ``AssistantError`` with a message that says
 what to do next; the CLI prints it without a traceback (unless ``--debug``).
 """
 
+import errno
+
 
 class ExitCode:
     OK = 0
@@ -15,6 +17,9 @@ class ExitCode:
     INDEX_BUSY = 6  # another `assistant index` holds the lock (with --no-wait)
     INPUT = 7  # a path to index does not exist / nothing readable
     MODEL_UNAVAILABLE = 8  # the embedding model cannot be loaded
+    DISK_FULL = 9  # no space left to write the index
+    PERMISSION = 10  # the index (or its folder) cannot be written or read: permissions, read-only
+    CONFIRM = 11  # the update would remove a large share of the index; run again with --yes
     INTERRUPTED = 130
 
 
@@ -52,3 +57,42 @@ class InputError(AssistantError):
 
 class ModelUnavailableError(AssistantError):
     exit_code = ExitCode.MODEL_UNAVAILABLE
+
+
+class IndexPermissionError(AssistantError):
+    exit_code = ExitCode.PERMISSION
+
+
+class DiskFullError(AssistantError):
+    exit_code = ExitCode.DISK_FULL
+
+
+class ConfirmationNeeded(AssistantError):
+    """An update would remove a large share of the index: the user must say --yes."""
+
+    exit_code = ExitCode.CONFIRM
+
+
+def os_reason(e: OSError) -> str:
+    """Why a file could not be read, in a few words (for skip lists)."""
+    if isinstance(e, FileNotFoundError):
+        return "disappeared while indexing"
+    if isinstance(e, PermissionError):
+        return "permission denied"
+    if e.errno == errno.ELOOP:
+        return "symlink loop"
+    return e.strerror or str(e)
+
+
+def error_for_os(e: OSError, where: str) -> AssistantError | None:
+    """The user-facing error for a failed write to ``where`` (full disk, no
+    permission, read-only file system); None when it is none of those."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(f"the disk holding {where} is full; free some space and run the "
+                             "command again (the index is unchanged)")
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        what = "is on a read-only file system" if e.errno == errno.EROFS else \
+            "cannot be written (permission denied)"
+        return IndexPermissionError(f"{where} {what}; the index is unchanged. Give the user "
+                                    "write access, or use another folder with --index-dir")
+    return None

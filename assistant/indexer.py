@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.errors import InputError
+from assistant.errors import ConfirmationNeeded, InputError, os_reason
 from assistant.progress import Phase, Progress
 from assistant.ingest.discovery import discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
@@ -62,14 +62,6 @@ def _kind(path: str) -> str:
     return os.path.splitext(path)[1].lstrip(".").lower() or "text"
 
 
-def _os_reason(e: OSError) -> str:
-    if isinstance(e, FileNotFoundError):
-        return "disappeared while indexing"
-    if isinstance(e, PermissionError):
-        return "permission denied"
-    return e.strerror or str(e)
-
-
 def _drop_duplicates(writer: IndexWriter, candidates, removed: set[int], summary: IndexSummary,
                      sources_upsert: list[tuple[str, int, int, str]]) -> list[Article]:
     """New and changed articles, less those whose text is already indexed (or
@@ -109,118 +101,233 @@ def _in_scope(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
+# An update that would take away more than this share of the index (and more
+# than REMOVAL_FLOOR articles) stops and asks for --yes: a folder emptied by a
+# failing disk or a mistyped --rebuild PATH must not silently wipe an index.
+REMOVAL_SHARE = 0.5
+REMOVAL_FLOOR = 20
+
+
+@dataclass
+class UpdatePlan:
+    """What an update will do, decided before any embedding or writing."""
+
+    summary: IndexSummary
+    roots: list[str]  # the folders the index records after the update
+    new_articles: list[Article] = field(default_factory=list)
+    remove_rowids: list[int] = field(default_factory=list)
+    sources_upsert: list[tuple[str, int, int, str]] = field(default_factory=list)
+    sources_delete: list[str] = field(default_factory=list)
+    articles_before: int = 0
+    fresh: bool = False  # a rebuild: nothing of the old contents stays
+
+    @property
+    def articles_after(self) -> int:
+        if self.fresh:
+            return len(self.new_articles)
+        return self.articles_before - len(set(self.remove_rowids)) + len(self.new_articles)
+
+
 def update_index(directory: str, embedder: Embedder, paths: list[str] | None = None,
                  default_root: str | None = None, rebuild: bool = False,
                  progress: Progress | None = None, wait: bool = True,
                  on_wait: Callable[[], None] | None = None,
-                 index_type: str | None = None) -> IndexSummary:
+                 index_type: str | None = None, forget: list[str] | None = None,
+                 follow_links: bool = False, yes: bool = False) -> IndexSummary:
     """Bring the index in ``directory`` up to date with ``paths``.
 
-    With no paths, the folders recorded by earlier runs are scanned again, or
-    ``default_root`` when the index is new.
+    With no paths, the folders recorded by earlier runs are scanned again
+    (also for ``rebuild``), or ``default_root`` when there is no index yet.
+    ``forget`` removes recorded folders and their articles. An update that
+    would remove a large share of the index raises ConfirmationNeeded unless
+    ``yes``.
     """
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
     with IndexWriter(directory, embedder.model_id, embedder.dim, rebuild=rebuild,
                      wait=wait, on_wait=on_wait, analyzer=KeywordAnalyzer(ANALYZER, fts_body),
                      index_type=index_type) as writer:
-        if paths:
-            roots = [os.path.abspath(p) for p in paths]
-        else:
-            roots = writer.roots if (writer.roots and not writer.fresh) else []
-            if not roots and default_root:
-                roots = [os.path.abspath(default_root)]
-        if not roots:
-            raise InputError("nothing to index: give a file or folder, e.g. assistant index ~/articles")
-        known = writer.sources()
-        for root in roots:
-            if not os.path.exists(root) and not any(_in_scope(p, [root]) for p in known):
-                raise InputError(f"no such file or folder: {root}")
-        summary = IndexSummary(index_dir=os.path.abspath(directory), model=embedder.model_id,
-                               roots=roots)
+        plan = plan_update(writer, embedder, paths, default_root, forget or [], follow_links,
+                           progress)
+        if not yes:
+            _check_removal(plan, rebuild)
+        apply_update(writer, embedder, plan, progress)
+    plan.summary.seconds = round(time.perf_counter() - started, 3)
+    return plan.summary
 
-        found, seen = [], set()
-        for root in roots:
-            d = discover(root)
-            found += [f for f in d.files if f.path not in seen]
-            seen.update(f.path for f in d.files)
-            summary.skipped += [{"path": p, "reason": r} for p, r in d.skipped]
 
-        remove_rowids: list[int] = []
-        candidates: list[tuple[Article, tuple[int, str] | None]] = []  # (article, replaced row)
-        sources_upsert, sources_delete = [], []
-        keys_added: set[str] = set()
-        for n, f in enumerate(found, start=1):
-            progress(Phase.SCAN, n, len(found))
-            old_stat = known.get(f.path)
-            if old_stat and old_stat[0] == f.size and old_stat[1] == f.mtime_ns:
-                summary.unchanged += len(writer.articles_of(f.path))
-                continue
-            limit = max_file_bytes(f.path)
-            if f.size > limit:
-                summary.skipped.append({"path": f.path, "reason": (
-                    f"too large for one {_kind(f.path)} file: {f.size / 1e6:.1f} MB "
-                    f"(the limit is {limit / 1e6:.0f} MB)")})
-                continue  # what was indexed from it before stays
-            try:
-                with open(f.path, "rb") as fh:
-                    data = fh.read()
-            except OSError as e:  # unreadable, or gone since the scan
-                summary.skipped.append({"path": f.path, "reason": _os_reason(e)})
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            if old_stat and old_stat[2] == sha:
-                summary.unchanged += len(writer.articles_of(f.path))
-                sources_upsert.append((f.path, f.size, f.mtime_ns, sha))
-                continue
-            try:
-                parsed = parse_file(Path(f.path), data, embedder.max_passage_chars)
-            except SkipFile as e:
-                summary.skipped.append({"path": f.path, "reason": str(e)})
-                continue  # a file we cannot read now keeps what was indexed from it before
-            summary.warnings += parsed.warnings
-            old = writer.articles_of(f.path)
-            new_keys = set()
-            for art in parsed.articles:
-                art.path = f.path
-                if art.key in keys_added or art.key in new_keys:
-                    summary.warnings.append(f"{f.path}: duplicate article id '{art.id}' skipped")
-                    continue
-                new_keys.add(art.key)
-                previous = old.get(art.key)
-                if previous and previous[1] == art.content_hash:
-                    summary.unchanged += 1
-                    continue
-                if previous:
-                    remove_rowids.append(previous[0])
-                candidates.append((art, previous))
-            keys_added |= new_keys
-            for key, (rowid, _) in old.items():
-                if key not in new_keys:
-                    remove_rowids.append(rowid)
-                    summary.removed += 1
-            sources_upsert.append((f.path, f.size, f.mtime_ns, sha))
-        for path in known:
-            if path not in seen and _in_scope(path, roots):
-                for rowid, _ in writer.articles_of(path).values():
-                    remove_rowids.append(rowid)
-                    summary.removed += 1
-                sources_delete.append(path)
-        new_articles = _drop_duplicates(writer, candidates, set(remove_rowids), summary,
-                                        sources_upsert)
+def _roots(writer: IndexWriter, paths: list[str] | None, default_root: str | None,
+           forget: list[str]) -> tuple[list[str], list[str]]:
+    """(folders to scan, folders to record). A rebuild rescans the folders the
+    index recorded, never a default."""
+    recorded = writer.recorded_roots
+    if paths:
+        scan = [os.path.abspath(p) for p in paths]
+    elif forget and not writer.fresh:
+        scan = []  # forgetting alone reads nothing
+    elif recorded:
+        scan = [r for r in recorded if not _in_scope(r, forget)]
+    elif default_root and not writer.had_index:
+        scan = [os.path.abspath(default_root)]
+    elif writer.had_index:
+        raise InputError("the index records no folders to update from; give one, e.g. "
+                         "assistant index --rebuild ~/articles")
+    else:
+        raise InputError("nothing to index: give a file or folder, e.g. assistant index ~/articles")
+    keep = [] if (writer.fresh and paths) else recorded
+    keep = [r for r in keep if not _in_scope(r, forget)]
+    for f in forget:
+        owner = next((r for r in keep + scan if _in_scope(f, [r])), None)
+        if owner is not None:
+            raise InputError(f"{f} is inside the indexed folder {owner}, which would index it "
+                             f"again; list it in {owner}/.assistantignore instead, or forget "
+                             f"{owner}")
+        if f not in recorded and not any(_in_scope(r, [f]) for r in recorded):
+            raise InputError(f"{f} is not a folder this index records "
+                             f"({', '.join(recorded) or 'none'})")
+    return scan, list(dict.fromkeys(keep + scan))
 
-        additions, vectors = _embed(writer, embedder, new_articles, summary, progress)
-        progress(Phase.WRITE, 0, 1)
-        all_roots = list(dict.fromkeys((writer.roots if not writer.fresh else []) + roots))
-        extra = {}
-        if writer.fresh or "background" not in writer.manifest:
-            extra["background"] = [round(float(x), 6) for x in background_vector(embedder)]
-        writer.commit(remove_rowids, additions, vectors, sources_upsert, sources_delete, all_roots,
-                      extra=extra)
-        progress(Phase.WRITE, 1, 1)
-        summary.articles, summary.passages = writer.counts()
-    summary.seconds = round(time.perf_counter() - started, 3)
-    return summary
+
+def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None,
+                default_root: str | None, forget: list[str], follow_links: bool,
+                progress: Progress) -> UpdatePlan:
+    """Scan the folders and decide what changes: nothing is embedded or written."""
+    forget = [os.path.abspath(f) for f in forget]
+    scan, roots = _roots(writer, paths, default_root, forget)
+    known = writer.sources()
+    for root in scan:
+        if not os.path.lexists(root) and not any(_in_scope(p, [root]) for p in known):
+            hint = (f" (a folder this index records: connect it again, or remove its articles "
+                    f"with: assistant index --forget {root})"
+                    if root in writer.recorded_roots else "")
+            raise InputError(f"no such file or folder: {root}{hint}")
+    summary = IndexSummary(index_dir=os.path.abspath(writer.directory),
+                           model=embedder.model_id, roots=roots)
+    plan = UpdatePlan(summary, roots, articles_before=writer.article_count(), fresh=writer.fresh)
+
+    found, seen, unreadable = [], set(), []
+    for root in scan:
+        d = discover(root, follow_links=follow_links)
+        found += [f for f in d.files if f.path not in seen]
+        seen.update(f.path for f in d.files)
+        summary.skipped += [{"path": p, "reason": r} for p, r in d.skipped]
+        unreadable += [p for p, _ in d.skipped]
+
+    candidates: list[tuple[Article, tuple[int, str] | None]] = []  # (article, replaced row)
+    keys_added: set[str] = set()
+    for n, f in enumerate(found, start=1):
+        progress(Phase.SCAN, n, len(found))
+        try:
+            _plan_file(writer, embedder, f, known.get(f.path), plan, candidates, keys_added)
+        except Exception as e:  # noqa: BLE001 - one file never stops a run
+            summary.skipped.append({"path": f.path, "reason": f"cannot be read ({type(e).__name__}: "
+                                                                f"{str(e)[:200]})"})
+    kept: dict[str, int] = {}
+    for path in known:
+        if path in seen or not _in_scope(path, scan + forget):
+            continue
+        if _in_scope(path, forget) or not _in_scope(path, unreadable):
+            for rowid, _ in writer.articles_of(path).values():
+                plan.remove_rowids.append(rowid)
+                summary.removed += 1
+            plan.sources_delete.append(path)
+        else:  # under a folder that is missing or unreadable now: keep what it gave
+            where = next(p for p in unreadable if _in_scope(path, [p]))
+            kept[where] = kept.get(where, 0) + len(writer.articles_of(path))
+    for where, count in kept.items():
+        summary.unchanged += count
+        summary.warnings.append(
+            f"{where} cannot be read now: kept its {count} indexed articles; to remove them: "
+            f"assistant index --forget {where}")
+    plan.new_articles = _drop_duplicates(writer, candidates, set(plan.remove_rowids), summary,
+                                         plan.sources_upsert)
+    return plan
+
+
+def _plan_file(writer: IndexWriter, embedder: Embedder, f, old_stat, plan: UpdatePlan,
+               candidates: list, keys_added: set[str]) -> None:
+    """Read, parse and compare one file; a file that cannot be read now keeps
+    what was indexed from it before."""
+    summary = plan.summary
+    if old_stat and old_stat[0] == f.size and old_stat[1] == f.mtime_ns:
+        summary.unchanged += len(writer.articles_of(f.path))
+        return
+    limit = max_file_bytes(f.path)
+    if f.size > limit:
+        summary.skipped.append({"path": f.path, "reason": (
+            f"too large for one {_kind(f.path)} file: {f.size / 1e6:.1f} MB "
+            f"(the limit is {limit / 1e6:.0f} MB)")})
+        return
+    try:
+        with open(f.path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as e:  # unreadable, or gone since the scan
+        summary.skipped.append({"path": f.path, "reason": os_reason(e)})
+        return
+    if len(data) > limit:  # grew since the scan
+        summary.skipped.append({"path": f.path, "reason": f"too large for one {_kind(f.path)} file"})
+        return
+    sha = hashlib.sha256(data).hexdigest()
+    if old_stat and old_stat[2] == sha:
+        summary.unchanged += len(writer.articles_of(f.path))
+        plan.sources_upsert.append((f.path, f.size, f.mtime_ns, sha))
+        return
+    try:
+        parsed = parse_file(Path(f.path), data, embedder.max_passage_chars)
+    except SkipFile as e:
+        summary.skipped.append({"path": f.path, "reason": str(e)})
+        return
+    old = writer.articles_of(f.path)
+    new_keys: set[str] = set()
+    changes = []
+    for art in parsed.articles:
+        art.path = f.path
+        if art.key in keys_added or art.key in new_keys:
+            summary.warnings.append(f"{f.path}: duplicate article id '{art.id}' skipped")
+            continue
+        new_keys.add(art.key)
+        changes.append(art)
+    # Nothing of this file is planned until all of it parsed.
+    summary.warnings += parsed.warnings
+    for art in changes:
+        previous = old.get(art.key)
+        if previous and previous[1] == art.content_hash:
+            summary.unchanged += 1
+            continue
+        if previous:
+            plan.remove_rowids.append(previous[0])
+        candidates.append((art, previous))
+    keys_added |= new_keys
+    for key, (rowid, _) in old.items():
+        if key not in new_keys:
+            plan.remove_rowids.append(rowid)
+            summary.removed += 1
+    plan.sources_upsert.append((f.path, f.size, f.mtime_ns, sha))
+
+
+def _check_removal(plan: UpdatePlan, rebuild: bool) -> None:
+    lost = plan.articles_before - plan.articles_after
+    if lost > max(REMOVAL_FLOOR, plan.articles_before * REMOVAL_SHARE):
+        what = "this rebuild" if rebuild else "this update"
+        raise ConfirmationNeeded(
+            f"{what} would leave {plan.articles_after} of the {plan.articles_before} indexed "
+            f"articles (folders: {', '.join(plan.roots) or 'none'}); nothing was changed. "
+            "If that is what you want, run the same command again with --yes")
+
+
+def apply_update(writer: IndexWriter, embedder: Embedder, plan: UpdatePlan,
+                 progress: Progress) -> None:
+    """Embed the new passages and commit the plan in one transaction."""
+    summary = plan.summary
+    additions, vectors = _embed(writer, embedder, plan.new_articles, summary, progress)
+    progress(Phase.WRITE, 0, 1)
+    extra = {}
+    if writer.fresh or "background" not in writer.manifest:
+        extra["background"] = [round(float(x), 6) for x in background_vector(embedder)]
+    writer.commit(plan.remove_rowids, additions, vectors, plan.sources_upsert,
+                  plan.sources_delete, plan.roots, extra=extra)
+    progress(Phase.WRITE, 1, 1)
+    summary.articles, summary.passages = writer.counts()
 
 
 def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSummary,

@@ -5,7 +5,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
-from assistant.errors import ModelMismatchError, NoIndexError
+from assistant.errors import AssistantError, ModelMismatchError, NoIndexError
 from assistant.query import pipeline
 from assistant.query.relevance import background_vector
 from assistant.results import AskResult
@@ -46,8 +46,12 @@ class Assistant:
             return resolve_model_id(self.settings.model)
         if self._embedder is not None:
             return self._embedder.model_id
-        if self.has_index() and not rebuild:
-            return self.reader.model_id
+        if self.has_index():
+            try:
+                return self.reader.model_id  # a rebuild keeps the model unless --model says
+            except AssistantError:
+                if not rebuild:
+                    raise
         return resolve_model_id(None)
 
     def embedder(self, model_id: str) -> Embedder:
@@ -66,14 +70,21 @@ class Assistant:
 
     def index(self, paths: list[str] | None = None, rebuild: bool = False,
               progress: "Progress | None" = None, wait: bool = True,
-              on_wait=None, index_type: str | None = None) -> "IndexSummary":
+              on_wait=None, index_type: str | None = None, forget: list[str] | None = None,
+              follow_links: bool = False, yes: bool = False) -> "IndexSummary":
+        """Update (or ``rebuild``) the index from ``paths`` or the folders it
+        records; ``forget`` removes recorded folders; ``yes`` confirms an update
+        that removes a large share of the index."""
         from assistant.indexer import update_index
 
         model_id = self._model_for_update(rebuild)
+        if rebuild:
+            self.close()  # a rebuild may replace the database file under the reader
         return update_index(self.index_dir, self.embedder(model_id), paths,
                             default_root=self.sample_dir(), rebuild=rebuild,
                             progress=progress, wait=wait, on_wait=on_wait,
-                            index_type=index_type)
+                            index_type=index_type, forget=forget, follow_links=follow_links,
+                            yes=yes)
 
     @property
     def reader(self) -> IndexReader:

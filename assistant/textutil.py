@@ -21,6 +21,22 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """The one output path for user-derived text (names, ids, reasons, paths,
+    article text) on stdout and stderr: no escape sequence or control character
+    reaches the terminal, and undecodable bytes of a file name (surrogates)
+    become U+FFFD, so output is always valid UTF-8."""
+    return without_surrogates(strip_controls("" if text is None else str(text)))
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (undecodable bytes of a name or of stdin) as U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def normalize(text: str) -> str:
     """Unicode NFC, unified newlines, no escapes or control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -4,7 +4,7 @@ citation's heading, an index update's summary. Safe to print on a terminal."""
 from typing import TYPE_CHECKING
 
 from assistant.results import Citation
-from assistant.textutil import strip_controls
+from assistant.textutil import printable
 
 if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
     from assistant.indexer import IndexSummary
@@ -13,9 +13,9 @@ if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
 def citation_heading(citation: Citation) -> str:
     """"Title · Source, date · ¶3 · score 0.835", safe to print on a terminal."""
     a = citation.article
-    parts = [strip_controls(a.title or "") or strip_controls(a.id or "")]
-    origin = ", ".join(x for x in (strip_controls(a.source or ""),
-                                   strip_controls(a.date or "")) if x)
+    parts = [printable(a.title or "") or printable(a.id or "")]
+    origin = ", ".join(x for x in (printable(a.source or ""),
+                                   printable(a.date or "")) if x)
     if origin:
         parts.append(origin)
     parts.append(f"¶{citation.paragraph}")
@@ -36,4 +36,4 @@ def index_totals(summary: "IndexSummary") -> str:
 
 def skipped_file(item: dict) -> str:
     """One skipped file and why: "skipped PATH: REASON"."""
-    return f"skipped {strip_controls(item['path'])}: {strip_controls(item['reason'])}"
+    return f"skipped {printable(item['path'])}: {printable(item['reason'])}"

@@ -11,9 +11,10 @@ import sys
 import click
 
 from assistant import __version__
-from assistant.errors import AssistantError, ExitCode, UsageError
+from assistant.errors import AssistantError, ExitCode, UsageError, error_for_os
 from assistant.query.options import DEFAULT_MODE, MAX_K, MODES, parse_rerank
 from assistant.store.index_types import INDEX_TYPES
+from assistant.textutil import printable, without_surrogates
 
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 
@@ -33,7 +34,14 @@ def _service(index_dir=None, model=None, device=None):
 
 
 def _warn(message: str) -> None:
-    click.echo(f"assistant: {message}", err=True)
+    """Every diagnostic line: user-derived text in it (paths, ids, reasons) goes
+    through the one output path, so it can never drive the terminal."""
+    click.echo(f"assistant: {printable(message)}", err=True)
+
+
+def _json_line(data) -> str:
+    """One JSON line, always valid UTF-8 (undecodable bytes of a name become U+FFFD)."""
+    return without_surrogates(json.dumps(data, ensure_ascii=False))
 
 
 def _color() -> bool:
@@ -96,16 +104,25 @@ def _index_dir(ctx: click.Context, local: str | None) -> str | None:
               help="FAISS index: auto (exact up to 100,000 passages, then IVF-SQ8), flat, ivf, "
                    "ivf-pq or hnsw. Kept for later updates; changing it re-indexes the stored "
                    "vectors without re-embedding.")
+@click.option("--forget", "forget", multiple=True, metavar="PATH",
+              help="Remove a recorded folder and its articles from the index (repeatable).")
+@click.option("--follow-links", is_flag=True,
+              help="Index files that symlinks lead to outside the folder (never /proc, /sys, "
+                   "/dev).")
+@click.option("--yes", is_flag=True,
+              help="Confirm an update that removes more than half of the index.")
 @click.option("--no-wait", is_flag=True, help="Fail at once if another update is running.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary text.")
 @click.pass_context
-def index(ctx, paths, index_dir, model, device, rebuild, index_type, no_wait, as_json, quiet):
+def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, follow_links, yes,
+          no_wait, as_json, quiet):
     """Build or update the index from files and folders (.txt .md .html .jsonl).
 
     Updates are incremental: only new, changed and deleted articles cost time.
-    With no PATH, the folders indexed before are scanned again (sample_articles/
-    for a new index).
+    With no PATH, the folders the index records are scanned again (also with
+    --rebuild); sample_articles/ for a new index. A recorded folder that is
+    missing or unreadable keeps its articles until --forget removes them.
     """
     from assistant.cli.progress import ProgressLine
     from assistant.cli.render import render_summary
@@ -116,7 +133,8 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, no_wait, as
     bar.enabled = bar.enabled and not quiet
     try:
         summary = svc.index(list(paths) or None, rebuild=rebuild, progress=bar,
-                            wait=not no_wait, index_type=index_type,
+                            wait=not no_wait, index_type=index_type, forget=list(forget),
+                            follow_links=follow_links, yes=yes,
                             on_wait=lambda: _warn("another update is running; waiting for it…"))
     finally:
         bar.close()
@@ -126,9 +144,16 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, no_wait, as
     for w in summary.warnings:
         _warn(w)
     if as_json:
-        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+        click.echo(_json_line(summary.to_dict()))
     elif not quiet:
         click.echo(render_summary(summary))
+
+
+def _stdin_lines():
+    """Questions from stdin; bytes that are not UTF-8 become U+FFFD."""
+    import io
+
+    return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
 
 
 def _ensure_index(svc, quiet: bool) -> None:
@@ -185,7 +210,7 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
     elif sys.stdin is None or sys.stdin.isatty():
         raise UsageError("give a QUESTION, or pipe questions to stdin one per line")
     else:
-        questions = iter(sys.stdin)
+        questions = _stdin_lines()
     _ensure_index(svc, quiet)
     chat = svc.conversation() if follow_up else None
     color = _color()
@@ -195,9 +220,20 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
             if chat is not None:
                 chat.reset()
             continue
-        result = (chat or svc).ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
+        try:
+            result = (chat or svc).ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
+        except UsageError as e:
+            if question is not None:
+                raise
+            # One bad line of a batch is reported and the batch goes on.
+            if as_json:
+                click.echo(_json_line({"question": q.rstrip("\n"), "error": e.message,
+                                       "exit_code": e.exit_code}))
+            else:
+                _warn(f"error: {e.message} (line skipped)")
+            continue
         if as_json:
-            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            click.echo(_json_line(result.to_json()))
         else:
             if not first:
                 click.echo("")
@@ -219,11 +255,15 @@ def info(ctx, index_dir, as_json, check):
     from assistant.errors import CorruptIndexError
 
     svc = _service(_index_dir(ctx, index_dir))
+    problems = svc.verify() if check else []  # before anything else reads damaged pages
+    if problems:
+        raise CorruptIndexError("index check failed: " + "; ".join(problems)
+                                + "; rebuild with: assistant index --rebuild")
     data = svc.info()
     if check:
-        data["problems"] = svc.verify()
+        data["problems"] = problems
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(_json_line(data))
     else:
         click.echo(render_info(data))
         if check:
@@ -267,21 +307,34 @@ def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
         bar.close()
     data = report.to_dict(with_details=details)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(_json_line(data))
         return
     click.echo(render_eval(report))
 
 
+def _take_debug(argv: list[str]) -> tuple[list[str], bool]:
+    """--debug is accepted anywhere before a "--" (it is a group option for click)."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    rest = [a for a in argv[:end] if a != "--debug"] + argv[end:]
+    return rest, len(rest) != len(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in argv or bool(os.environ.get("ASSISTANT_DEBUG"))
+    argv, debug = _take_debug(list(sys.argv[1:] if argv is None else argv))
+    debug = debug or bool(os.environ.get("ASSISTANT_DEBUG"))
+    if debug:
+        argv = ["--debug", *argv]
     try:
         cli.main(args=argv, prog_name="assistant", standalone_mode=False)
     except click.exceptions.Abort:
         _warn("interrupted")
         sys.exit(ExitCode.INTERRUPTED)
     except click.ClickException as e:
-        e.show()
+        import io
+
+        shown = io.StringIO()
+        e.show(file=shown)  # it may quote the user's arguments
+        click.echo(printable(shown.getvalue()), err=True, nl=False)
         sys.exit(ExitCode.USAGE if e.exit_code == 2 else e.exit_code)
     except AssistantError as e:
         if debug:
@@ -297,6 +350,15 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout = open(os.devnull, "w")
         finally:
             sys.exit(ExitCode.OK)
+    except OSError as e:
+        if debug:
+            raise
+        err = error_for_os(e, e.filename or "a file")
+        if err is None:
+            _warn(f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)")
+            sys.exit(ExitCode.INTERNAL)
+        _warn(f"error: {err.message}")
+        sys.exit(err.exit_code)
     except Exception as e:  # noqa: BLE001 - last resort: no traceback for users
         if debug:
             raise

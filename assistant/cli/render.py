@@ -11,13 +11,10 @@ import click
 from assistant.results import AskResult
 from assistant.wording import citation_heading, index_changes, index_totals
 
+from assistant.textutil import printable as _safe  # the one output path for user text
+
 if TYPE_CHECKING:
     from assistant.indexer import IndexSummary
-from assistant.textutil import strip_controls
-
-
-def _safe(text: str | None) -> str:
-    return strip_controls(text or "")
 
 
 def _highlight(text: str, start: int, end: int, color: bool, width: int, indent: str) -> str:
@@ -54,7 +51,7 @@ def render_answer(result: AskResult, color: bool) -> str:
     if result.context:
         lines.append("(follow-up of: " + " / ".join(_safe(c) for c in result.context) + ")")
     if result.note:
-        lines.append(f"note: {result.note}")
+        lines.append(f"note: {_safe(result.note)}")
     cites = result.citations
     if result.found and result.answer:
         ans = result.answer
@@ -83,11 +80,12 @@ def render_answer(result: AskResult, color: bool) -> str:
 def render_summary(s: "IndexSummary") -> str:
     """The summary of an update; the skipped files are listed apart (on stderr)."""
     return "\n".join([
-        f"indexed into {_safe(s.index_dir)} with {s.model}",
+        f"indexed into {_safe(s.index_dir)} with {_safe(s.model)}",
         f"  {index_changes(s)}",
         f"  embedded {s.embedded} passages (reused {s.reused}); index now holds {index_totals(s)}",
         f"  took {s.seconds:.2f} s",
     ])
+
 
 
 def render_info(info: dict) -> str:
@@ -112,7 +110,7 @@ def render_info(info: dict) -> str:
 def render_eval(report) -> str:
     """An `assistant eval` report (assistant.evaluation.EvalReport) as text."""
     r = report
-    lines = [f"{r.file}: {r.questions} questions, mode {r.mode}, k {r.k}",
+    lines = [f"{_safe(r.file)}: {r.questions} questions, mode {r.mode}, k {r.k}",
              f"  R@1 {r.r_at_1:.3f}  R@5 {r.r_at_5:.3f}  MRR {r.mrr:.3f}  ({r.answerable} answerable)"]
     if r.answer_accuracy is not None:
         lines.append(f"  answer sentence holds a gold answer: {r.answer_accuracy:.3f}"

@@ -1,4 +1,9 @@
-"""Find the article files under the paths a user gives."""
+"""Find the article files under the paths a user gives.
+
+Nothing found here can stop a run: every entry that cannot be taken (a name
+that is not UTF-8, a link out of the folder, a device, an unreadable folder) is
+listed in ``skipped`` with its reason.
+"""
 
 import fnmatch
 import os
@@ -6,9 +11,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import os_reason
 from assistant.ingest.documents import SUPPORTED_SUFFIXES
 
 IGNORE_FILE = ".assistantignore"
+# Kernel and device trees: reading them can hang (a FIFO, a tty) or leak system
+# state into the index, so they are never read, --follow-links or not.
+SYSTEM_TREES = ("/proc", "/sys", "/dev")
 
 
 @dataclass(frozen=True)
@@ -26,34 +35,97 @@ class Discovery:
 
 def _ignore_patterns(directory: str) -> list[str]:
     try:
-        with open(os.path.join(directory, IGNORE_FILE), encoding="utf-8") as f:
+        with open(os.path.join(directory, IGNORE_FILE), encoding="utf-8", errors="replace") as f:
             return [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
     except OSError:
         return []
 
 
-def discover(root: str) -> Discovery:
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _valid_name(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as surrogates
+        return False
+    return True
+
+
+class _Walk:
+    def __init__(self, root: str, follow_links: bool) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.follow_links = follow_links
+        self.found = Discovery([], [])
+
+    def skip(self, path: str, reason: str) -> None:
+        self.found.skipped.append((path, reason))
+
+    def refusal(self, path: str) -> str | None:
+        """Why ``path`` must not be read (None: it may)."""
+        if not _valid_name(path):
+            return "file name is not valid UTF-8 (rename it to index it)"
+        real = os.path.realpath(path)
+        if any(_inside(real, t) for t in SYSTEM_TREES):
+            return "a system or device file (never read)"
+        if not self.follow_links and not _inside(real, self.real_root):
+            return "symlink to outside the indexed folder (index it with --follow-links)"
+        return None
+
+    def consider(self, path: str) -> None:
+        suffix = Path(path).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            self.skip(path, f"unsupported file type '{suffix or Path(path).name}'")
+            return
+        why = self.refusal(path)
+        if why:
+            self.skip(path, why)
+            return
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            self.skip(path, os_reason(e))
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self.skip(path, "not a regular file")
+            return
+        self.found.files.append(FoundFile(path, st.st_size, st.st_mtime_ns))
+
+    def guarded(self, path: str, step) -> None:
+        try:
+            step(path)
+        except Exception as e:  # noqa: BLE001 - one odd entry never stops a run
+            self.skip(path, f"cannot be read ({type(e).__name__})")
+
+
+def discover(root: str, follow_links: bool = False) -> Discovery:
     """Supported files under ``root`` (a file or a directory, read recursively).
 
     Hidden files and folders, and names matched by a ``.assistantignore`` file
-    in the root folder, are left out. Symlinked folders are followed once, so a
-    link loop cannot recurse forever.
+    in the root folder, are left out. Symlinks that lead out of ``root`` are
+    skipped unless ``follow_links``; linked folders are entered once, so a link
+    loop cannot recurse forever.
     """
     root = os.path.abspath(root)
-    found = Discovery([], [])
+    w = _Walk(root, follow_links)
     try:
         st = os.stat(root)
     except OSError as e:
-        found.skipped.append((root, _os_reason(e)))
-        return found
+        w.skip(root, os_reason(e))
+        return w.found
+    if any(_inside(os.path.realpath(root), t) for t in SYSTEM_TREES):
+        w.skip(root, "a system or device file (never read)")
+        return w.found
     if not stat.S_ISDIR(st.st_mode):
-        _consider(root, found, explicit=True)
-        return found
+        w.guarded(root, w.consider)
+        return w.found
     patterns = _ignore_patterns(root)
     seen: set[tuple[int, int]] = set()
 
     def onerror(e: OSError) -> None:
-        found.skipped.append((e.filename or root, _os_reason(e)))
+        w.skip(e.filename or root, os_reason(e))
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=onerror):
         try:
@@ -63,11 +135,19 @@ def discover(root: str) -> Discovery:
             dirnames[:] = []
             continue
         if (dst.st_dev, dst.st_ino) in seen:
-            found.skipped.append((dirpath, "symlink loop or folder seen twice"))
+            w.skip(dirpath, "symlink loop or folder seen twice")
             dirnames[:] = []
             continue
         seen.add((dst.st_dev, dst.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        kept = []
+        for d in sorted(dirnames):
+            full = os.path.join(dirpath, d)
+            why = None if d.startswith(".") else w.refusal(full)
+            if why:
+                w.skip(full, why)
+            elif not d.startswith("."):
+                kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -75,27 +155,5 @@ def discover(root: str) -> Discovery:
             rel = os.path.relpath(full, root)
             if any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns):
                 continue
-            _consider(full, found, explicit=False)
-    return found
-
-
-def _consider(path: str, found: Discovery, explicit: bool) -> None:
-    suffix = Path(path).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        found.skipped.append((path, f"unsupported file type '{suffix or Path(path).name}'"))
-        return
-    try:
-        st = os.stat(path)
-    except OSError as e:
-        found.skipped.append((path, _os_reason(e)))
-        return
-    if not stat.S_ISREG(st.st_mode):
-        found.skipped.append((path, "not a regular file"))
-        return
-    found.files.append(FoundFile(path, st.st_size, st.st_mtime_ns))
-
-
-def _os_reason(e: OSError) -> str:
-    if e.errno is not None and e.errno == 40:  # ELOOP
-        return "symlink loop"
-    return e.strerror or str(e)
+            w.guarded(full, w.consider)
+    return w.found

@@ -73,6 +73,13 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
+def line_key(path: Path, record_id: str | None, lineno: int) -> str:
+    """The key of one .jsonl line. No file's path can equal it: nothing lies
+    under ``path/`` while ``path`` is a file. "id=" and "line=" keep an id such
+    as "L2" apart from an id-less line."""
+    return f"{path}/id={record_id}" if record_id else f"{path}/line={lineno}"
+
+
 def article_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
@@ -131,10 +138,18 @@ def _lead_title(text: str, limit: int = 80) -> str:
 
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+# Inline markup, removed in linear time: no pattern can rescan text it has
+# passed (a bracket or parenthesis class stops at the next one), so a line of
+# '*a ' * 22000 or '![' * 30000 costs one pass.
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\s]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]*\)")
+_MD_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])|`+")
+_MD_TAG = re.compile(r"</?[A-Za-z!][^<>\n]*>")
+# Above this size a .md file is read as text with its inline markup removed:
+# markdown-it's block parser is linear, but slow enough on adversarial input
+# (20 µs a character for 66,000 setext headings on a loaded machine) that a
+# 10 MB file would hold the writer lock for minutes. An article is far smaller.
+MD_PARSE_LIMIT = 100_000
 
 
 def _markdown(text: str) -> tuple[str, dict]:
@@ -148,44 +163,81 @@ def _markdown(text: str) -> tuple[str, dict]:
                 meta[k.strip().lower()] = v.strip().strip("'\"")
         text = text[fm.end():]
     meta["date"] = parse_date(meta.get("date"))
-    lines = []
-    for line in text.split("\n"):
-        h = _MD_HEADING.match(line)
-        if h:
-            if "title" not in meta and line.lstrip().startswith("# "):
-                meta["title"] = h.group(1)
-                continue
-            line = "\n" + h.group(1) + "\n"  # a heading is its own paragraph
-        line = _MD_IMAGE.sub("", line)
-        line = _MD_LINK.sub(r"\1", line)
-        line = _MD_EMPHASIS.sub(r"\2", line)
-        lines.append(line)
-    return "\n".join(lines), meta
+    blocks = _md_blocks(text) if len(text) <= MD_PARSE_LIMIT else [("p", text)]
+    paragraphs = []
+    for tag, content in blocks:
+        if tag == "h1" and "title" not in meta:
+            meta["title"] = _md_inline(content)
+            continue
+        paragraphs.append(_md_inline(content))
+    return "\n\n".join(paragraphs), meta
+
+
+def _md_blocks(text: str) -> list[tuple[str, str]]:
+    """(tag, raw inline text) of each heading, paragraph and code block, in
+    order, from markdown-it's block parser; raw HTML blocks are markup, not text."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.core.ruler.disable(["inline"])  # inline markup: _md_inline, in linear time
+    blocks, opened = [], "p"
+    for token in md.parse(text):
+        if token.type.endswith("_open"):
+            opened = token.tag
+        elif token.type == "inline":
+            blocks.append((opened, token.content))
+        elif token.type in ("fence", "code_block"):
+            blocks.append(("pre", token.content))
+    return blocks
+
+
+def _md_inline(text: str) -> str:
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_TAG.sub("", text)
+    return _MD_EMPHASIS.sub("", text)
 
 
 def _parse_jsonl(path: Path, text: str, max_chars: int) -> ParsedFile:
-    from assistant.schema import ArticleRecord  # pydantic: only paid for when indexing
-
     out = ParsedFile()
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            record = ArticleRecord.model_validate(json.loads(line))
-        except json.JSONDecodeError as e:
-            out.warnings.append(f"{path}:{lineno}: skipped line: invalid JSON ({e.msg})")
+            art = _jsonl_article(path, line, lineno, max_chars)
+        except LineSkipped as e:
+            out.warnings.append(f"{path}:{lineno}: skipped line: {e}")
             continue
-        except ValueError as e:
-            reason = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'line'}: {err['msg']}"
-                               for err in getattr(e, "errors", lambda: [])()) or str(e)
-            out.warnings.append(f"{path}:{lineno}: skipped line: {reason}")
-            continue
-        key = f"{path}#{record.id}" if record.id else f"{path}#L{lineno}"
-        meta = {"title": record.title, "source": record.source,
-                "date": parse_date(record.date), "url": record.url}
-        art = _article_from_text(path, key, record.text, meta, max_chars, public_id=record.id)
-        if art is None:
-            out.warnings.append(f"{path}:{lineno}: skipped line: no article text after cleaning")
+        except Exception as e:  # noqa: BLE001 - one bad line never stops the file
+            out.warnings.append(f"{path}:{lineno}: skipped line: cannot be read "
+                                f"({type(e).__name__})")
             continue
         out.articles.append(art)
     return out
+
+
+class LineSkipped(Exception):
+    """One .jsonl line cannot be indexed; the message says why."""
+
+
+def _jsonl_article(path: Path, line: str, lineno: int, max_chars: int) -> Article:
+    from assistant.schema import ArticleRecord  # pydantic: only paid for when indexing
+
+    try:
+        record = ArticleRecord.model_validate(json.loads(line))
+    except json.JSONDecodeError as e:
+        raise LineSkipped(f"invalid JSON ({e.msg})") from None
+    except RecursionError:
+        raise LineSkipped("invalid JSON (nested too deeply)") from None
+    except ValueError as e:
+        raise LineSkipped("; ".join(
+            f"{'.'.join(map(str, err['loc'])) or 'line'}: {err['msg']}"
+            for err in getattr(e, "errors", lambda: [])()) or str(e)) from None
+    key = line_key(path, record.id, lineno)
+    meta = {"title": record.title, "source": record.source,
+            "date": parse_date(record.date), "url": record.url}
+    art = _article_from_text(path, key, record.text, meta, max_chars,
+                             public_id=record.id or article_id(f"{path}#L{lineno}"))
+    if art is None:
+        raise LineSkipped("no article text after cleaning")
+    return art

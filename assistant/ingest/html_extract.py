@@ -1,20 +1,19 @@
-"""Article text and metadata from HTML, with the standard library's HTML parser.
+"""Article text and metadata from HTML, with trafilatura (imported only when an
+.html file is read, so asking never pays for it).
 
-Scripts, styles, navigation and other page furniture are dropped; block
-elements end paragraphs. When the page has an <article> element, only its
-content is taken.
+trafilatura finds the main text of a page the way the field does (readability
+heuristics with jusText as fallback), so navigation, cookie banners,
+breadcrumbs, related links and footers never become passages. It parses with
+lxml, in time linear in the input. Title, date, site name and URL come from the
+page's meta tags (og:title, article:published_time, og:site_name, og:url…)
+when present.
 """
 
+import logging
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
-_SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "nav", "header",
-         "footer", "aside", "form", "button", "select", "figure", "figcaption", "head"}
-_BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3",
-          "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "td", "th", "dd", "dt",
-          "dl", "br", "hr", "body", "time"}
-_VOID = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "base", "col",
-         "embed", "param", "track"}
+# lxml's own limit on element nesting depth keeps deeply nested junk linear too.
+_QUIET = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 
 @dataclass
@@ -26,103 +25,48 @@ class HtmlDocument:
     paragraphs: list[str] = field(default_factory=list)
 
 
-class _Extractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.doc = HtmlDocument()
-        self.skip_depth = 0
-        self.in_title = False
-        self.title_parts: list[str] = []
-        self.h1: str | None = None
-        self.h1_parts: list[str] | None = None
-        self.article_depth = 0
-        self.saw_article = False
-        self.all_paras: list[str] = []
-        self.article_paras: list[str] = []
-        self.buf: list[str] = []
-        self.meta: dict[str, str] = {}
+def _config():
+    from trafilatura.settings import use_config
 
-    def _flush(self) -> None:
-        text = " ".join("".join(self.buf).split())
-        self.buf = []
-        if text:
-            self.all_paras.append(text)
-            if self.article_depth:
-                self.article_paras.append(text)
+    config = use_config()
+    # A page of a few sentences is an article too (the default output minimum
+    # is 250 characters). The extraction minimum stays: below it trafilatura
+    # compares its result with its fallback extractors and keeps the better.
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # its signal-based timeout needs the main thread
+    return config
 
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v or "") for k, v in attrs}
-        if tag == "meta":
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
-            if key and a.get("content"):
-                self.meta.setdefault(key, a["content"])
-            return
-        if tag == "link" and a.get("rel", "").lower() == "canonical" and a.get("href"):
-            self.meta.setdefault("canonical", a["href"])
-        if tag == "time" and a.get("datetime"):
-            self.meta.setdefault("time", a["datetime"])
-        if tag == "title" and not self.skip_depth:
-            self.in_title = True
-            return
-        if tag in _VOID:
-            if tag in _BLOCK:
-                self._flush()
-            return
-        if tag in _SKIP:
-            self.skip_depth += 1
-            return
-        if tag in _BLOCK:
-            self._flush()
-        if tag == "article":
-            self.article_depth += 1
-            self.saw_article = True
-        if tag == "h1" and self.h1 is None:
-            self.h1_parts = []
 
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self.in_title = False
-            return
-        if tag in _SKIP:
-            self.skip_depth = max(0, self.skip_depth - 1)
-            return
-        if self.skip_depth:
-            return
-        if tag == "h1" and self.h1_parts is not None:
-            self.h1 = " ".join("".join(self.h1_parts).split()) or None
-            self.h1_parts = None
-        if tag in _BLOCK:
-            self._flush()
-        if tag == "article":
-            self.article_depth = max(0, self.article_depth - 1)
-
-    def handle_data(self, data):
-        if self.in_title:
-            self.title_parts.append(data)
-            return
-        if self.skip_depth:
-            return
-        self.buf.append(data)
-        if self.h1_parts is not None:
-            self.h1_parts.append(data)
+_CONFIG = None
 
 
 def extract_html(markup: str) -> HtmlDocument:
-    p = _Extractor()
-    p.feed(markup)
-    p.close()
-    p._flush()
-    doc = p.doc
-    m = p.meta
-    paras = p.article_paras if p.saw_article and p.article_paras else p.all_paras
-    title = m.get("og:title") or p.h1 or " ".join("".join(p.title_parts).split()) or None
+    global _CONFIG
+    import trafilatura
+
+    for name in _QUIET:  # its warnings about odd pages are not the user's business
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    if _CONFIG is None:
+        _CONFIG = _config()
+    found = trafilatura.bare_extraction(
+        markup, with_metadata=True, include_comments=False,
+        include_tables=False, include_images=False, include_links=False,
+        deduplicate=False, config=_CONFIG)
+    doc = HtmlDocument()
+    if found is None:
+        return doc
+    doc.title = _clean(found.title)
+    doc.date = found.date or None
+    doc.source = _clean(found.sitename)
+    doc.url = found.url or None
+    paras = [" ".join(line.split()) for line in (found.text or "").split("\n")]
+    paras = [p for p in paras if p]
     # The headline is metadata; keep it out of the body text.
-    if title and paras and paras[0] == title:
+    if doc.title and paras and paras[0] == doc.title:
         paras = paras[1:]
-    doc.title = title
     doc.paragraphs = paras
-    doc.source = m.get("og:site_name") or m.get("publisher") or m.get("author") or None
-    doc.date = (m.get("article:published_time") or m.get("datepublished") or m.get("date")
-                or m.get("pubdate") or m.get("dc.date") or m.get("time"))
-    doc.url = m.get("og:url") or m.get("canonical")
     return doc
+
+
+def _clean(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value else None

@@ -3,10 +3,18 @@
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from datetime import datetime, timezone
 
-from assistant.errors import CorruptIndexError
+from assistant.store.index_types import AUTO, INDEX_TYPES
+from assistant.errors import (
+    AssistantError,
+    CorruptIndexError,
+    DiskFullError,
+    IndexPermissionError,
+    error_for_os,
+)
 
 # 2: articles.text_hash, to find the same article filed twice.
 SCHEMA_VERSION = 2
@@ -63,20 +71,82 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+REBUILD = "rebuild with: assistant index --rebuild"
+# SQLite's primary result codes, grouped by what the user can do about them.
+_DAMAGED = {11, 24, 26}  # SQLITE_CORRUPT, SQLITE_FORMAT, SQLITE_NOTADB
+_FULL = {13}  # SQLITE_FULL
+_NO_ACCESS = {3, 8, 14, 23}  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_AUTH
+
+
+def user_error(e: BaseException, path: str) -> AssistantError | None:
+    """The user-facing error for an SQLite or OS error on the database at ``path``."""
+    if isinstance(e, OSError):
+        return error_for_os(e, os.path.dirname(os.path.abspath(path)))
+    if not isinstance(e, sqlite3.Error):
+        return None
+    code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(e)
+    if code in _DAMAGED or "malformed" in text or "not a database" in text:
+        return CorruptIndexError(f"database {path} is damaged ({text}); {REBUILD}")
+    if code in _FULL or "database or disk is full" in text:
+        return DiskFullError(f"the disk holding {path} is full; free some space and run the "
+                             "command again (the index is unchanged)")
+    if code in _NO_ACCESS or "readonly" in text:
+        return IndexPermissionError(
+            f"cannot open {path} for writing ({text}): the index folder is read-only or not "
+            "yours; the index itself is fine. Give write access, or use another --index-dir")
+    return None
+
+
+def raise_user_error(e: BaseException, path: str) -> None:
+    """Re-raise ``e`` as the user-facing error it stands for, if any."""
+    err = user_error(e, path)
+    if err is not None:
+        raise err from e
+
+
+def _read_only_fs(path: str) -> bool:
+    try:
+        return bool(os.statvfs(os.path.dirname(os.path.abspath(path))).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def connect(path: str, create: bool = False) -> sqlite3.Connection:
-    """Open the database; WAL lets readers keep answering while an update writes."""
+    """Open the database; WAL lets readers keep answering while an update writes.
+
+    On a read-only file system nobody can write, so the index is opened as an
+    immutable file: answering needs no lock or WAL there."""
     uri = f"file:{path}?mode={'rwc' if create else 'rw'}"
+    if not create and _read_only_fs(path):
+        uri = f"file:{path}?mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
                                timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL" if not create else "PRAGMA synchronous=FULL")
+        if "immutable" not in uri:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL" if not create else "PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-    except sqlite3.DatabaseError as e:
-        raise CorruptIndexError(
-            f"database {path} is damaged ({e}); rebuild with: assistant index --rebuild"
-        ) from None
+    except (sqlite3.Error, OSError) as e:
+        raise_user_error(e, path)
+        raise CorruptIndexError(f"database {path} cannot be opened ({e}); {REBUILD}") from None
     return conn
+
+
+def integrity_problems(conn: sqlite3.Connection, path: str) -> list[str]:
+    """SQLite's own checks of every page and of the keyword index (empty: sound)."""
+    problems = []
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+        if rows != ["ok"]:
+            problems.append(f"database {path} is damaged: " + "; ".join(map(str, rows))[:300])
+    except sqlite3.Error as e:
+        problems.append(f"database {path} is damaged: {e}")
+    try:
+        conn.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES('integrity-check', 1)")
+    except sqlite3.Error as e:
+        problems.append(f"keyword index in {path} is damaged: {e}")
+    return problems
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
@@ -143,11 +213,71 @@ def counts(conn: sqlite3.Connection) -> tuple[int, int]:
 def read_manifest(conn: sqlite3.Connection, path: str) -> dict[str, str]:
     try:
         return dict(conn.execute("SELECT key, value FROM manifest").fetchall())
-    except sqlite3.DatabaseError as e:
-        raise CorruptIndexError(
-            f"database {path} is damaged or not an index ({e}); "
-            "rebuild with: assistant index --rebuild"
-        ) from None
+    except sqlite3.Error as e:
+        err = user_error(e, path)
+        if err is not None and not isinstance(err, CorruptIndexError):
+            raise err from None
+        raise CorruptIndexError(f"database {path} is damaged or not an index ({e}); {REBUILD}") \
+            from None
+
+
+VECTORS_FILE = re.compile(r"vectors\.[0-9]{1,18}\.faiss")
+
+
+def _int(minimum: int):
+    def check(v: str) -> bool:
+        return v.isdigit() and int(v) >= minimum
+    return check
+
+
+def _json_list(of: type, length_key: str | None = None):
+    def check(v: str, manifest: dict) -> bool:
+        try:
+            value = json.loads(v)
+        except ValueError:
+            return False
+        if not isinstance(value, list) or not all(isinstance(x, of) and not isinstance(x, bool)
+                                                  for x in value):
+            return False
+        return length_key is None or str(len(value)) == manifest.get(length_key)
+    return check
+
+
+# What a valid value of each manifest key looks like (required keys first).
+_REQUIRED = {
+    "schema_version": _int(1),
+    "model_id": lambda v: bool(v.strip()),
+    "dim": _int(1),
+    "generation": _int(0),
+    "vectors_file": lambda v: VECTORS_FILE.fullmatch(v) is not None,
+    "next_passage_id": _int(1),
+}
+_OPTIONAL = {
+    "index_type": lambda v: v in INDEX_TYPES,
+    "index_kind": lambda v: v in INDEX_TYPES and v != AUTO,
+    "trained_on": _int(0),
+    "analyzer": lambda v: bool(v.strip()),
+    "created_at": lambda v: True,
+    "updated_at": lambda v: True,
+}
+_JSON = {"roots": _json_list(str), "background": _json_list((int, float), "dim")}
+
+
+def manifest_problems(manifest: dict[str, str]) -> list[str]:
+    """Manifest keys whose values are missing or not what the index needs."""
+    bad = [k for k, ok in _REQUIRED.items() if k not in manifest or not ok(manifest[k])]
+    bad += [k for k, ok in _OPTIONAL.items() if k in manifest and not ok(manifest[k])]
+    bad += [k for k, ok in _JSON.items() if k in manifest and not ok(manifest[k], manifest)]
+    return bad
+
+
+def check_manifest(manifest: dict[str, str], path: str) -> None:
+    """Schema version first (a newer index says so), then every value."""
+    check_schema(manifest, path)
+    bad = manifest_problems(manifest)
+    if bad:
+        raise CorruptIndexError(f"database {path} has an invalid manifest "
+                                f"({', '.join(bad)}); {REBUILD}")
 
 
 def write_manifest(conn: sqlite3.Connection, values: dict[str, object]) -> None:

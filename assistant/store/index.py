@@ -60,9 +60,13 @@ class IndexReader:
         if not os.path.exists(self.db_path):
             raise NoIndexError(f"no index in {directory}; build one with: assistant index PATH")
         self.conn = db.connect(self.db_path)
-        # Document frequencies of FTS terms, for calibrated keyword evidence.
-        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab "
-                          "USING fts5vocab(main, passages_fts, row)")
+        try:
+            # Document frequencies of FTS terms, for calibrated keyword evidence.
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab "
+                              "USING fts5vocab(main, passages_fts, row)")
+        except sqlite3.Error as e:
+            db.raise_user_error(e, self.db_path)
+            raise
         self.manifest: dict[str, str] = {}
         self.vectors = None
         self.generation = -1
@@ -79,6 +83,17 @@ class IndexReader:
 
     @contextmanager
     def snapshot(self):
+        """One committed generation; SQLite errors come out as what they mean to
+        the user (damage naming the file, a full disk, no permission)."""
+        try:
+            with self._snapshot():
+                yield self
+        except sqlite3.Error as e:
+            db.raise_user_error(e, self.db_path)
+            raise
+
+    @contextmanager
+    def _snapshot(self):
         for attempt in range(3):
             self.conn.execute("BEGIN")
             try:
@@ -95,15 +110,16 @@ class IndexReader:
         try:
             yield self
         finally:
-            self.conn.execute("COMMIT")
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
     def _refresh(self, last_try: bool = True) -> None:
         manifest = db.read_manifest(self.conn, self.db_path)
         if not manifest:
             raise NoIndexError(f"the index in {self.directory} is empty (its first build did not "
                                "finish); build it with: assistant index PATH")
-        db.check_schema(manifest, self.db_path)
-        generation = int(manifest.get("generation", "0"))
+        db.check_manifest(manifest, self.db_path)
+        generation = int(manifest["generation"])
         if generation != self.generation or self.vectors is None:
             path = os.path.join(self.directory, manifest["vectors_file"])
             if not os.path.exists(path) and not last_try:
@@ -241,8 +257,11 @@ class IndexReader:
         }
 
     def verify(self) -> list[str]:
-        """Problems found when comparing vector ids with passage rows (empty = consistent)."""
-        problems = []
+        """Problems found by SQLite's integrity checks and by comparing vector ids
+        with passage rows (empty = consistent)."""
+        problems = db.integrity_problems(self.conn, self.db_path)
+        if problems:
+            return problems
         with self.snapshot():
             ids = set(int(i) for i in vec.vector_ids(self.vectors))
             rows = set(r[0] for r in self.conn.execute("SELECT id FROM passages"))

@@ -21,6 +21,7 @@ grown fourfold since.
 
 import math
 import os
+import stat
 
 import numpy as np
 
@@ -133,16 +134,25 @@ def contents(index) -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_index(path: str):
+    """The vector index in ``path``: a plain file (never a link, a FIFO or a
+    device, which could hang a reader) holding an index with passage ids."""
     faiss = _faiss()
-    if not os.path.exists(path):
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
         raise CorruptIndexError(
             f"vector file {path} is missing; rebuild with: assistant index --rebuild"
-        )
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise CorruptIndexError(f"vector file {path} is not a plain file; "
+                                "rebuild with: assistant index --rebuild")
     try:
         index = faiss.read_index(path)
+        if not hasattr(index, "id_map") and faiss.try_extract_index_ivf(index) is None:
+            raise ValueError("the index holds no passage ids")
     except Exception as e:  # noqa: BLE001 - faiss raises RuntimeError with C++ text
         raise CorruptIndexError(
-            f"vector file {path} is damaged ({str(e).splitlines()[0][:120]}); "
+            f"vector file {path} is damaged ({(str(e).splitlines() or [''])[0][:120]}); "
             "rebuild with: assistant index --rebuild"
         ) from None
     return index

@@ -64,35 +64,45 @@ class IndexWriter:
         # When the index was analyzed differently, the next commit re-derives
         # every FTS body from the stored passage texts.
         self.analyzer = analyzer
-        os.makedirs(directory, exist_ok=True)
         self.db_path = os.path.join(directory, db.DB_NAME)
-        self._lock = exclusive_lock(os.path.join(directory, LOCK_NAME), wait=wait, on_wait=on_wait)
-        self._lock.__enter__()
+        self.conn = None
+        try:
+            os.makedirs(directory, exist_ok=True)
+            self._lock = exclusive_lock(os.path.join(directory, LOCK_NAME), wait=wait,
+                                        on_wait=on_wait)
+            self._lock.__enter__()
+        except OSError as e:
+            db.raise_user_error(e, self.db_path)
+            raise
         try:
             self._open(model_id, dim, rebuild, index_type)
-        except BaseException:
+        except BaseException as e:
             self._lock.__exit__(None, None, None)
+            db.raise_user_error(e, self.db_path)
             raise
 
     def _open(self, model_id: str, dim: int, rebuild: bool, index_type: str | None) -> None:
         manifest: dict[str, str] = {}
         self.conn = None
+        self.recorded_roots: list[str] = []  # the folders the index recorded, even when damaged
+        self.had_index = False
         if os.path.exists(self.db_path):
+            self.had_index = True  # until its manifest says it never committed
             try:
                 self.conn = db.connect(self.db_path)
                 manifest = db.read_manifest(self.conn, self.db_path)
+                self.recorded_roots = _roots_of(manifest)
+                self.had_index = bool(manifest)
                 if manifest:
-                    db.check_schema(manifest, self.db_path)
+                    db.check_manifest(manifest, self.db_path)
+                if rebuild and manifest:
+                    problems = db.integrity_problems(self.conn, self.db_path)
+                    if problems:
+                        raise CorruptIndexError("; ".join(problems))
             except CorruptIndexError:
                 if not rebuild:
                     raise
-                # A damaged (or too new) database cannot be reused: move it aside.
-                if self.conn is not None:
-                    self.conn.close()
-                os.replace(self.db_path, self.db_path + ".damaged")
-                for suffix in ("-wal", "-shm"):
-                    if os.path.exists(self.db_path + suffix):
-                        os.unlink(self.db_path + suffix)
+                self._move_aside()
                 self.conn, manifest = None, {}
         if self.conn is None:
             self.conn = db.connect(self.db_path, create=True)
@@ -119,6 +129,16 @@ class IndexWriter:
             raise ValueError(f"unknown index type {requested!r}")
         self.index_type = requested
 
+    def _move_aside(self) -> None:
+        """A damaged (or too new) database cannot be reused: keep it beside as
+        ``index.sqlite3.damaged`` and start a new one."""
+        if self.conn is not None:
+            self.conn.close()
+        os.replace(self.db_path, self.db_path + ".damaged")
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(self.db_path + suffix):
+                os.replace(self.db_path + suffix, self.db_path + ".damaged" + suffix)
+
     @property
     def vectors(self):
         if self._vectors is None:
@@ -144,18 +164,21 @@ class IndexWriter:
         """
         keep = {vectors_name(self.generation), vectors_name(self.generation - 1)}
         for path in glob.glob(os.path.join(self.directory, "vectors.*")):
-            if os.path.basename(path) in keep:
+            if os.path.basename(path) in keep or path.endswith(".damaged"):
                 continue
             try:
-                os.unlink(path)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    os.replace(path, path + ".damaged")  # not ours to delete
+                else:
+                    os.unlink(path)
             except OSError:
                 pass
 
     # -- what is there --------------------------------------------------------------
 
-    @property
-    def roots(self) -> list[str]:
-        return json.loads(self.manifest.get("roots", "[]"))
+    def article_count(self) -> int:
+        """Articles in the database now (a rebuild's old contents included)."""
+        return self.counts()[0]
 
     def sources(self) -> dict[str, tuple[int, int, str]]:
         if self.fresh:
@@ -197,16 +220,12 @@ class IndexWriter:
     def commit(self, remove_articles: list[int], add: list[NewArticle], vectors: np.ndarray,
                sources_upsert: list[tuple[str, int, int, str]], sources_delete: list[str],
                roots: list[str], now: str | None = None, extra: dict | None = None) -> None:
-        """Apply one update atomically. ``vectors`` holds one row per new passage, in order."""
+        """Apply one update atomically. ``vectors`` holds one row per new passage, in order.
+
+        The vector file of the next generation is written first; one SQLite
+        transaction then changes the rows and points the manifest at it."""
         now = now or db.now_iso()
-        conn = self.conn
-        removed_ids: list[int] = []
-        if remove_articles and not self.fresh:
-            for i in range(0, len(remove_articles), 500):
-                chunk = remove_articles[i:i + 500]
-                removed_ids += [r[0] for r in conn.execute(
-                    f"SELECT id FROM passages WHERE article_id IN ({','.join('?' * len(chunk))})",
-                    chunk)]
+        removed_ids = self._passages_of(remove_articles)
         next_id = int(self.manifest.get("next_passage_id", "1"))
         n_new = sum(len(a.passages) for a in add)
         if vectors.shape[0] != n_new:
@@ -219,63 +238,18 @@ class IndexWriter:
         if changed:
             vector_meta = self._apply_vectors(removed_ids, new_ids, vectors)
             vec.save_index(self.vectors, os.path.join(self.directory, vectors_name(generation)))
+        manifest = self._next_manifest(generation, next_id + n_new, roots, now,
+                                       {**vector_meta, **(extra or {})})
+        conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if self.fresh:
-                for table in ("passages_fts", "passages", "articles", "sources", "manifest"):
-                    conn.execute(f"DELETE FROM {table}")
-            for i in range(0, len(removed_ids), 500):
-                chunk = removed_ids[i:i + 500]
-                conn.execute(f"DELETE FROM passages_fts WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
-            for i in range(0, len(remove_articles), 500):
-                chunk = remove_articles[i:i + 500]
-                conn.execute(f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            pid = iter(new_ids)
-            passage_rows, fts_rows = [], []
-            for a in add:
-                cur = conn.execute(
-                    "INSERT INTO articles(key, public_id, source_path, title, source, date, url, text, "
-                    "content_hash, indexed_at, text_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                    (a.key, a.public_id, a.source_path, a.title, a.source, a.date, a.url, a.text,
-                     a.content_hash, now, a.text_hash or db.text_hash(a.text)))
-                rowid = cur.lastrowid
-                for p in a.passages:
-                    i = next(pid)
-                    passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
-                                         p.text_hash))
-                    fts_rows.append((i, p.fts_body))
-            conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
-                             "text, text_hash) VALUES(?,?,?,?,?,?,?,?)", passage_rows)
-            conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
-            if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \
-                    and not self.fresh:
-                self._reanalyze(conn, skip={r[0] for r in fts_rows})
-            conn.executemany(
-                "INSERT INTO sources(path, size, mtime_ns, sha256) VALUES(?,?,?,?) ON CONFLICT(path) "
-                "DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256",
-                sources_upsert)
-            conn.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in sources_delete])
-            manifest = {
-                "schema_version": str(db.SCHEMA_VERSION),
-                "model_id": self.model_id,
-                "dim": str(self.dim),
-                "generation": str(generation),
-                "vectors_file": vectors_name(generation),
-                "next_passage_id": str(next_id + n_new),
-                "roots": roots,
-                "updated_at": now,
-            }
-            if self.analyzer:
-                manifest["analyzer"] = self.analyzer.name
-            manifest["index_type"] = self.index_type
-            manifest.update(vector_meta)
-            manifest.update(extra or {})
-            if self.fresh or "created_at" not in self.manifest:
-                manifest["created_at"] = now
+            self._write_rows(removed_ids, remove_articles, add, new_ids, sources_upsert,
+                             sources_delete, now)
             db.write_manifest(conn, manifest)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                conn.execute("ROLLBACK")
             raise
         if self.fresh:
             self.manifest = {}
@@ -283,6 +257,79 @@ class IndexWriter:
         self.generation = generation
         self.fresh = False
         self._clean_vector_files()
+
+    def _passages_of(self, articles: list[int]) -> list[int]:
+        """Passage (and vector) ids of these article rows."""
+        if not articles or self.fresh:
+            return []
+        ids: list[int] = []
+        for i in range(0, len(articles), 500):
+            chunk = articles[i:i + 500]
+            ids += [r[0] for r in self.conn.execute(
+                f"SELECT id FROM passages WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk)]
+        return ids
+
+    def _write_rows(self, removed_ids: list[int], remove_articles: list[int],
+                    add: list[NewArticle], new_ids: list[int],
+                    sources_upsert: list[tuple[str, int, int, str]], sources_delete: list[str],
+                    now: str) -> None:
+        """The row changes of one commit (inside its transaction)."""
+        conn = self.conn
+        if self.fresh:
+            for table in ("passages_fts", "passages", "articles", "sources", "manifest"):
+                conn.execute(f"DELETE FROM {table}")
+        for i in range(0, len(removed_ids), 500):
+            chunk = removed_ids[i:i + 500]
+            conn.execute(f"DELETE FROM passages_fts WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+        for i in range(0, len(remove_articles), 500):
+            chunk = remove_articles[i:i + 500]
+            conn.execute(f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        pid = iter(new_ids)
+        passage_rows, fts_rows = [], []
+        for a in add:
+            cur = conn.execute(
+                "INSERT INTO articles(key, public_id, source_path, title, source, date, url, text, "
+                "content_hash, indexed_at, text_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                (a.key, a.public_id, a.source_path, a.title, a.source, a.date, a.url, a.text,
+                 a.content_hash, now, a.text_hash or db.text_hash(a.text)))
+            rowid = cur.lastrowid
+            for p in a.passages:
+                i = next(pid)
+                passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
+                                     p.text_hash))
+                fts_rows.append((i, p.fts_body))
+        conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
+                         "text, text_hash) VALUES(?,?,?,?,?,?,?,?)", passage_rows)
+        conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
+        if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \
+                and not self.fresh:
+            self._reanalyze(conn, skip={r[0] for r in fts_rows})
+        conn.executemany(
+            "INSERT INTO sources(path, size, mtime_ns, sha256) VALUES(?,?,?,?) ON CONFLICT(path) "
+            "DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256",
+            sources_upsert)
+        conn.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in sources_delete])
+
+    def _next_manifest(self, generation: int, next_passage_id: int, roots: list[str], now: str,
+                       extra: dict) -> dict:
+        manifest = {
+            "schema_version": str(db.SCHEMA_VERSION),
+            "model_id": self.model_id,
+            "dim": str(self.dim),
+            "generation": str(generation),
+            "vectors_file": vectors_name(generation),
+            "next_passage_id": str(next_passage_id),
+            "roots": roots,
+            "updated_at": now,
+        }
+        if self.analyzer:
+            manifest["analyzer"] = self.analyzer.name
+        manifest["index_type"] = self.index_type
+        manifest.update(extra)
+        if self.fresh or "created_at" not in self.manifest:
+            manifest["created_at"] = now
+        return manifest
 
     def _apply_vectors(self, removed_ids: list[int], new_ids: list[int],
                        vectors: np.ndarray) -> dict:
@@ -319,12 +366,24 @@ class IndexWriter:
 
     def close(self) -> None:
         try:
-            self.conn.close()
+            if self.conn is not None:
+                self.conn.close()
         finally:
             self._lock.__exit__(None, None, None)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         self.close()
+        if exc is not None:  # SQLite's and the OS's errors, as what they mean to the user
+            db.raise_user_error(exc, self.db_path)
+
+
+def _roots_of(manifest: dict[str, str]) -> list[str]:
+    """The recorded folders, when the manifest still says them clearly."""
+    try:
+        roots = json.loads(manifest.get("roots", "[]"))
+    except ValueError:
+        return []
+    return [r for r in roots if isinstance(r, str)] if isinstance(roots, list) else []

@@ -20,6 +20,7 @@ from assistant.history import QuestionHistory
 from assistant.progress import Phase
 from assistant.wording import index_changes, index_totals, skipped_file
 from assistant.results import Citation
+from assistant.textutil import printable as safe
 from assistant.tui.messages import (
     Answered,
     ArticleFetched,
@@ -288,7 +289,9 @@ class AssistantApp(App):
                 turn_id, _ = self._pending.popleft()
                 self._replace_pending(turn_id, Note("not answered: the model did not load", "error"))
         self._note(message.message, "error")
-        self.notify(message.message, title=f"{message.job} failed", severity="error")
+        # User text (paths, ids) in a message is never markup: "[@click=app.quit]" stays text.
+        self.notify(safe(message.message), title=f"{message.job} failed", severity="error",
+                    markup=False)
 
     def run_update(self, paths: list[str] | None) -> None:
         if self.updating:

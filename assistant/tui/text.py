@@ -3,15 +3,10 @@ answering sentence or span styled by offsets."""
 
 from rich.text import Text
 
-from assistant.textutil import strip_controls
+from assistant.textutil import printable as safe  # the one output path for user text
 
 SENTENCE_STYLE = "bold underline"
 SPAN_STYLE = "bold reverse"
-
-
-def safe(text: str | None) -> str:
-    """No escape sequence or control character reaches the terminal."""
-    return strip_controls(text or "")
 
 
 def highlighted(text: str, start: int | None, end: int | None, style: str = SENTENCE_STYLE,
