@@ -77,6 +77,61 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class SentenceCitation:
+    """A generated sentence's citation: the passage ``n`` and the sentence of it
+    (offsets into the citation's ``text``) that bears the claim out."""
+
+    n: int
+    sentence: Span
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "sentence": self.sentence.to_json()}
+
+
+@dataclass(frozen=True)
+class GeneratedSentence:
+    """One sentence of a generated answer, its [n] markers taken out. ``supported``:
+    it cites a supplied passage and every figure, date and name in it occurs in
+    a passage it cites; ``issues`` say what failed otherwise."""
+
+    text: str
+    citations: list[SentenceCitation]
+    supported: bool
+    issues: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "citations": [c.to_json() for c in self.citations],
+                "supported": self.supported, "issues": list(self.issues)}
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The LLM's answer after checking. ``error``: why there is none (the server
+    failed or generation was cancelled); the extractive answer stands then."""
+
+    text: str
+    model: str
+    sentences: list[GeneratedSentence]
+    refused: bool = False
+    first_token_s: float | None = None
+    total_s: float | None = None
+    error: str | None = None
+    translation: str | None = None  # the answer sentence in the question's language
+
+    @property
+    def supported_share(self) -> float | None:
+        if not self.sentences:
+            return None
+        return sum(s.supported for s in self.sentences) / len(self.sentences)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "model": self.model,
+                "sentences": [s.to_json() for s in self.sentences], "refused": self.refused,
+                "error": self.error, "translation": self.translation,
+                "timings": {"first_token_s": self.first_token_s, "total_s": self.total_s}}
+
+
+@dataclass(frozen=True)
 class AskResult:
     """One question's answer. ``found`` false: the citations are the nearest
     passages, weak matches, and there is no answer."""
@@ -88,9 +143,13 @@ class AskResult:
     mode: str
     note: str | None = None
     context: list[str] = field(default_factory=list)  # earlier questions of a follow-up
+    generated: Generated | None = None  # only when an LLM is configured
 
     def to_json(self) -> dict:
-        return {"question": self.question, "found": self.found,
-                "answer": self.answer.to_json() if self.answer else None,
-                "citations": [c.to_json() for c in self.citations], "mode": self.mode,
-                "note": self.note, "context": list(self.context)}
+        out = {"question": self.question, "found": self.found,
+               "answer": self.answer.to_json() if self.answer else None,
+               "citations": [c.to_json() for c in self.citations], "mode": self.mode,
+               "note": self.note, "context": list(self.context)}
+        if self.generated is not None:  # absent without an LLM: the output stays as it was
+            out["generated"] = self.generated.to_json()
+        return out

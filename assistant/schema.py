@@ -64,6 +64,35 @@ class AnswerOut(BaseModel):
     span: list[int] | None = None
 
 
+class SentenceCitationOut(BaseModel):
+    n: int = Field(ge=1)  # the citation ("n" of ``citations``) this sentence cites
+    sentence: dict  # {"start", "end"}: the sentence of that passage that bears it out
+
+
+class GeneratedSentenceOut(BaseModel):
+    text: str  # as generated, [n] markers taken out
+    citations: list[SentenceCitationOut]  # markers outside the supplied passages are removed
+    supported: bool  # cites a passage, and its figures, dates and names occur in one it cites
+    issues: list[str]  # why it is not supported (or which markers were removed)
+
+
+class TimingsOut(BaseModel):
+    first_token_s: float | None  # seconds from the request to the first token
+    total_s: float | None
+
+
+class GeneratedOut(BaseModel):
+    """The LLM's answer (``ask --llm URL``), checked sentence by sentence."""
+
+    text: str
+    model: str
+    sentences: list[GeneratedSentenceOut]
+    refused: bool  # the model said the passages do not answer: ``found`` is false
+    error: str | None  # why there is no generated answer (server failed, cancelled)
+    translation: str | None  # ``--translate``: the answer sentence in the question's language
+    timings: TimingsOut
+
+
 class AskOutput(BaseModel):
     question: str
     found: bool
@@ -72,6 +101,7 @@ class AskOutput(BaseModel):
     mode: str
     note: str | None = None
     context: list[str] = []  # earlier questions a follow-up was searched with
+    generated: GeneratedOut | None = None  # present only with an LLM (--llm)
 
 
 class EvalQuestion(BaseModel):

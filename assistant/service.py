@@ -5,7 +5,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
-from assistant.errors import AssistantError, ModelMismatchError, NoIndexError
+from assistant.errors import AssistantError, ModelMismatchError, NoIndexError, UsageError
 from assistant.query import pipeline
 from assistant.query.relevance import background_vector
 from assistant.results import AskResult
@@ -14,12 +14,15 @@ from assistant.store.index import IndexReader, has_committed_index
 
 if TYPE_CHECKING:  # the indexer (and all of ingestion) loads only when indexing
     from assistant.indexer import IndexSummary
+    from assistant.llm.config import LLMConfig  # and the LLM client only with --llm
     from assistant.progress import Progress
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 llm: "LLMConfig | None" = None) -> None:
         self.settings = settings or Settings.from_env()
+        self.llm = llm  # an OpenAI-compatible server to write answers in words; None: extractive
         self._embedder = embedder
         self._reader: IndexReader | None = None
         self._bg_cache = None  # background for indexes that did not record one
@@ -156,6 +159,27 @@ class Assistant:
         with self._lock, reader.snapshot():
             return pipeline.answer(reader, query, query_vector, self._sentence_embedder(emb),
                                    lambda: self._background(emb))
+
+    def generate(self, result: AskResult, history: list[tuple[str, str]] = (), on_token=None,
+                 cancel=None, translate: bool = False) -> AskResult:
+        """``result`` with the LLM's checked answer added (``result.generated``);
+        unchanged without an LLM. ``history``: earlier (question, answer) turns;
+        ``on_token`` sees the text as it streams; setting ``cancel`` (a
+        threading.Event) stops it and keeps the extractive answer."""
+        if self.llm is None:
+            return result
+        from assistant.llm.answer import generate
+
+        return generate(result, self.llm, history, on_token=on_token, cancel=cancel,
+                        translate=translate)
+
+    def translate(self, text: str, language: str, cancel=None) -> str:
+        """``text`` in ``language`` by the LLM (raises LLMFailure when it fails)."""
+        if self.llm is None:
+            raise UsageError("translation needs an LLM: give --llm URL")
+        from assistant.llm.answer import translate_text
+
+        return translate_text(text, language, self.llm, cancel)
 
     def _sentence_embedder(self, emb: Embedder | None) -> "_Remembering | None":
         """The embedder, remembering sentence vectors between questions: a chat

@@ -6,7 +6,8 @@ import sys
 
 from conftest import REPO, write
 
-HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers")
+HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers",
+         "httpx", "httpx_sse", "openai", "assistant.llm.client")
 
 
 def loaded_after(code: str) -> set[str]:
@@ -46,7 +47,26 @@ def test_import_linter_contract():
     lint = os.path.join(os.path.dirname(sys.executable), "lint-imports")
     r = subprocess.run([lint], capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "4 kept, 0 broken" in r.stdout
+    assert "5 kept, 0 broken" in r.stdout
+
+
+def test_ask_with_an_llm_loads_the_http_client(tmp_path):
+    """The other side of the test above: the probe sees the client when it loads."""
+    from llm_server import free_port
+
+    docs = write(tmp_path / "docs" / "a.txt", "Banjir merendam kota pada hari Jumat.\n").parent
+    ix = tmp_path / "ix"
+    from conftest import run_cli
+
+    assert run_cli("index", docs, "--index-dir", ix, "--model", "hash", "-q").returncode == 0
+    loaded = loaded_after(
+        "from assistant.cli.main import main\n"
+        "try:\n"
+        f"    main(['ask', 'banjir', '--json', '--index-dir', {str(ix)!r}, "
+        f"'--llm', 'http://127.0.0.1:{free_port()}/v1'])\n"
+        "except SystemExit:\n    pass\n")
+    assert {"httpx", "httpx_sse", "assistant.llm.client"} <= loaded
+    assert "textual" not in loaded and "openai" not in loaded
 
 
 # Only assistant/store/ talks to SQLite and FAISS; the embedders need neither.

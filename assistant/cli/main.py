@@ -26,11 +26,41 @@ def _check_rerank(ctx, param, value):
     return value
 
 
-def _service(index_dir=None, model=None, device=None):
+def _service(index_dir=None, model=None, device=None, llm=None):
     from assistant.service import Assistant
     from assistant.settings import Settings
 
-    return Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device))
+    return Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device), llm=llm)
+
+
+def _llm_config(url=None, model=None, timeout=None, first_token_timeout=None):
+    """The LLM configuration from options and ASSISTANT_LLM_* variables, or None.
+    Without a URL anywhere nothing LLM-related is even imported."""
+    if not (url or os.environ.get("ASSISTANT_LLM_URL")):
+        return None
+    from assistant.llm.config import LLMConfig
+
+    return LLMConfig.from_env(url=url, model=model, total_timeout=timeout,
+                              first_token_timeout=first_token_timeout)
+
+
+def llm_options(f):
+    """--llm and its companions, shared by `ask` and `chat`."""
+    f = click.option("--llm-first-token-timeout", "llm_first_token_timeout", type=float,
+                     default=None, metavar="S",
+                     help="Seconds to wait for the first token (and any later pause) "
+                          "[env ASSISTANT_LLM_FIRST_TOKEN_TIMEOUT; default 60].")(f)
+    f = click.option("--llm-timeout", "llm_timeout", type=float, default=None, metavar="S",
+                     help="Seconds for the whole generated answer "
+                          "[env ASSISTANT_LLM_TOTAL_TIMEOUT; default 180].")(f)
+    f = click.option("--llm-model", "llm_model", metavar="NAME", default=None,
+                     help="Model name to ask the server for [env ASSISTANT_LLM_MODEL].")(f)
+    f = click.option("--llm", "llm_url", metavar="URL", default=None,
+                     help="Write answers in words with an OpenAI-compatible server, e.g. "
+                          "http://localhost:11434/v1 (Ollama); citations are checked "
+                          "[env ASSISTANT_LLM_URL; key from ASSISTANT_LLM_API_KEY or "
+                          "OPENAI_API_KEY].")(f)
+    return f
 
 
 def _warn(message: str) -> None:
@@ -70,8 +100,10 @@ def cli(ctx: click.Context, debug: bool, index_dir: str | None) -> None:
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Model for a new index (as for `index`).")
 @click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
+@llm_options
 @click.pass_context
-def chat(ctx, paths=(), index_dir=None, model=None, device=None):
+def chat(ctx, paths=(), index_dir=None, model=None, device=None, llm_url=None, llm_model=None,
+         llm_timeout=None, llm_first_token_timeout=None):
     """Open the chat (also what `assistant` alone does).
 
     With PATHs, they are indexed first (incrementally); with no index yet, the
@@ -79,10 +111,11 @@ def chat(ctx, paths=(), index_dir=None, model=None, device=None):
     """
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the chat needs a terminal; for scripts use: assistant ask --json")
+    llm = _llm_config(llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     from assistant.tui.app import run_app
 
     code = run_app(index_dir=_index_dir(ctx, index_dir), paths=list(paths) or None,
-                   model=model, device=device)
+                   model=model, device=device, llm=llm)
     if code:
         sys.exit(code)
 
@@ -197,14 +230,23 @@ def _ensure_index(svc, quiet: bool) -> None:
               help="Stdin questions form a conversation: a follow-up such as \"and where?\" "
                    "is searched with the question before it. A blank line starts afresh.")
 @click.option("-q", "--quiet", is_flag=True, help="No notes on stderr.")
+@llm_options
+@click.option("--translate", is_flag=True,
+              help="With --llm: add the answer sentence translated into the question's language.")
 @click.pass_context
-def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follow_up, quiet):
+def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follow_up, quiet,
+        llm_url, llm_model, llm_timeout, llm_first_token_timeout, translate):
     """Answer QUESTION with cited passages.
 
     With no QUESTION, questions are read from stdin, one per line, and
-    answered in turn with the model loaded once.
+    answered in turn with the model loaded once. With --llm URL, the answer is
+    also written in words by that server, each sentence checked against the
+    passages it cites; if the server fails, the cited passages still answer.
     """
-    svc = _service(_index_dir(ctx, index_dir), model, device)
+    llm = _llm_config(llm_url, llm_model, llm_timeout, llm_first_token_timeout)
+    if translate and llm is None:
+        raise UsageError("--translate needs an LLM: give --llm URL")
+    svc = _service(_index_dir(ctx, index_dir), model, device, llm)
     if question is not None:
         questions = iter([question])
     elif sys.stdin is None or sys.stdin.isatty():
@@ -232,16 +274,42 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
             else:
                 _warn(f"error: {e.message} (line skipped)")
             continue
+        if llm is not None:
+            result = _generate(result, chat or svc, as_json, first, translate)
         if as_json:
             click.echo(_json_line(result.to_json()))
         else:
-            if not first:
+            if not first and llm is None:  # with an LLM the streamed part came first
                 click.echo("")
             from assistant.cli.render import render_answer  # not needed for --json
 
-            click.echo(render_answer(result, color), color=color)
+            click.echo(render_answer(result, color, header=llm is None), color=color)
         sys.stdout.flush()
         first = False
+
+
+def _generate(result, asker, as_json: bool, first: bool, translate: bool):
+    """The LLM's answer: streamed to stdout as it arrives (human output), checked
+    afterwards; a failure is one line on stderr and the extractive answer stands."""
+    from assistant.cli.render import stream_header
+
+    on_token = None
+    if not as_json:
+        if not first:
+            click.echo("")
+        click.echo(stream_header(result), nl=False)
+        sys.stdout.flush()
+
+        def on_token(piece: str) -> None:
+            click.echo(printable(piece), nl=False)
+            sys.stdout.flush()
+
+    result = asker.generate(result, on_token=on_token, translate=translate)
+    if not as_json:
+        click.echo("")
+    if result.generated is not None and result.generated.error:
+        _warn(f"{result.generated.error}; showing the extractive answer")
+    return result
 
 
 @cli.command()

@@ -43,19 +43,54 @@ def _highlight(text: str, start: int, end: int, color: bool, width: int, indent:
     return "\n".join(out_lines)
 
 
-def render_answer(result: AskResult, color: bool) -> str:
-    width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns) - 2)
-    lines = []
+def _header(result: AskResult, color: bool) -> list[str]:
     q = _safe(result.question)
-    lines.append(click.style(f"Q: {q}", bold=True) if color else f"Q: {q}")
+    lines = [click.style(f"Q: {q}", bold=True) if color else f"Q: {q}"]
     if result.context:
         lines.append("(follow-up of: " + " / ".join(_safe(c) for c in result.context) + ")")
     if result.note:
         lines.append(f"note: {_safe(result.note)}")
+    return lines
+
+
+def stream_header(result: AskResult) -> str:
+    """What precedes an answer streamed from the LLM (the text follows as it arrives)."""
+    return "\n".join(_header(result, False)) + "\nLLM: "
+
+
+def render_generated(result: AskResult, width: int) -> list[str]:
+    """The checked generated answer: each sentence with its citations, or said
+    to be unsupported and why. Never shown as cited fact unless supported."""
+    g = result.generated
+    if g is None or g.error:
+        return []
+    if g.refused:
+        return [f"Checked ({_safe(g.model)}): the model found no answer in the passages."]
+    lines = [f"Checked ({_safe(g.model)}):"]
+    for s in g.sentences:
+        marks = "".join(f"[{c.n}]" for c in s.citations)
+        if s.supported:
+            text = f"{_safe(s.text)} {marks}"
+        else:
+            text = f"UNSUPPORTED: {_safe(s.text)} {marks}".rstrip() + \
+                f" ({_safe('; '.join(s.issues))})"
+        lines.append(textwrap.fill(text, width=width, initial_indent="  - ",
+                                   subsequent_indent="    "))
+    if g.translation:
+        lines.append(textwrap.fill(f"Translated answer sentence: {_safe(g.translation)}",
+                                   width=width))
+    return lines
+
+
+def render_answer(result: AskResult, color: bool, header: bool = True) -> str:
+    """``header`` false: the question was already printed (above a streamed answer)."""
+    width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns) - 2)
+    lines = _header(result, color) if header else []
+    lines += render_generated(result, width)
     cites = result.citations
     if result.found and result.answer:
         ans = result.answer
-        prefix = "Answer: "
+        prefix = "Answer: " if result.generated is None else "Extractive answer: "
         line = f"{prefix}{_safe(ans.text)} [{ans.citation}]"
         a, b = (ans.span.start, ans.span.end) if ans.span else (0, 0)
         # Wrapped like the passages; the answer span (if any) is what lights up.

@@ -76,5 +76,28 @@ class Conversation:
         self.turns.append(Turn(result.question, context, result))
         return result
 
+    def history(self) -> list[tuple[str, str]]:
+        """Earlier turns as (question, answer) for a language model: the
+        generated answer where there is one, else the extractive sentence."""
+        from assistant.llm.prompt import REFUSAL  # the model's own way to say "not found"
+
+        out = []
+        for turn in self.turns[:-1]:
+            r = turn.result
+            if r.generated is not None and not r.generated.error:
+                answer = r.generated.text
+            else:
+                answer = r.answer.text if r.found and r.answer else REFUSAL
+            out.append((turn.question, answer))
+        return out
+
+    def generate(self, result: AskResult, **options) -> AskResult:
+        """The last turn's ``result`` with the LLM's answer, the earlier turns sent
+        along; the turn keeps the generated answer for the turns after it."""
+        result = self.service.generate(result, history=self.history(), **options)
+        if self.turns:
+            self.turns[-1].result = result
+        return result
+
     def reset(self) -> None:
         self.turns.clear()

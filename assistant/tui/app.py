@@ -385,11 +385,12 @@ class AssistantApp(App):
 
 
 def run_app(index_dir: str | None = None, paths: list[str] | None = None,
-            model: str | None = None, device: str | None = None) -> int:
+            model: str | None = None, device: str | None = None, llm=None) -> int:
     from assistant.service import Assistant
     from assistant.settings import Settings
 
-    service = Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device))
+    service = Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device),
+                        llm=llm)
     app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir))
     try:
         app.run()

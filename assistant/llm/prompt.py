@@ -1,0 +1,60 @@
+"""What the model reads: numbered passages with title, source and date, the
+earlier turns of the conversation, and the question, with the rules that make
+its answer checkable ([n] after each sentence, a fixed refusal)."""
+
+import re
+
+from assistant.query.keywords import is_english
+from assistant.results import Citation
+from assistant.textutil import fold, words
+
+REFUSAL = "NOT FOUND"
+MAX_HISTORY_TURNS = 3
+
+SYSTEM = (
+    "You answer questions about news articles using only the numbered passages the user "
+    "gives. Write the answer in {language}, in one to three short sentences. End every "
+    "sentence with the numbers of the passages it uses, in square brackets, like [1] or "
+    "[1][2]. Copy figures, dates and names as the passages give them. If the passages do "
+    "not answer the question, reply with exactly: " + REFUSAL
+)
+
+
+def question_language(question: str) -> str:
+    """The language to answer in: English or Indonesian, as the question reads."""
+    folded = [fold(w) for w in words(question)]
+    return "English" if is_english(folded) else "Indonesian"
+
+
+def passage_block(n: int, citation: Citation) -> str:
+    a = citation.article
+    head = " | ".join(x for x in (a.title and f"Title: {a.title}", a.source and f"Source: {a.source}",
+                                  a.date and f"Date: {a.date}") if x)
+    return f"[{n}] {head}\n{citation.text}"
+
+
+def build_messages(question: str, citations: list[Citation],
+                   history: list[tuple[str, str]] = ()) -> list[dict]:
+    """Chat messages for ``question`` over ``citations`` (numbered as given);
+    ``history``: earlier (question, answer) turns, oldest first."""
+    messages = [{"role": "system", "content": SYSTEM.format(language=question_language(question))}]
+    for q, a in list(history)[-MAX_HISTORY_TURNS:]:
+        messages.append({"role": "user", "content": q})
+        messages.append({"role": "assistant", "content": a})
+    passages = "\n\n".join(passage_block(i, c) for i, c in enumerate(citations, 1))
+    messages.append({"role": "user",
+                     "content": f"Passages:\n\n{passages}\n\nQuestion: {question}"})
+    return messages
+
+
+def is_refusal(text: str) -> bool:
+    """Whether the answer is the fixed refusal (give or take case and punctuation)."""
+    plain = re.sub(r"[^\w ]+", " ", text).split()
+    return " ".join(plain[:2]).upper() == REFUSAL
+
+
+def translation_messages(text: str, language: str) -> list[dict]:
+    return [{"role": "system",
+             "content": f"Translate the user's text into {language}. Reply with the "
+                        "translation only, keeping figures, dates and names as written."},
+            {"role": "user", "content": text}]
