@@ -77,7 +77,7 @@ class Conversation:
         return result
 
     def history(self) -> list[tuple[str, str]]:
-        """Earlier turns as (question, answer) for a language model: the
+        """Turns before the last as (question, answer) for a language model: the
         generated answer where there is one, else the extractive sentence."""
         from assistant.llm.prompt import REFUSAL  # the model's own way to say "not found"
 
@@ -94,9 +94,11 @@ class Conversation:
     def generate(self, result: AskResult, **options) -> AskResult:
         """The last turn's ``result`` with the LLM's answer, the earlier turns sent
         along; the turn keeps the generated answer for the turns after it."""
+        asked = result
         result = self.service.generate(result, history=self.history(), **options)
-        if self.turns:
-            self.turns[-1].result = result
+        for turn in self.turns:  # by identity: a cancelled chat answer may end late
+            if turn.result is asked:
+                turn.result = result
         return result
 
     def reset(self) -> None:

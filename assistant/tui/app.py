@@ -5,6 +5,7 @@ reading an article) runs in a thread worker that posts a message; handlers on
 the UI thread only update widgets.
 """
 
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -26,10 +27,13 @@ from assistant.tui.messages import (
     ArticleFetched,
     ArticlesLoaded,
     Failed,
+    Generated,
     IndexDone,
     IndexProgress,
     IndexWaiting,
     ModelReady,
+    Token,
+    Translated,
 )
 from assistant.tui.screens import ArticleScreen, HelpScreen
 from assistant.tui.widgets import (
@@ -62,6 +66,9 @@ class AssistantApp(App):
         Binding("ctrl+r", "update_index", "Update index", priority=True),
         Binding("f2", "toggle_articles", "Articles", priority=True),
         Binding("f1", "help", "Help", priority=True),
+        # Stops an LLM answer being written; the extractive answer stays.
+        Binding("escape", "cancel_generation", "Stop answer", show=False),
+        Binding("ctrl+c", "cancel_generation", "Stop answer", show=False, priority=True),
     ]
 
     def __init__(self, service, paths: list[str] | None = None,
@@ -78,6 +85,7 @@ class AssistantApp(App):
         self._pending: deque[tuple[int, str]] = deque()  # questions not yet sent to a worker
         self._asking = False
         self._turns = 0
+        self._generating: tuple[int, threading.Event] | None = None  # turn and its cancel
 
     # -- layout -------------------------------------------------------------------------
 
@@ -160,13 +168,33 @@ class AssistantApp(App):
             self.post_message(Failed("articles", _error_text(e)))
 
     @work(thread=True, group="ask")
-    def _ask(self, turn_id: int, question: str) -> None:
+    def _ask(self, turn_id: int, question: str, cancel: threading.Event) -> None:
         try:
             result = self.conversation.ask(question)
         except Exception as e:  # noqa: BLE001
             self.post_message(Failed("ask", _error_text(e), turn_id))
             return
-        self.post_message(Answered(turn_id, result))
+        generating = self.service.llm is not None and bool(result.citations)
+        self.post_message(Answered(turn_id, result, generating))
+        if not generating:
+            return
+        try:
+            result = self.conversation.generate(
+                result, cancel=cancel, on_token=lambda t: self.post_message(Token(turn_id, t)))
+        except Exception as e:  # noqa: BLE001 - the extractive answer is on screen already
+            self.post_message(Failed("generate", _error_text(e), turn_id))
+            return
+        self.post_message(Generated(turn_id, result))
+
+    @work(thread=True, group="translate")
+    def _translate(self, card_id: str, text: str, question: str) -> None:
+        from assistant.llm.prompt import question_language
+
+        try:
+            self.post_message(Translated(card_id, self.service.translate(
+                text, question_language(question))))
+        except Exception as e:  # noqa: BLE001
+            self.post_message(Translated(card_id, None, _error_text(e)))
 
     @work(thread=True, exclusive=True, group="index")
     def _update(self, paths: list[str] | None) -> None:
@@ -233,12 +261,74 @@ class AssistantApp(App):
         pending = self.query(f"#pending-{turn_id}")
         if pending:
             pending.first(PendingAnswer).searching()
-        self._ask(turn_id, question)
+        cancel = threading.Event()
+        self._generating = (turn_id, cancel)
+        self._ask(turn_id, question, cancel)
 
     def on_answered(self, message: Answered) -> None:
+        self._replace_pending(message.turn_id, AnswerCard(message.result, message.generating,
+                                                          id=f"answer-{message.turn_id}"))
+        if not message.generating:
+            self._turn_done()
+
+    def _turn_done(self) -> None:
         self._asking = False
-        self._replace_pending(message.turn_id, AnswerCard(message.result))
+        self._generating = None
         self._next_question()
+
+    def _card(self, turn_id: int) -> AnswerCard | None:
+        cards = self.query(f"#answer-{turn_id}")
+        return cards.first(AnswerCard) if cards else None
+
+    def on_token(self, message: Token) -> None:
+        card = self._card(message.turn_id)
+        if card is not None and card.generating:
+            card.append_token(message.text)
+
+    def on_generated(self, message: Generated) -> None:
+        if self._generating is None or self._generating[0] != message.turn_id:
+            return  # cancelled: the card already says so
+        card = self._card(message.turn_id)
+        if card is not None:
+            card.show_generated(message.result)
+        self._turn_done()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "cancel_generation":  # otherwise the keys do what they did before
+            return self._generating is not None and self._card(self._generating[0]) is not None
+        return True
+
+    def action_cancel_generation(self) -> None:
+        if self._generating is None:
+            return
+        turn_id, cancel = self._generating
+        cancel.set()  # the worker stops at the next token; its answer is ignored
+        card = self._card(turn_id)
+        if card is not None:
+            import dataclasses
+
+            from assistant.results import Generated as GeneratedAnswer
+
+            stopped = GeneratedAnswer("", "", [], error="generation cancelled")
+            card.show_generated(dataclasses.replace(card.result, generated=stopped))
+        self._turn_done()
+
+    def on_citation_card_translate(self, message: CitationCard.Translate) -> None:
+        if self.service.llm is None:
+            self.notify("Translation needs an LLM: start the chat with --llm URL.")
+            return
+        card = message.card
+        if not card.id:
+            card.id = f"citation-{id(card)}"
+        self.notify("translating…")
+        self._translate(card.id, card.citation.text, card.question)
+
+    def on_translated(self, message: Translated) -> None:
+        cards = self.query(f"#{message.card_id}")
+        if message.text is None:
+            self.notify(message.error or "translation failed", severity="error")
+        elif cards:
+            cards.first(CitationCard).show_translation(message.text)
 
     def _replace_pending(self, turn_id: int, widget) -> None:
         chat = self.query_one("#chat")
@@ -276,10 +366,11 @@ class AssistantApp(App):
 
     def on_failed(self, message: Failed) -> None:
         if message.job == "ask":
-            self._asking = False
             self._replace_pending(message.turn_id, Note(message.message, "error"))
-            self._next_question()
+            self._turn_done()
             return
+        if message.job == "generate":
+            self._turn_done()
         if message.job == "index":
             self._end_update()
         if message.job == "model":

@@ -17,10 +17,42 @@ class ModelReady(Message):
 
 
 class Answered(Message):
+    """The extractive answer; ``generating``: an LLM answer follows (Token, Generated)."""
+
+    def __init__(self, turn_id: int, result: AskResult, generating: bool = False) -> None:
+        super().__init__()
+        self.turn_id = turn_id
+        self.result = result
+        self.generating = generating
+
+
+class Token(Message):
+    """A piece of the LLM's answer to turn ``turn_id``, as it streams."""
+
+    def __init__(self, turn_id: int, text: str) -> None:
+        super().__init__()
+        self.turn_id = turn_id
+        self.text = text
+
+
+class Generated(Message):
+    """The LLM's answer to turn ``turn_id`` is complete and checked (or failed:
+    ``result.generated.error``; the extractive answer stands)."""
+
     def __init__(self, turn_id: int, result: AskResult) -> None:
         super().__init__()
         self.turn_id = turn_id
         self.result = result
+
+
+class Translated(Message):
+    """A cited passage in the question's language (``text`` None: it failed)."""
+
+    def __init__(self, card_id: str, text: str | None, error: str | None = None) -> None:
+        super().__init__()
+        self.card_id = card_id
+        self.text = text
+        self.error = error
 
 
 class Failed(Message):

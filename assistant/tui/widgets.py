@@ -85,10 +85,12 @@ class PendingAnswer(Static):
 
 
 class CitationCard(Static, can_focus=True):
-    """One cited passage. Enter or a click opens its article."""
+    """One cited passage. Enter or a click opens its article; with an LLM, t
+    shows it translated into the question's language."""
 
     BINDINGS = [
         Binding("enter,o", "open", "Open article"),
+        Binding("t", "translate", "Translate"),
         Binding("down,j", "move(1)", "Next citation", show=False),
         Binding("up,k", "move(-1)", "Previous citation", show=False),
         Binding("escape,i", "back", "Back to question", show=False),
@@ -99,15 +101,33 @@ class CitationCard(Static, can_focus=True):
             super().__init__()
             self.citation = citation
 
-    def __init__(self, citation: Citation, weak: bool) -> None:
+    class Translate(Message):
+        def __init__(self, card: "CitationCard") -> None:
+            super().__init__()
+            self.card = card
+
+    def __init__(self, citation: Citation, weak: bool, question: str = "") -> None:
         self.citation = citation
-        tag = f"[{citation.n}]" + (" (weak)" if weak else "")
+        self.question = question  # its translation is into this question's language
+        self._weak = weak
+        super().__init__(self._render_text(), classes="citation")
+
+    def _render_text(self, translation: str | None = None) -> Text:
+        c = self.citation
+        tag = f"[{c.n}]" + (" (weak)" if self._weak else "")
         text = Text(f"{tag} ", style="bold")
-        text.append(citation_heading(citation), style="italic")
+        text.append(citation_heading(c), style="italic")
         text.append("\n")
-        text.append_text(highlighted(citation.text, citation.sentence.start,
-                                     citation.sentence.end))
-        super().__init__(text, classes="citation")
+        text.append_text(highlighted(c.text, c.sentence.start, c.sentence.end))
+        if translation is not None:
+            text.append("\n" + translation, style="italic")
+        return text
+
+    def show_translation(self, translation: str) -> None:
+        self.update(self._render_text(translation))
+
+    def action_translate(self) -> None:
+        self.post_message(self.Translate(self))
 
     def action_open(self) -> None:
         self.post_message(self.Open(self.citation))
@@ -126,17 +146,74 @@ class CitationCard(Static, can_focus=True):
         self.screen.query_one(QuestionInput).focus()
 
 
-class AnswerCard(Vertical):
-    """The answer sentence and its citations; a not-found answer looks different."""
+class GeneratedView(Static):
+    """The LLM's answer: its text as it streams, then each sentence checked —
+    supported ones with their citations, unsupported ones marked and why."""
 
-    def __init__(self, result: AskResult) -> None:
+    def __init__(self) -> None:
+        super().__init__(Text("writing an answer… (Escape cancels)", style="dim"),
+                         classes="generated")
+        self._streamed = ""
+
+    def append(self, piece: str) -> None:
+        self._streamed += piece
+        self.update(Text(safe(self._streamed) + " …"))
+
+    def show(self, result: AskResult) -> None:
+        g = result.generated
+        if g is None:
+            self.display = False
+            return
+        if g.error:
+            self.update(Text(f"No generated answer: {safe(g.error)}. The extractive answer "
+                             "below stands.", style="dim"))
+            return
+        if g.refused:
+            self.update(Text("The model found no answer in the passages.", style="dim"))
+            return
+        text = Text()
+        for i, s in enumerate(g.sentences):
+            if i:
+                text.append(" ")
+            if s.supported:
+                text.append(safe(s.text))
+                text.append(" " + "".join(f"[{c.n}]" for c in s.citations), style="bold")
+            else:
+                text.append(safe(s.text), style="strike dim")
+                text.append(" (unsupported: " + safe("; ".join(s.issues)) + ")", style="red")
+        if g.translation:
+            text.append("\n" + safe(g.translation), style="italic")
+        self.update(text)
+        self.add_class("checked")
+
+
+class AnswerCard(Vertical):
+    """The answer sentence and its citations; a not-found answer looks different.
+    ``generating``: an LLM is writing an answer in words above it."""
+
+    def __init__(self, result: AskResult, generating: bool = False, id: str | None = None) -> None:
         found = result.found
-        super().__init__(classes="answer" + ("" if found else " not-found"))
+        super().__init__(classes="answer" + ("" if found else " not-found"), id=id)
         self.result = result
+        self.generating = generating
         self.border_title = "Answer" if found else "Not found"
+
+    def append_token(self, piece: str) -> None:
+        self.query_one(GeneratedView).append(piece)
+
+    def show_generated(self, result: AskResult) -> None:
+        """The checked answer replaces the stream; a refusal turns the card not-found."""
+        self.result = result
+        self.generating = False
+        self.query_one(GeneratedView).show(result)
+        if not result.found:
+            self.add_class("not-found")
+            self.border_title = "Not found"
 
     def compose(self) -> ComposeResult:
         r = self.result
+        if self.generating:
+            yield GeneratedView()
         if r.context:
             yield Static(Text("follow-up of: " + " / ".join(safe(c) for c in r.context)),
                          classes="context")
@@ -155,7 +232,7 @@ class AnswerCard(Vertical):
         else:
             yield Static(Text("No passage matches this question."), classes="answer-text")
         for c in r.citations:
-            yield CitationCard(c, weak=not r.found)
+            yield CitationCard(c, weak=not r.found, question=r.question)
 
 
 class UpdateBar(Horizontal):
