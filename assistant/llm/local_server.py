@@ -42,7 +42,7 @@ def start(model_path: str | Path, port: int | None = None, n_ctx: int = 2048,
 
     params = xllamacpp.CommonParams()
     params.model.path = str(model_path)
-    params.model_alias = MODEL_ALIAS
+    params.model_alias = {MODEL_ALIAS}  # a set of names
     params.n_ctx = n_ctx
     params.n_parallel = 1
     params.hostnames = ["127.0.0.1"]
