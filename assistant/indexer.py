@@ -120,6 +120,7 @@ class UpdatePlan:
     sources_delete: list[str] = field(default_factory=list)
     articles_before: int = 0
     fresh: bool = False  # a rebuild: nothing of the old contents stays
+    unreadable_lost: list[str] = field(default_factory=list)  # indexed files a rebuild cannot read
 
     @property
     def articles_after(self) -> int:
@@ -234,6 +235,9 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
         else:  # under a folder that is missing or unreadable now: keep what it gave
             where = next(p for p in unreadable if _in_scope(path, [p]))
             kept[where] = kept.get(where, 0) + len(writer.articles_of(path))
+    if writer.fresh:  # a rebuild keeps nothing: files it cannot read now would be lost
+        plan.unreadable_lost = [p for p in writer.sources(replaced=True)
+                                if p not in seen and _in_scope(p, unreadable)]
     for where, count in kept.items():
         summary.unchanged += count
         summary.warnings.append(
@@ -306,6 +310,11 @@ def _plan_file(writer: IndexWriter, embedder: Embedder, f, old_stat, plan: Updat
 
 
 def _check_removal(plan: UpdatePlan, rebuild: bool) -> None:
+    if plan.unreadable_lost:
+        raise ConfirmationNeeded(
+            f"this rebuild cannot read {len(plan.unreadable_lost)} indexed files now (e.g. "
+            f"{plan.unreadable_lost[0]}) and would drop their articles; nothing was changed. "
+            "Make them readable, or run the same command again with --yes")
     lost = plan.articles_before - plan.articles_after
     if lost > max(REMOVAL_FLOOR, plan.articles_before * REMOVAL_SHARE):
         what = "this rebuild" if rebuild else "this update"

@@ -122,6 +122,9 @@ def test_2_unreadable_subfolder_keeps_its_articles():
         assert (s["removed"], s["articles"]) == (0, 8)
         assert any(i["path"] == str(docs / "sub") and "permission" in i["reason"]
                    for i in s["skipped"])
+        r = run("index", "--rebuild", "--index-dir", ix)  # it could not keep them: it asks
+        assert r.returncode == 11 and "--yes" in r.stderr, r.stderr
+        assert json.loads(run("info", "--index-dir", ix, "--json").stdout)["articles"] == 8
     finally:
         os.chmod(base / "docs" / "sub", 0o755)
         shutil.rmtree(base)

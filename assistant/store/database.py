@@ -112,13 +112,22 @@ def _read_only_fs(path: str) -> bool:
         return False
 
 
+def _has_wal(path: str) -> bool:
+    """A write-ahead log with commits not yet in the main file (an update that
+    was killed): an immutable open would not see them."""
+    try:
+        return os.path.getsize(path + "-wal") > 0
+    except OSError:
+        return False
+
+
 def connect(path: str, create: bool = False) -> sqlite3.Connection:
     """Open the database; WAL lets readers keep answering while an update writes.
 
     On a read-only file system nobody can write, so the index is opened as an
     immutable file: answering needs no lock or WAL there."""
     uri = f"file:{path}?mode={'rwc' if create else 'rw'}"
-    if not create and _read_only_fs(path):
+    if not create and _read_only_fs(path) and not _has_wal(path):
         uri = f"file:{path}?mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,

@@ -180,8 +180,10 @@ class IndexWriter:
         """Articles in the database now (a rebuild's old contents included)."""
         return self.counts()[0]
 
-    def sources(self) -> dict[str, tuple[int, int, str]]:
-        if self.fresh:
+    def sources(self, replaced: bool = False) -> dict[str, tuple[int, int, str]]:
+        """path -> (size, mtime, sha256) of every indexed file; a rebuild has none,
+        unless ``replaced`` asks for what the rebuild replaces."""
+        if self.fresh and not replaced:
             return {}
         return {r[0]: (r[1], r[2], r[3]) for r in
                 self.conn.execute("SELECT path, size, mtime_ns, sha256 FROM sources")}
