@@ -118,12 +118,6 @@ class Generated:
     error: str | None = None
     translation: str | None = None  # the answer sentence in the question's language
 
-    @property
-    def supported_share(self) -> float | None:
-        if not self.sentences:
-            return None
-        return sum(s.supported for s in self.sentences) / len(self.sentences)
-
     def to_json(self) -> dict:
         return {"text": self.text, "model": self.model,
                 "sentences": [s.to_json() for s in self.sentences], "refused": self.refused,

@@ -54,7 +54,7 @@ def run_set(name: str, folder: str, questions: list[dict], llm: LLMConfig, model
         svc.index([folder])
         svc.load_model()
         chat = svc.conversation()
-        sentences = supported = cites_gold = answerable = refused = errors = 0
+        sentences = supported = uncited = cites_gold = answerable = refused = errors = 0
         ttft, extractive = [], []
         for q in questions[:limit]:
             if not q.get("follow_up"):
@@ -72,6 +72,7 @@ def run_set(name: str, folder: str, questions: list[dict], llm: LLMConfig, model
             refused += g.refused
             sentences += len(g.sentences)
             supported += sum(s.supported for s in g.sentences)
+            uncited += sum(not s.citations for s in g.sentences)
             if q.get("gold_text"):
                 answerable += 1
                 gold = displayed(q["gold_text"])
@@ -83,7 +84,7 @@ def run_set(name: str, folder: str, questions: list[dict], llm: LLMConfig, model
         svc.close()
     asked = min(limit, len(questions))
     return {"set": name, "questions": asked, "errors": errors, "refused": refused,
-            "sentences": sentences,
+            "sentences": sentences, "uncited": uncited,
             "supported": supported / sentences if sentences else None,
             "cites_gold": cites_gold / answerable if answerable else None,
             "answerable": answerable,
@@ -115,13 +116,13 @@ def main() -> None:
 
     print(f"Gemma 3 270M Q4_K_M via xllamacpp, {args.passages} passages, max {args.max_tokens} "
           f"tokens, {args.threads} threads, index model {args.model}\n")
-    print("| set | questions | errors | refused | sentences | supported | cites gold "
+    print("| set | questions | errors | refused | sentences | without [n] | supported | cites gold "
           "| first token s | extractive s | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratio = r["ttft_s"] / r["extractive_s"] if r["ttft_s"] else None
         print(f"| {r['set']} | {r['questions']} | {r['errors']} | {r['refused']} | "
-              f"{r['sentences']} | {fmt(r['supported'])} | {fmt(r['cites_gold'])} "
+              f"{r['sentences']} | {r['uncited']} | {fmt(r['supported'])} | {fmt(r['cites_gold'])} "
               f"({r['answerable']}) | {fmt(r['ttft_s'])} | {fmt(r['extractive_s'], '.3f')} | "
               f"{fmt(ratio, '.0f')}× |")
 
