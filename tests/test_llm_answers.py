@@ -167,7 +167,7 @@ def test_http_404(index_dir, server):
 
 def test_slow_first_token(index_dir, server):
     server.script({"hang": True})
-    failure(index_dir, server.url, "no the first token")
+    failure(index_dir, server.url, "no first token")
 
 
 def test_a_stall_after_some_tokens(index_dir, server):

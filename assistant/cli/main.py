@@ -293,6 +293,8 @@ def _generate(result, asker, as_json: bool, first: bool, translate: bool):
     afterwards; a failure is one line on stderr and the extractive answer stands."""
     from assistant.cli.render import stream_header
 
+    if not result.citations:  # no passage to read: the model is not asked
+        return result
     on_token = None
     if not as_json:
         if not first:

@@ -88,7 +88,7 @@ def stream_chat(config: LLMConfig, messages: list[dict],
         raise LLMFailure("unreachable", f"cannot reach the LLM server at {config.url} "
                                         f"({_snippet(str(e))})") from None
     except httpx.ReadTimeout:
-        what = "the first token" if first is None else "the next token"
+        what = "first token" if first is None else "next token"
         raise LLMFailure("timeout", f"no {what} from the LLM server within "
                                     f"{config.first_token_timeout:g} s") from None
     except (httpx.RemoteProtocolError, httpx.ReadError):
