@@ -13,11 +13,12 @@ import json
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 from assistant.errors import InputError
 from assistant.progress import Phase, Progress
+from assistant.query.conversation import Conversation
 from assistant.results import AskResult
 
 
@@ -52,6 +53,7 @@ def load_questions(path: str) -> list:
     from assistant.eval_news import is_news_set, load_news_set
     from assistant.schema import EvalQuestion
 
+    rows: list[tuple[int, object]]  # a JSON value, or the error that reading it raised
     if is_news_set(path):
         rows = [(n, r) for n, r in enumerate(load_news_set(path), start=1)]
     else:
@@ -164,7 +166,7 @@ def _groups(rows: list[dict], key) -> dict[str, GroupFigures]:
     return {k: _figures([r for r in rows if key(r) == k]) for k in keys}
 
 
-def evaluate(new_conversation: Callable[[], object], questions: list, path: str, mode: str,
+def evaluate(new_conversation: Callable[[], Conversation], questions: list, path: str, mode: str,
              k: int, progress: Progress | None = None, **options) -> EvalReport:
     """Ask every question and score the results. ``new_conversation()`` gives
     an object whose ``ask(question, k=, mode=, **options)`` answers within one

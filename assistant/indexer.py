@@ -8,17 +8,17 @@ to the index are embedded (the rest reuse their stored vectors).
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.errors import ConfirmationNeeded, InputError, os_reason
-from assistant.progress import Phase, Progress
 from assistant.ingest.discovery import discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
+from assistant.progress import Phase, Progress
 from assistant.query.keywords import ANALYZER, fts_body
 from assistant.query.relevance import background_vector
 from assistant.store.database import text_hash
@@ -206,7 +206,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
                            model=embedder.model_id, roots=roots)
     plan = UpdatePlan(summary, roots, articles_before=writer.article_count(), fresh=writer.fresh)
 
-    found, seen, unreadable = [], set(), []
+    found, seen, unreadable = [], set[str](), []
     for root in scan:
         d = discover(root, follow_links=follow_links)
         found += [f for f in d.files if f.path not in seen]

@@ -2,6 +2,7 @@
 
 import os
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
@@ -12,7 +13,9 @@ from assistant.results import AskResult
 from assistant.settings import Settings, find_sample_dir
 from assistant.store.index import IndexReader, has_committed_index
 
-if TYPE_CHECKING:  # the indexer (and all of ingestion) loads only when indexing
+if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
+    import numpy as np
+
     from assistant.indexer import IndexSummary
     from assistant.llm.config import LLMConfig  # and the LLM client only with --llm
     from assistant.progress import Progress
@@ -25,7 +28,7 @@ class Assistant:
         self.llm = llm  # an OpenAI-compatible server to write answers in words; None: extractive
         self._embedder = embedder
         self._reader: IndexReader | None = None
-        self._bg_cache = None  # background for indexes that did not record one
+        self._bg_cache: np.ndarray | None = None  # for indexes that did not record one
         # The TUI asks, reads and updates from worker threads: one reader
         # connection and one model, each used by one thread at a time.
         self._lock = threading.RLock()
@@ -160,7 +163,7 @@ class Assistant:
             return pipeline.answer(reader, query, query_vector, self._sentence_embedder(emb),
                                    lambda: self._background(emb))
 
-    def generate(self, result: AskResult, history: list[tuple[str, str]] = (), on_token=None,
+    def generate(self, result: AskResult, history: Sequence[tuple[str, str]] = (), on_token=None,
                  cancel=None, translate: bool = False) -> AskResult:
         """``result`` with the LLM's checked answer added (``result.generated``);
         unchanged without an LLM. ``history``: earlier (question, answer) turns;
@@ -190,9 +193,10 @@ class Assistant:
             self._sentences = _Remembering(emb)
         return self._sentences
 
-    def _background(self, emb: Embedder):
+    def _background(self, emb: Embedder | None) -> "np.ndarray | None":
+        """The relevance background of the index (see query/relevance.py)."""
         bg = self.reader.background
-        if bg is None:  # an index built before backgrounds were recorded
+        if bg is None and emb is not None:  # an index built before backgrounds were recorded
             if self._bg_cache is None:
                 self._bg_cache = background_vector(emb)
             bg = self._bg_cache

@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.embedders import load_embedder  # noqa: E402
-from assistant.sentences import sentence_spans  # noqa: E402
 from assistant.query.keywords import query_terms  # noqa: E402
 from assistant.query.retrieval import RERANK_WEIGHT, retrieve, term_weights  # noqa: E402
+from assistant.sentences import sentence_spans  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
 
 DATA = REPO / "benchmarks" / "data"

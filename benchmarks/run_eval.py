@@ -144,7 +144,8 @@ def main():
         print(lines[-1], flush=True)
     lines += ["", "Not found (hybrid): precision and recall of `found: false` for questions "
               "marked unanswerable; answerable questions answered.", "",
-              "| set | unanswerable | not-found precision | not-found recall | answerable questions answered |",
+              "| set | unanswerable | not-found precision | not-found recall "
+              "| answerable questions answered |",
               "|---|---|---|---|---|"]
     for name, path in (("idk_mrc", DATA / f"idk_mrc.{args.split}.jsonl"),
                        ("off-topic (ours) + tydiqa_id", None)):

@@ -18,20 +18,20 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.query import answers  # noqa: E402
-from assistant.query.answer_types import answer_span  # noqa: E402
 from assistant.embedders import load_embedder  # noqa: E402
 from assistant.evaluation import answer_matches  # noqa: E402
-from assistant.sentences import sentence_spans  # noqa: E402
+from assistant.query import answers  # noqa: E402
+from assistant.query.answer_types import answer_span  # noqa: E402
 from assistant.query.keywords import STOPWORDS, analyze, query_terms  # noqa: E402
 from assistant.query.retrieval import retrieve  # noqa: E402
+from assistant.sentences import sentence_spans  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
 
 DATA = REPO / "benchmarks" / "data"
 
 
 def collect(reader, emb, name, split, top, show=0):
-    rows = [json.loads(l) for l in (DATA / f"{name}.{split}.jsonl").open()]
+    rows = [json.loads(line) for line in (DATA / f"{name}.{split}.jsonl").open()]
     items = []
     shown = 0
     qv = emb.embed_queries([r["question"] for r in rows])

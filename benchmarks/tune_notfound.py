@@ -46,11 +46,12 @@ def main():
     emb = load_embedder(reader.model_id)
     groups = {}
     for name in ("tydiqa_id", "facqa", "belebele_en", "belebele_id"):
-        groups[name] = [json.loads(l) for l in (DATA / f"{name}.{args.split}.jsonl").open()]
-    idk = [json.loads(l) for l in (DATA / f"idk_mrc.{args.split}.jsonl").open()]
+        groups[name] = [json.loads(line) for line in (DATA / f"{name}.{args.split}.jsonl").open()]
+    idk = [json.loads(line) for line in (DATA / f"idk_mrc.{args.split}.jsonl").open()]
     groups["idk answerable"] = [r for r in idk if not r["unanswerable"]]
     groups["idk unanswerable"] = [r for r in idk if r["unanswerable"]]
-    groups["off-topic"] = [json.loads(l) for l in (REPO / "benchmarks" / f"offtopic.{args.split}.jsonl").open()]
+    offtopic = REPO / "benchmarks" / f"offtopic.{args.split}.jsonl"
+    groups["off-topic"] = [json.loads(line) for line in offtopic.open()]
     scores = {n: top_scores(reader, emb, rows) for n, rows in groups.items()}
     for n, s in scores.items():
         print(f"{n:<18} margin p5 {np.percentile(s[:, 0], 5):.3f} p50 {np.median(s[:, 0]):.3f} "

@@ -28,7 +28,7 @@ SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")
 def collect(reader, emb, split: str, pool: int):
     out = {}
     for name in SETS:
-        rows = [json.loads(l) for l in (DATA / f"{name}.{split}.jsonl").open()]
+        rows = [json.loads(line) for line in (DATA / f"{name}.{split}.jsonl").open()]
         cache = DATA / f"qvec.{name}.{split}.npy"
         if cache.exists():
             qv = np.load(cache)
@@ -48,7 +48,8 @@ def collect(reader, emb, split: str, pool: int):
                 if miss:
                     m = np.stack([reader.vectors.reconstruct(int(i)) for i in miss]) @ v
                     cos.update(zip(miss, map(float, m)))
-                ev = keyword_evidence(reader, term_weights(reader, query_terms(r["question"], reader.analyzer))[0], ids)
+                weights, _ = term_weights(reader, query_terms(r["question"], reader.analyzer))
+                ev = keyword_evidence(reader, weights, ids)
                 vecs = np.stack([reader.vectors.reconstruct(int(i)) for i in ids])
                 items.append({"gold": r["gold_article_id"], "ids": ids, "q": v, "vecs": vecs,
                               "art": [art[i] for i in ids],
@@ -105,7 +106,8 @@ def main():
     for a in (0.04, 0.06, 0.08, 0.1):
         for b in (0.01, 0.02, 0.04):
             show(f"cos + {a}*cov + {b}*bm25/max",
-                 lambda it, a=a, b=b: it["cos"] + a * it["cov"] + b * it["bm25"] / max(it["bm25"].max(), 1e-9))
+                 lambda it, a=a, b=b: it["cos"] + a * it["cov"]
+                 + b * it["bm25"] / max(it["bm25"].max(), 1e-9))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Follow-up questions: recognised in the core, searched with the turn before."""
 
 import pytest
-from conftest import SAMPLE_ARTICLE, TROOPS, json_lines, run_cli
 
 from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, Conversation, is_follow_up
 from assistant.results import AskResult
+
+from conftest import SAMPLE_ARTICLE, TROOPS, json_lines, run_cli
 
 
 @pytest.mark.parametrize("question", [

@@ -11,11 +11,12 @@ import sys
 import time
 
 import pytest
-from conftest import json_lines, run_cli
 
 from assistant.errors import ExitCode
 from assistant.store.files import exclusive_lock
 from assistant.store.index import LOCK_NAME
+
+from conftest import json_lines, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +27,7 @@ WORDS = ("pemerintah kota warga banjir gempa pasar harga beras kereta sekolah ru
 
 def article(rng: random.Random, n: int, tag: str = "") -> str:
     paras = []
-    for p in range(rng.randint(2, 5)):
+    for _ in range(rng.randint(2, 5)):
         sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize()
                      + f" nomor {n} {tag}." for _ in range(rng.randint(2, 4))]
         paras.append(" ".join(sentences))

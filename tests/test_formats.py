@@ -97,7 +97,7 @@ def test_jsonl_line_without_id_is_keyed_by_line_number():
 
 
 def test_decoding_fallbacks():
-    assert decode_bytes("héllo".encode("utf-8")) == "héllo"
+    assert decode_bytes("héllo".encode()) == "héllo"
     assert decode_bytes("\ufeffhi".encode("utf-8")) == "hi"
     assert decode_bytes("héllo".encode("cp1252")) == "héllo"
     assert decode_bytes("hé".encode("utf-16")) == "hé"

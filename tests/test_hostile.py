@@ -8,9 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, SAMPLE_ARTICLE, json_lines, run_cli, write
 
 from assistant.errors import ExitCode
+
+from conftest import REPO, SAMPLE_ARTICLE, json_lines, run_cli, write
 
 GOOD = "Banjir besar merendam kota Semarang pada hari Jumat. Ribuan warga mengungsi ke masjid.\n"
 

@@ -2,10 +2,11 @@
 working, agree with the database, and switch without re-embedding."""
 
 import pytest
-from conftest import write
 
 from assistant.embedders.hashing import HashEmbedder
 from assistant.store import vectors as vec
+
+from conftest import write
 
 
 @pytest.fixture

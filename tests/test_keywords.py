@@ -2,13 +2,13 @@
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pytest
-
 from assistant.query.keywords import _sastrawi, analyze, english_stem, is_english, query_terms, stem
 from assistant.textutil import fold, words
+
 from conftest import SAMPLE_DIR
 
 
@@ -37,8 +37,8 @@ def test_fast_path_matches_sastrawi_on_any_latin_word(word):
 
 def test_sentence_terms_sliced_from_the_stored_body_equal_a_fresh_analysis():
     from assistant.query.answers import _sentence_terms
-    from assistant.sentences import sentence_spans
     from assistant.query.keywords import analyze, fts_body
+    from assistant.sentences import sentence_spans
 
     text = SAMPLE_DIR.joinpath("kompastv-2024-11-14-china-korea-utara.txt").read_text("utf-8")
     spans = sentence_spans(text)

@@ -5,10 +5,11 @@ import json
 import shutil
 
 import pytest
+from llm_server import chunk, free_port, serve, stream, unresponsive_port
 
 from assistant.schema import AskOutput
+
 from conftest import SAMPLE_ARTICLE, TROOPS, run_cli
-from llm_server import chunk, free_port, serve, stream, unresponsive_port
 
 QUESTION = "berapa tentara Korea Utara dikirimkan ke Kursk"
 # Citation [1] for this question over the sample article (hash model, k 3).
@@ -200,7 +201,8 @@ def test_human_output_streams_then_shows_the_checked_answer(index_dir, server):
 def test_translate_adds_the_answer_sentence_in_the_question_language(index_dir, server):
     data, _ = ask_json(index_dir, server, stream("North Korea sent 12,000 troops [1]."),
                        stream("North Korea sent 12,000 troops to Kursk."),
-                       question="how many tentara Korea Utara dikirimkan to Kursk",  # hash model: shared words
+                       # hash model: shared words
+                       question="how many tentara Korea Utara dikirimkan to Kursk",
                        extra=("--translate",))
     assert data["generated"]["translation"] == "North Korea sent 12,000 troops to Kursk."
     sent = server.requests[-1]["body"]["messages"]

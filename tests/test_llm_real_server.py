@@ -11,6 +11,7 @@ import shutil
 import pytest
 
 from assistant.schema import AskOutput
+
 from conftest import SAMPLE_ARTICLE, run_cli
 
 pytestmark = pytest.mark.slow

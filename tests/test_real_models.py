@@ -112,8 +112,9 @@ def test_sentence_transformers_backend_indexes_and_answers(tmp_path, minilm_path
 
 def test_sentence_transformers_prompts_and_normalisation(minilm_path):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from assistant.embedders.st import SentenceTransformerEmbedder
     import numpy as np
+
+    from assistant.embedders.st import SentenceTransformerEmbedder
 
     emb = SentenceTransformerEmbedder(minilm_path, device="cpu", query_prompt="q: ",
                                       passage_prompt="")

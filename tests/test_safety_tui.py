@@ -3,9 +3,10 @@ markup, so a path like 'notes[/]' cannot crash it and '[@click=app.quit]'
 cannot act."""
 
 import pytest
-from tui_helpers import ask, make_app, service, settle
 
 from assistant.tui.widgets import Note
+
+from tui_helpers import ask, make_app, service, settle
 
 
 @pytest.mark.parametrize("name", ["notes[/]", "x[@click=app.quit]y[/]"])

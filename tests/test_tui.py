@@ -2,20 +2,6 @@
 
 import asyncio
 
-from conftest import TROOPS, write
-from tui_helpers import (
-    MARKUP_QUESTION,
-    SIZE,
-    TROOPS_QUESTION,
-    GatedEmbedder,
-    ask,
-    corpus,
-    make_app,
-    sample_chat,
-    service,
-    settle,
-)
-
 from assistant.tui.app import AssistantApp
 from assistant.tui.screens import ArticleScreen, HelpScreen
 from assistant.tui.widgets import (
@@ -28,6 +14,20 @@ from assistant.tui.widgets import (
     QuestionInput,
     QuestionView,
     UpdateBar,
+)
+
+from conftest import TROOPS, write
+from tui_helpers import (
+    MARKUP_QUESTION,
+    SIZE,
+    TROOPS_QUESTION,
+    GatedEmbedder,
+    ask,
+    corpus,
+    make_app,
+    sample_chat,
+    service,
+    settle,
 )
 
 

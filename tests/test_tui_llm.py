@@ -2,11 +2,12 @@
 checked; Escape cancels and keeps the extractive answer; t translates a citation."""
 
 import pytest
+from llm_server import chunk, serve, stream
 
 from assistant.llm.config import LLMConfig
 from assistant.tui.widgets import AnswerCard, CitationCard, GeneratedView
+
 from conftest import TROOPS
-from llm_server import chunk, serve, stream
 from tui_helpers import SIZE, TROOPS_QUESTION, ask, corpus, make_app, service, settle
 
 

@@ -5,6 +5,7 @@ After a deliberate change of the look, regenerate with
 """
 
 import pytest
+
 from tui_helpers import SIZE, TROOPS_QUESTION, ask, corpus, make_app, service, settle
 
 

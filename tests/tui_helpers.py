@@ -12,6 +12,7 @@ from assistant.history import QuestionHistory
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.tui.app import AssistantApp
+
 from conftest import SAMPLE_ARTICLE, write
 
 SIZE = (100, 30)

@@ -10,7 +10,7 @@ class ProgressLine:
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty()
-        self.phase = None
+        self.phase: str | None = None
         self.started = time.monotonic()
         self.last_draw = 0.0
 

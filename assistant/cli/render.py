@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.results import AskResult
-from assistant.wording import citation_heading, index_changes, index_totals
-
 from assistant.textutil import printable as _safe  # the one output path for user text
+from assistant.wording import citation_heading, index_changes, index_totals
 
 if TYPE_CHECKING:
     from assistant.indexer import IndexSummary

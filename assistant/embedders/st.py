@@ -43,14 +43,18 @@ class SentenceTransformerEmbedder:
                 torch.set_num_threads(cores)
         get_dim = (getattr(self._model, "get_embedding_dimension", None)
                    or self._model.get_sentence_embedding_dimension)
-        self.dim = int(get_dim())
+        dim = get_dim()
+        if not dim:
+            raise ModelUnavailableError(f"model '{name}' does not say its embedding dimension")
+        self.dim = int(dim)
         self.batch_size = batch_size
         prompts = getattr(self._model, "prompts", None) or {}
         e5 = "e5" in os.path.basename(name.rstrip("/")).lower()
         self.query_prompt = (query_prompt if query_prompt is not None
                              else prompts.get("query", "query: " if e5 else ""))
         self.passage_prompt = (passage_prompt if passage_prompt is not None
-                               else prompts.get("passage", prompts.get("document", "passage: " if e5 else "")))
+                               else prompts.get("passage",
+                                                prompts.get("document", "passage: " if e5 else "")))
         limit = getattr(self._model, "max_seq_length", None) or 512
         # About 4 characters per token, leaving room for the prompt and specials.
         self.max_passage_chars = max(200, min(1000, int(limit) * 4 - 40))

@@ -9,7 +9,6 @@ from pathlib import Path
 from assistant.ingest.chunking import PARAGRAPH_SEPARATOR, Passage, chunk_paragraphs
 from assistant.ingest.cleaning import clean_paragraphs, split_paragraphs
 from assistant.ingest.html_extract import extract_html
-from assistant.sentences import split_sentences
 from assistant.ingest.metadata import (
     find_date,
     find_source,
@@ -17,6 +16,7 @@ from assistant.ingest.metadata import (
     parse_date,
     title_from_filename,
 )
+from assistant.sentences import split_sentences
 from assistant.textutil import normalize
 
 SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",

@@ -8,7 +8,7 @@ or generation is cancelled, the result says why (``generated.error`` and
 import dataclasses
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assistant.llm.checking import check_answer
 from assistant.llm.client import LLMFailure, stream_chat
@@ -17,7 +17,7 @@ from assistant.llm.prompt import build_messages, question_language, translation_
 from assistant.results import AskResult, Generated
 
 
-def generate(result: AskResult, config: LLMConfig, history: list[tuple[str, str]] = (),
+def generate(result: AskResult, config: LLMConfig, history: Sequence[tuple[str, str]] = (),
              on_token: Callable[[str], None] | None = None,
              cancel: threading.Event | None = None, translate: bool = False) -> AskResult:
     """``result`` with ``generated`` filled in (and ``found`` false on a refusal)."""

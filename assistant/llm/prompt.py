@@ -3,6 +3,7 @@ earlier turns of the conversation, and the question, with the rules that make
 its answer checkable ([n] after each sentence, a fixed refusal)."""
 
 import re
+from collections.abc import Sequence
 
 from assistant.query.keywords import is_english
 from assistant.results import Citation
@@ -34,7 +35,7 @@ def passage_block(n: int, citation: Citation) -> str:
 
 
 def build_messages(question: str, citations: list[Citation],
-                   history: list[tuple[str, str]] = ()) -> list[dict]:
+                   history: Sequence[tuple[str, str]] = ()) -> list[dict]:
     """Chat messages for ``question`` over ``citations`` (numbered as given);
     ``history``: earlier (question, answer) turns, oldest first."""
     messages = [{"role": "system", "content": SYSTEM.format(language=question_language(question))}]

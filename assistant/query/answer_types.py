@@ -65,8 +65,8 @@ def _candidates(kind: str, sentence: str) -> list[tuple[int, int]]:
     if kind == PLACE:
         return [m.span(1) for m in _PLACE_PREP.finditer(sentence)]
     if kind == PERSON:
-        names = [_trim_roles(sentence, *m.span()) for m in _NAME.finditer(sentence)]
-        names = [n for n in names if n is not None]
+        trimmed = [_trim_roles(sentence, *m.span()) for m in _NAME.finditer(sentence)]
+        names = [n for n in trimmed if n is not None]
         # Full names (two or more words) before single capitalised words.
         return sorted(names, key=lambda ab: " " not in sentence[ab[0]:ab[1]])
     return []

@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from assistant.query.answer_types import answer_span, question_type
 from assistant.embedders import Embedder
-from assistant.sentences import sentence_spans
+from assistant.query.answer_types import answer_span, question_type
 from assistant.query.keywords import ANALYZER, analyze, query_terms
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
+from assistant.sentences import sentence_spans
 from assistant.store.index import PassageHit
 from assistant.textutil import word_starts
 
@@ -47,8 +47,9 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
                 sims[key] = float(s)
     out = []
     for i, (p, spans) in enumerate(zip(passages, spans_per)):
-        if len(spans) == 1 and passage_scores[i] is not None:
-            sims[(i, 0)] = passage_scores[i]
+        own_score = passage_scores[i]
+        if len(spans) == 1 and own_score is not None:
+            sims[(i, 0)] = own_score
         best, best_score = spans[0], -1e9
         stems = _sentence_terms(p.text, spans, (analyzed or {}).get(p.passage_id), analyzer)
         for j, span in enumerate(spans):

@@ -9,6 +9,7 @@ is not dragged towards the old one.
 """
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from assistant.query.keywords import query_terms
 from assistant.results import AskResult
@@ -57,11 +58,20 @@ class Turn:
     result: AskResult
 
 
+class _Asks(Protocol):
+    """What a conversation needs of the service (not imported: the query
+    package sits below it)."""
+
+    def ask(self, *args: Any, **kwargs: Any) -> AskResult: ...
+
+    def generate(self, *args: Any, **kwargs: Any) -> AskResult: ...
+
+
 @dataclass
 class Conversation:
     """Turns of one chat. ``ask`` answers with the earlier turns as context."""
 
-    service: object  # assistant.service.Assistant (not imported: no cycle)
+    service: _Asks  # assistant.service.Assistant
     turns: list[Turn] = field(default_factory=list)
 
     def context_for(self, question: str) -> list[str]:

@@ -3,7 +3,7 @@ sentence rerank. The one home of these words: the service, the settings and
 the shells all read them here (light to import: no numpy, no index).
 """
 
-from typing import Literal
+from typing import Final, Literal
 
 from assistant.errors import UsageError
 
@@ -14,7 +14,7 @@ MAX_K = 100  # citations per question
 # ``--rerank``: a number of top passages to re-score by their best sentence (0:
 # never), or "auto": the top 15, only for a question asked in another language
 # than the articles (see assistant.query.retrieval).
-RERANK_AUTO = "auto"
+RERANK_AUTO: Final = "auto"
 MAX_RERANK = 200
 Rerank = int | Literal["auto"]
 

@@ -45,5 +45,6 @@ def background_vector(embedder) -> np.ndarray:
 
 def is_found(best_cosine: float, query_vector: np.ndarray | None, background: np.ndarray | None,
              model_id: str) -> bool:
-    baseline = float(background @ query_vector) if background is not None and query_vector is not None else 0.0
+    baseline = (float(background @ query_vector)
+                if background is not None and query_vector is not None else 0.0)
     return best_cosine - baseline >= margin_threshold(model_id)

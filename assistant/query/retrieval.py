@@ -39,6 +39,7 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     if mode == "keyword":
         hits = reader.search_keyword(fts_match(terms), k)
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
+    assert query_vector is not None, "dense and hybrid search need the question's vector"
     dense = reader.search_dense(query_vector, n)
     known = 1.0
     if mode == "dense":
@@ -47,9 +48,11 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
         keyword = reader.search_keyword(fts_match(terms), n)
         ranked, known = fuse(reader, terms, query_vector, dense, keyword)
     if rerank == RERANK_AUTO:
-        rerank = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0
-    if rerank > 0 and embedder is not None:
-        ranked = rerank_by_sentence(reader, embedder, query_vector, ranked, max(rerank, k))
+        top = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0
+    else:
+        top = int(rerank)
+    if top > 0 and embedder is not None:
+        ranked = rerank_by_sentence(reader, embedder, query_vector, ranked, max(top, k))
     return ranked[:k]
 
 
@@ -91,8 +94,8 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
     if texts:
         for i, s in zip(owners, embedder.embed_passages(texts) @ query_vector):
             best[i] = max(best[i], float(s))
-    for c, b in zip(head, best):
-        c.score += RERANK_WEIGHT * b
+    for c, similarity in zip(head, best):
+        c.score += RERANK_WEIGHT * similarity
     head.sort(key=lambda c: -c.score)
     return head + tail
 

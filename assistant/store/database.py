@@ -5,9 +5,9 @@ import json
 import os
 import re
 import sqlite3
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
-from assistant.store.index_types import AUTO, INDEX_TYPES
 from assistant.errors import (
     AssistantError,
     CorruptIndexError,
@@ -15,6 +15,7 @@ from assistant.errors import (
     IndexPermissionError,
     error_for_os,
 )
+from assistant.store.index_types import AUTO, INDEX_TYPES
 
 # 2: articles.text_hash, to find the same article filed twice.
 SCHEMA_VERSION = 2
@@ -68,7 +69,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 REBUILD = "rebuild with: assistant index --rebuild"
@@ -239,7 +240,7 @@ def _int(minimum: int):
     return check
 
 
-def _json_list(of: type, length_key: str | None = None):
+def _json_list(of: type | tuple[type, ...], length_key: str | None = None):
     def check(v: str, manifest: dict) -> bool:
         try:
             value = json.loads(v)
@@ -289,7 +290,7 @@ def check_manifest(manifest: dict[str, str], path: str) -> None:
                                 f"({', '.join(bad)}); {REBUILD}")
 
 
-def write_manifest(conn: sqlite3.Connection, values: dict[str, object]) -> None:
+def write_manifest(conn: sqlite3.Connection, values: Mapping[str, object]) -> None:
     conn.executemany(
         "INSERT INTO manifest(key, value) VALUES(?, ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -14,6 +14,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,7 @@ class IndexReader:
             db.raise_user_error(e, self.db_path)
             raise
         self.manifest: dict[str, str] = {}
-        self.vectors = None
+        self.vectors: Any = None  # the FAISS index of the current generation (no type stubs)
         self.generation = -1
         with self.snapshot():
             pass

@@ -160,7 +160,7 @@ def load_index(path: str):
 
 def save_index(index, path: str) -> None:
     data = _faiss().serialize_index(index)
-    write_atomic(path, memoryview(np.ascontiguousarray(data)))
+    write_atomic(path, np.ascontiguousarray(data).data)
 
 
 def vector_ids(index) -> np.ndarray:
@@ -192,7 +192,7 @@ def remove_ids(index, ids: list[int]):
     return index
 
 
-def add_vectors(index, ids: list[int], vectors: np.ndarray) -> None:
+def add_vectors(index, ids: list[int] | np.ndarray, vectors: np.ndarray) -> None:
     if len(ids):
         index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
                            np.asarray(ids, dtype=np.int64))

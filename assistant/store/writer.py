@@ -6,6 +6,7 @@ See ``assistant.store.index`` for the commit protocol that readers rely on.
 import glob
 import json
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,7 +66,6 @@ class IndexWriter:
         # every FTS body from the stored passage texts.
         self.analyzer = analyzer
         self.db_path = os.path.join(directory, db.DB_NAME)
-        self.conn = None
         try:
             os.makedirs(directory, exist_ok=True)
             self._lock = exclusive_lock(os.path.join(directory, LOCK_NAME), wait=wait,
@@ -83,29 +83,28 @@ class IndexWriter:
 
     def _open(self, model_id: str, dim: int, rebuild: bool, index_type: str | None) -> None:
         manifest: dict[str, str] = {}
-        self.conn = None
+        conn: sqlite3.Connection | None = None
         self.recorded_roots: list[str] = []  # the folders the index recorded, even when damaged
         self.had_index = False
         if os.path.exists(self.db_path):
             self.had_index = True  # until its manifest says it never committed
             try:
-                self.conn = db.connect(self.db_path)
-                manifest = db.read_manifest(self.conn, self.db_path)
+                conn = db.connect(self.db_path)
+                manifest = db.read_manifest(conn, self.db_path)
                 self.recorded_roots = _roots_of(manifest)
                 self.had_index = bool(manifest)
                 if manifest:
                     db.check_manifest(manifest, self.db_path)
                 if rebuild and manifest:
-                    problems = db.integrity_problems(self.conn, self.db_path)
+                    problems = db.integrity_problems(conn, self.db_path)
                     if problems:
                         raise CorruptIndexError("; ".join(problems))
             except CorruptIndexError:
                 if not rebuild:
                     raise
-                self._move_aside()
-                self.conn, manifest = None, {}
-        if self.conn is None:
-            self.conn = db.connect(self.db_path, create=True)
+                self._move_aside(conn)
+                conn, manifest = None, {}
+        self.conn = conn if conn is not None else db.connect(self.db_path, create=True)
         self.conn.execute("PRAGMA synchronous=FULL")
         if manifest and not rebuild and manifest["model_id"] != model_id:
             raise ModelMismatchError(
@@ -129,11 +128,11 @@ class IndexWriter:
             raise ValueError(f"unknown index type {requested!r}")
         self.index_type = requested
 
-    def _move_aside(self) -> None:
+    def _move_aside(self, conn: sqlite3.Connection | None) -> None:
         """A damaged (or too new) database cannot be reused: keep it beside as
         ``index.sqlite3.damaged`` and start a new one."""
-        if self.conn is not None:
-            self.conn.close()
+        if conn is not None:
+            conn.close()
         os.replace(self.db_path, self.db_path + ".damaged")
         for suffix in ("-wal", "-shm"):
             if os.path.exists(self.db_path + suffix):
@@ -355,6 +354,7 @@ class IndexWriter:
         return {"index_kind": want, "trained_on": str(trained_on if want != "flat" else 0)}
 
     def _reanalyze(self, conn, skip: set[int]) -> None:
+        assert self.analyzer is not None, "re-analyzing needs the analyzer"
         make_body = self.analyzer.fts_body
         rows = conn.execute("SELECT id, text FROM passages").fetchall()
         conn.execute("DELETE FROM passages_fts WHERE rowid NOT IN (SELECT value FROM json_each(?))",

@@ -9,6 +9,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -19,7 +20,6 @@ from textual.widgets import Footer, Header
 from assistant.errors import AssistantError
 from assistant.history import QuestionHistory
 from assistant.progress import Phase
-from assistant.wording import index_changes, index_totals, skipped_file
 from assistant.results import Citation
 from assistant.textutil import printable as safe
 from assistant.tui.messages import (
@@ -47,6 +47,7 @@ from assistant.tui.widgets import (
     QuestionView,
     UpdateBar,
 )
+from assistant.wording import index_changes, index_totals, skipped_file
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages within one phase
 
@@ -198,7 +199,7 @@ class AssistantApp(App):
 
     @work(thread=True, exclusive=True, group="index")
     def _update(self, paths: list[str] | None) -> None:
-        last = {"phase": None, "at": 0.0}
+        last: dict[str, Any] = {"phase": None, "at": 0.0}
 
         def progress(phase: str, done: int, total: int) -> None:
             now = time.monotonic()
@@ -365,7 +366,7 @@ class AssistantApp(App):
             self.sub_title = f"{info['articles']} articles · {info['passages']} passages · {model}"
 
     def on_failed(self, message: Failed) -> None:
-        if message.job == "ask":
+        if message.job == "ask" and message.turn_id is not None:
             self._replace_pending(message.turn_id, Note(message.message, "error"))
             self._turn_done()
             return

@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 from assistant.history import QuestionHistory
 from assistant.progress import LABELS
 from assistant.results import AskResult, Citation
-from assistant.wording import citation_heading
 from assistant.tui.text import SPAN_STYLE, highlighted, safe
+from assistant.wording import citation_heading
 
 
 def _count(n: int, noun: str) -> str:
@@ -308,7 +308,8 @@ class ArticlesPanel(Vertical):
         ol = self.query_one("#article-list", OptionList)
         if ol.option_count:
             option = ol.get_option_at_index(ol.highlighted or 0)
-            self.post_message(self.OpenArticle(option.id))
+            if option.id is not None:
+                self.post_message(self.OpenArticle(option.id))
 
     @on(OptionList.OptionSelected, "#article-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
