@@ -345,7 +345,9 @@ class AssistantApp(App):
         else:
             chat.mount(widget)
         # Show the answer from its question down: citation [1] is what matters.
-        self.call_after_refresh(chat.scroll_to_widget, question or widget, top=True,
+        # Queued on the chat itself, so it runs after the chat's own pending
+        # scroll_end (from when the question was asked), never before it.
+        chat.call_after_refresh(chat.scroll_to_widget, question or widget, top=True,
                                 animate=False)
 
     # -- model, articles, index ------------------------------------------------------------
