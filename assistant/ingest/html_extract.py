@@ -53,7 +53,7 @@ def extract_html(markup: str) -> HtmlDocument:
         include_tables=False, include_images=False, include_links=False,
         deduplicate=False, config=_CONFIG)
     doc = HtmlDocument()
-    if found is None:
+    if found is None or isinstance(found, dict):  # a dict only with as_dict=True
         return doc
     doc.title = _clean(found.title)
     doc.date = found.date or None
