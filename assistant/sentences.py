@@ -18,6 +18,7 @@ _ABBREVIATIONS = frozenset(
 
 # Terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_BLOCK = re.compile(r"(?:(?!\n[ \t]*\n).)+", re.S)
 _START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9À-ÖØ-ÞĀ-ſ]")
 
 
@@ -28,16 +29,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     character, and never overlap.
     """
     spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.end()
-        if not _START.match(text, end):
-            continue
-        if _is_abbreviation(text, m.start()):
-            continue
-        _append(spans, text, start, end)
-        start = end
-    _append(spans, text, start, len(text))
+    # A paragraph break always ends a sentence: a heading joined to the
+    # paragraph after it ("Petani ditangkap\n\nPolres ...") is not part of it.
+    for block in _BLOCK.finditer(text):
+        start = block.start()
+        for m in _BOUNDARY.finditer(text, block.start(), block.end()):
+            end = m.end()
+            if not _START.match(text, end):
+                continue
+            if _is_abbreviation(text, m.start()):
+                continue
+            _append(spans, text, start, end)
+            start = end
+        _append(spans, text, start, block.end())
     return spans
 
 

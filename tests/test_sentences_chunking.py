@@ -76,3 +76,10 @@ def test_sentence_spans_cover_all_nonspace(text):
         assert pos <= a < b <= len(text)
         pos = b
     assert "".join("".join(text[a:b] for a, b in spans).split()) == "".join(text.split())
+
+
+def test_a_paragraph_break_ends_a_sentence():
+    # A short heading joined to the paragraph after it is a sentence of its own.
+    text = "Petani ditangkap\n\nPolres menangkap tiga petani. Mereka ditahan."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Petani ditangkap", "Polres menangkap tiga petani.", "Mereka ditahan."]

@@ -1,105 +1,458 @@
 """What kind of answer a question asks for, and where that answer sits in a sentence.
 
-Rule-based for English and Indonesian question words: "how many"/"berapa" want
-a number, "when"/"kapan" a date, "who"/"siapa" a person, "where"/"di mana" a
-place. Used to prefer sentences that hold such an answer and to highlight it.
+Rule-based for English and Indonesian: "how many"/"berapa" want a number,
+"when"/"kapan" a date, "what time"/"pukul berapa" a time, "who"/"siapa" a
+person, "where"/"di mana" a place, "which agency"/"lembaga apa" an
+organisation, "which train"/"kereta apa" a name. Used to prefer sentences that
+hold such an answer and to highlight it (the span).
+
+Numbers are read as the news writes them: "12.000", "21,346", "6,5 persen",
+"Rp5.921.340", "Rp3,2 miliar", "US$141 million", "2.3 trillion rupiah", "0.2%",
+"1.250 hektare", "2 hingga 3 meter", "88-79". When a sentence holds several
+candidates, the one tied to the question wins: its unit is the kind of
+quantity asked about (money for "how much ... pay", a share for "what
+percentage"), and it stands nearest the question's own words ("each pilgrim
+pays Rp..." rather than the total cost).
+
+The patterns are built on first use: importing this module costs nothing on
+the cold path of a question that needs no span.
 """
 
 import re
+from functools import cache
 
-NUMBER, DATE, PERSON, PLACE = "number", "date", "person", "place"
+from assistant.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
+from assistant.textutil import fold
 
-# Indonesian question words may carry the particle -kah ("berapakah", "ke manakah").
-_TYPE_RULES = [
-    (DATE, re.compile(r"\b(when|what year|which year|what date|kapan|tahun berapa|"
-                      r"pada tahun berapa|tanggal berapa|sejak kapan|bilamana)(?:kah)?\b", re.I)),
-    (NUMBER, re.compile(r"\b(how many|how much|how long|how old|how far|how big|how high|"
-                        r"what percentage|berapa|seberapa|jumlah)(?:kah)?\b", re.I)),
-    (PERSON, re.compile(r"\b(who|whom|whose|siapa)(?:kah)?\b", re.I)),
-    (PLACE, re.compile(r"\b(where|di ?mana|ke ?mana|dari ?mana|"
-                       r"negara apa|kota apa|provinsi apa)(?:kah)?\b", re.I)),
-]
+NUMBER, DATE, TIME, PERSON, PLACE, ORG, NAME = (
+    "number", "date", "time", "person", "place", "org", "name")
 
-_MONTHS = (r"(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
-           r"november|desember|january|february|march|may|june|july|august|october|"
-           r"december|jan|feb|mar|apr|jun|jul|agu|aug|sep|okt|oct|nov|des|dec)\.?")
-_DATE = re.compile(
-    r"\b\d{1,2}\s+" + _MONTHS + r"(?:\s+\d{3,4})?\b"
-    r"|\b" + _MONTHS + r"\s+\d{1,2},?\s+\d{3,4}\b"
-    r"|\b" + _MONTHS + r"\s+\d{3,4}\b"
-    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
-    r"|\b(?:abad\s+(?:ke-?)?\s*\d+|abad\s+[IVXLC]+|\d{3,4}\s*(?:SM|M|BC|AD)\b)"
-    r"|\b(?:1[0-9]|20)\d{2}(?:\s*[-–]\s*(?:1[0-9]|20)?\d{2})?\b",
-    re.I,
-)
-_SCALE = (r"(?:ribu|juta|miliar|milyar|triliun|thousand|million|billion|trillion|persen|percent|%|"
-          r"km2|km|kilometer|meter|m|kg|ton|orang|jiwa|tahun|bulan|hari|jam|menit|detik|"
-          r"dollar|dolar|rupiah|euro|yen|unit|buah|kali|mil|hektar|ha)")
-_NUMBER = re.compile(r"(?:(?:Rp|US\$|\$|€)\s?)?\b\d[\d.,]*\b(?:\s*" + _SCALE + r"\b)?|"
-                     r"\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
-                     r"sebelas|seratus|seribu|sejuta|belasan|puluhan|ratusan|ribuan)"
-                     r"(?:\s+(?:belas|puluh|ratus|ribu|juta))*(?:\s+" + _SCALE + r")?\b", re.I)
-_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:bin|binti|van|von|de|al|el|di|da)?\s*[A-Z][\w'’-]+)*")
-# A preposition, up to two lower-case words ("di kaki", "in the"), then a name:
-# "di kaki Gunung Meja", "ke Kursk".
-_PLACE_PREP = re.compile(r"\b(?:di|ke|dari|in|at|to|from|near|dekat)\s+((?:[a-z]+\s+){0,2}"
-                         + _NAME.pattern[2:] + ")")
+
+@cache
+def _type_rules() -> list[tuple[str, re.Pattern]]:
+    kah = r"(?:kah)?\b"
+    place_nouns = (r"country|city|province|regency|district|village|island|road|region|town|port|"
+                   r"street|state|area|station|mountain|negara|kota|provinsi|kabupaten|kecamatan|"
+                   r"desa|pulau|jalan|ruas|wilayah|daerah|stasiun|pelabuhan|gunung")
+    org_nouns = (r"agency|company|team|club|party|organi[sz]ation|ministry|institution|bank|firm|"
+                 r"body|authority|group|union|body|lembaga|instansi|perusahaan|partai|klub|tim|"
+                 r"badan|kementerian|organisasi|pihak")
+    value_nouns = (r"wage|salary|price|cost|fee|fare|tariff|toll|rate|score|level|percentage|share|"
+                   r"budget|value|turnout|total|amount|number|count|death toll|population|cap|limit|threshold|batas")
+    return [(kind, re.compile(p, re.I)) for kind, p in [
+        (TIME, r"\b(?:what time|at what time|pukul berapa|jam berapa)" + kah),
+        (DATE, r"\b(?:when|what year|which year|what date|what day|which day|kapan|tahun berapa|"
+               r"pada tahun berapa|tanggal berapa|sejak kapan|hari apa|bilamana)" + kah),
+        (NUMBER, r"\b(?:how many|how much|how long|how old|how far|how big|how high|how large|"
+                 r"how deep|how tall|what percentage|what share|what proportion|berapa|seberapa|"
+                 r"jumlah)" + kah),
+        (PERSON, r"\b(?:who|whom|whose|siapa)" + kah),
+        (ORG, r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:" + org_nouns + r")s?\b"
+              r"|\b(?:" + org_nouns + r")\s+(?:apa|mana)" + kah),
+        (PLACE, r"\b(?:where|di ?mana|ke ?mana|dari ?mana)" + kah
+                + r"|\b(?:which|what)\s+(?:\w+\s+){0,2}(?:" + place_nouns + r")\b"
+                r"|\b(?:" + place_nouns + r")\s+(?:apa|mana)" + kah),
+        # "what was the score?", "what is the minimum wage?": a number.
+        (NUMBER, r"\b(?:what|which|apa)\b(?:\s+[\w'’]+){0,4}?\s+(?:" + value_nouns + r")s?\b"),
+        # "Kereta apa yang anjlok?", "which train derailed?": a named thing.
+        (NAME, r"\bwhich\s+\w+|^\s*(?!(?:di|ke|dari|sejak|sampai|yang|dan|lalu|untuk|"
+               r"bagaimana|mengapa|kenapa|apa)\b)\w+\s+(?:apa|mana)" + kah),
+    ]]
 
 
 def question_type(question: str) -> str | None:
-    for kind, rule in _TYPE_RULES:
-        if rule.search(question):
-            return kind
+    """The kind of answer asked for. Where several question words occur, the
+    one nearest the start decides ("what level did it close at when ..." asks
+    for a number); on a tie, the rule listed first."""
+    best, best_at = None, None
+    for kind, rule in _type_rules():
+        m = rule.search(question)
+        if m and (best_at is None or m.start() < best_at):
+            best, best_at = kind, m.start()
+    return best
+
+
+# -- numbers ---------------------------------------------------------------------------
+
+_CURRENCY_PRE = r"(?:Rp\.?\s?|IDR\s?|US\$\s?|USD\s?|S\$\s?|A\$\s?|\$|€\s?|£\s?|¥\s?|RM\s?)"
+_DIGITS = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_WORD_NUMBER = (r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|"
+                r"seratus|seribu|sejuta|setengah|belasan|puluhan|ratusan|ribuan|jutaan|"
+                r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                r"fifty|a hundred|a thousand|dozens|hundreds|thousands|millions)"
+                r"(?:\s+(?:belas|puluh|ratus|ribu|juta))*")
+_SCALE = r"(?:ribu|rb|juta|jt|miliar|milyar|triliun|thousand|million|billion|trillion|mln|bn)"
+
+# Units by the quantity they measure: a question about money wants a currency.
+_UNITS = {
+    "money": r"rupiah|dolar(?:\s+AS)?|dollars?|euros?|yen|ringgit|yuan|pounds?",
+    "percent": r"persen|percent|per cent|%|basis points?|poin|points?",
+    "area": r"hektare|hektar|hectares?|ha|km2|km²|m2|m²|acres?|square (?:kilometers?|kilometres?|meters?|metres?|miles?)",
+    "length": r"kilometers?|kilometres?|kilometer|km|meters?|metres?|meter|m|cm|mm|mil|miles?|feet|ft",
+    "weight": r"kilograms?|kg|gram|grams|g|ton|tons|tonnes?",
+    "time": r"tahun|years?|bulan|months?|pekan|minggu|weeks?|hari|days?|jam|hours?|menit|minutes?|detik|seconds?",
+    "people": r"orang|jiwa|people|persons",
+    "other": r"magnitudo|SR|derajat|degrees?|°C|liter|litres?|liters?|knots?|unit|units|buah|ekor|"
+             r"kali|times|dosis|doses|suara|votes?|kursi|seats?",
+}
+# What the question asks about, by the quantity's words (English and Indonesian).
+_CUES = {
+    "money": r"pay|paid|cost|costs|price|worth|fee|fare|wage|salary|budget|spend|spent|fund|"
+             r"fine|toll|tariff|value|money|rupiah|dollars?|bayar|dibayar|biaya|harga|tarif|"
+             r"upah|gaji|anggaran|dana|nilai|senilai|denda|ongkos|imbalan|rp",
+    "percent": r"percent|percentage|per cent|rate|share|turnout|growth|inflation|interest|"
+               r"persen|persentase|tingkat|partisipasi|pertumbuhan|inflasi|bunga|kenaikan|naik|"
+               r"turun|rise|fall|fell|rose|increase",
+    "area": r"hectares?|area|land|acres?|luas|lahan|hektare|hektar",
+    "length": r"how long|how far|length|long|distance|panjang|jarak|kilometers?|km|tinggi|height|"
+              r"deep|depth|kedalaman",
+    "weight": r"weigh|weight|kilograms?|tons?|tonnes?|berat|kg",
+    "time": r"how long|berapa lama|lama|duration|days|weeks|months|years|hari|pekan|bulan",
+    "level": r"level|close|closed|closing|posisi|ditutup|index|indeks",
+    "score": r"score|skor|scoreline",
+    "people": r"people|persons|died|dead|killed|victims|injured|residents|passengers|evacuees|"
+              r"orang|korban|warga|penumpang|jiwa|tewas|meninggal|pengungsi",
+}
+
+
+@cache
+def _number_re() -> re.Pattern:
+    units = "|".join(_UNITS.values())
+    one = (rf"(?:{_CURRENCY_PRE})?(?:{_DIGITS}|\b{_WORD_NUMBER}\b)"
+           rf"(?:\s*{_SCALE}\b)?")
+    unit = rf"(?:\s*(?:{units})(?![\w²]))?"
+    return re.compile(rf"(?<![\w.,]){one}(?:\s*(?:-|–|hingga|sampai|to)\s*{one})?{unit}"
+                      rf"(?<![\s.,])", re.I)
+
+
+@cache
+def _unit_classes() -> list[tuple[str, re.Pattern]]:
+    classes = [(name, re.compile(rf"(?<![^\W\d_])(?:{p})(?![\w²])\s*$", re.I))
+               for name, p in _UNITS.items()]
+    return [("money", re.compile(_CURRENCY_PRE, re.I))] + classes
+
+
+def _unit_class(text: str) -> str | None:
+    if re.match(_CURRENCY_PRE, text):
+        return "money"
+    for name, rule in _unit_classes()[1:]:
+        if rule.search(text):
+            return name
     return None
 
 
-def _candidates(kind: str, sentence: str) -> list[tuple[int, int]]:
-    if kind == DATE:
-        return [m.span() for m in _DATE.finditer(sentence)]
-    if kind == NUMBER:
-        spans = [m.span() for m in _NUMBER.finditer(sentence)]
-        dates = [m.span() for m in _DATE.finditer(sentence)]
-        # A count is rarely a year or a date; prefer numbers that are not.
-        plain = [s for s in spans if not any(a <= s[0] < b for a, b in dates)]
-        return plain or spans
-    if kind == PLACE:
-        return [m.span(1) for m in _PLACE_PREP.finditer(sentence)]
-    if kind == PERSON:
-        trimmed = [_trim_roles(sentence, *m.span()) for m in _NAME.finditer(sentence)]
-        names = [n for n in trimmed if n is not None]
-        # Full names (two or more words) before single capitalised words.
-        return sorted(names, key=lambda ab: " " not in sentence[ab[0]:ab[1]])
-    return []
+@cache
+def _cue_rules() -> dict[str, re.Pattern]:
+    return {name: re.compile(rf"\b(?:{p})\b", re.I) for name, p in _CUES.items()}
 
+
+def _asked_quantities(question: str) -> set[str]:
+    return {name for name, rule in _cue_rules().items() if rule.search(question)}
+
+
+# -- dates and times --------------------------------------------------------------------
+
+@cache
+def _date_re() -> re.Pattern:
+    month, day = month_pattern(), weekday_pattern()
+    return re.compile(
+        rf"\b(?:{day},?\s*)?\(\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\)"  # Kamis (14/11/2024)
+        rf"|\b(?:{day},?\s+)?\d{{1,2}}\s+{month}(?:\s+\d{{4}})?\b"  # Kamis, 14 November 2024
+        rf"|\b{month}\s+\d{{1,2}}(?:,\s*\d{{4}})?\b"  # November 14, 2024
+        rf"|\b(?:(?:awal|akhir|pertengahan|early|late|mid-?)\s+)?{month}\s+\d{{4}}\b"
+        r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+        r"|\b(?:abad\s+(?:ke-?)?\s*\d+|abad\s+[IVXLC]+|\d{3,4}\s*(?:SM|M|BC|AD)\b)"
+        r"|(?<![\d.,])(?:1[5-9]|20)\d{2}(?:\s*[-–]\s*(?:1[5-9]|20)?\d{2})?(?![\d.,]\d)"
+        rf"|\b(?:{day})\b",
+        re.I)
+
+
+@cache
+def _time_re() -> re.Pattern:
+    zone = r"WIB|WITA|Wita|WIT|a\.m\.|p\.m\.|AM|PM|am|pm|GMT(?:[+-]\d{1,2})?|UTC|local time|waktu setempat"
+    return re.compile(rf"(?:(?<=pukul )|(?<=jam )|(?<=at )|(?<=sekitar ))\d{{1,2}}[.:]\d{{2}}"
+                      rf"(?:\s*(?:{zone}))?"
+                      rf"|\b\d{{1,2}}(?:[.:]\d{{2}})?\s*(?:{zone})(?![\w])")
+
+
+# -- names -------------------------------------------------------------------------------
+
+_NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w'’-]*)"
+_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:(?:bin|binti|van|von|de|al|el|da|dos|di)\s+)?{_NAME_WORD})*")
 
 _ROLES = frozenset("""presiden wakil sekjen sekretaris jenderal menteri ketua direktur gubernur bupati
-walikota raja ratu pangeran kaisar sultan jend kolonel kapten dr prof ir haji hj kh pak bu bapak ibu
-president vice secretary general minister chairman director governor mayor king queen prince emperor
-mr mrs ms sir lord saint st""".split())
+walikota wali raja ratu pangeran kaisar sultan jend jenderal kolonel kapten dr prof ir haji hj kh pak
+bu bapak ibu kepala komandan manajer humas juru bicara kapolres kapolda kapolri kasat kasi kabid
+plt pj brigjen mayjen letjen irjen kombes akbp kompol akp iptu ipda aiptu bripka inf pol tni polri
+camat lurah kades ustaz ustadz pelatih kapten sang petahana penantang calon
+president vice secretary general minister chairman chairwoman director governor mayor king queen
+prince emperor mr mrs ms sir lord saint st chief head spokesman spokeswoman spokesperson coach
+captain commander officer senator lt col sgt gen rev former incumbent challenger candidate""".split())
+# Words that open the name of a place or an organisation, not a person.
+_PLACE_HEADS = frozenset("""kecamatan kabupaten kota desa dusun kelurahan provinsi jalan jl gunung
+pulau sungai danau pantai teluk selat stasiun pelabuhan bandara bandar terminal lembang kampung
+mount lake river island province regency district village city street road station port airport
+bay gulf strait""".split())
+_ORG_HEADS = frozenset("""pt cv tim badan dinas komisi kementerian lembaga polres polda polsek
+pengadilan kejaksaan universitas rumah sakit rsud bank partai dewan majelis mahkamah persatuan
+asosiasi yayasan perusahaan ministry agency commission company bank party council court university
+hospital police association foundation department office bureau""".split())
+_NOT_NAMES = frozenset("""ia dia mereka kami kita saya aku beliau itu ini the a an this that these
+those he she it they we i his her its their our in on at of for and but or to from by with as
+menurut sementara namun selain hingga sejak setelah sebelum saat ketika pada dalam untuk dengan
+adapun sedangkan bahkan tetapi jika kalau meski""".split())
 
 
-def _trim_roles(sentence: str, a: int, b: int) -> tuple[int, int] | None:
-    """Drop leading titles and acronyms ("Sekjen NATO Mark Rutte" -> "Mark Rutte")."""
-    for m in re.finditer(r"\S+", sentence[a:b]):
-        word = m.group().strip(".,")
-        if word.lower() in _ROLES or (word.isupper() and len(word) > 1):
+_MONTH_OR_DAY = frozenset(MONTHS) | frozenset(WEEKDAYS)
+
+
+def _name_words(sentence: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    return [(a + m.start(), a + m.end(), m.group().strip(".,").lower())
+            for m in re.finditer(r"\S+", sentence[a:b])]
+
+
+def _names(sentence: str, start: int) -> list[tuple[int, int, str]]:
+    """Capitalised runs as (start, end, what): what is 'person', 'place', 'org'
+    or 'name'. Leading titles and acronyms are trimmed from persons."""
+    out = []
+    for m in _NAME.finditer(sentence, start):
+        words = _name_words(sentence, *m.span())
+        heads = [w for _, _, w in words]
+        if not heads or (len(heads) == 1 and heads[0] in _NOT_NAMES) or heads[0] in ("by", "oleh"):
+            continue  # "By Grace Kila": a byline, not a subject
+        before = sentence[max(0, m.start() - 8):m.start()].lower()
+        if re.search(r"\b(?:by|oleh)\s+$", before):  # a byline, not a subject
             continue
-        return a + m.start(), b
-    return None
+        if heads[0] in _PLACE_HEADS:
+            out.append((m.start(), m.end(), "place"))
+            continue
+        raw = [sentence[x:y].strip(".,") for x, y, _ in words]
+        if heads[0] in _MONTH_OR_DAY:
+            continue
+        if any(h in _ORG_HEADS for h in heads) or all(w.isupper() for w in raw if len(w) > 1):
+            out.append((m.start(), m.end(), "org"))
+            continue
+        # A person: titles and acronyms before the name are dropped
+        # ("Sekjen NATO Mark Rutte" -> "Mark Rutte").
+        i = 0
+        while i < len(words) and (words[i][2] in _ROLES or
+                                  (sentence[words[i][0]:words[i][1]].strip(".,").isupper()
+                                   and len(words[i][2]) > 1)):
+            i += 1
+        if i == len(words):
+            continue
+        a = words[i][0]
+        if words[i][2] in _NOT_NAMES:
+            continue
+        # A single capitalised word opening the sentence is usually not a name.
+        sentence_start = not sentence[start:a].strip(" \"'“‘(")
+        if len(words) - i == 1 and sentence_start:
+            continue
+        out.append((a, m.end(), "person" if len(words) - i > 1 or i > 0 else "name"))
+    return out
+
+
+_PLACE_PREP = re.compile(r"\b(?:di|ke|dari|in|at|to|from|near|dekat|menuju|antara|between)\s+"
+                         r"((?:[a-z]+\s+){0,2}" + _NAME.pattern[2:]
+                         + r"(?:(?:,\s*|\s+(?:dan|and)\s+)" + _NAME.pattern[2:] + r")*)")
+
+
+# -- datelines ---------------------------------------------------------------------------
+
+# "JAKARTA, KOMPAS.TV - ", "Dumai (ANTARA) - ", "PALANGKA RAYA, Indonesia, Sept 21 (Reuters) - ":
+# where a news sentence opens with its dateline, the answer lies after it.
+_DATELINE = re.compile(r"^[A-Z][^\n]{0,80}?(?:\([A-Za-z][\w. ]{0,30}\))?\s[-–—]\s(?=\S)")
+
+
+def _body_start(sentence: str) -> int:
+    m = _DATELINE.match(sentence)
+    if m and any(w.isupper() and len(w) > 2 for w in re.findall(r"[\w.]+", m.group())):
+        return m.end()
+    return 0
+
+
+# -- candidates and choice -----------------------------------------------------------------
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(a < span[1] and span[0] < b for a, b in others)
+
+
+def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[int, int, float]]:
+    dates = [m.span() for m in _date_re().finditer(sentence)]
+    times = [m.span() for m in _time_re().finditer(sentence)]
+    wanted = _asked_quantities(question)
+    asks_age = re.search(r"\b(?:how old|age|usia|umur)\b", question, re.I)
+    out = []
+    for m in _number_re().finditer(sentence, start):
+        a, b = m.span()
+        text = m.group()
+        if _overlaps((a, b), times):
+            continue
+        if re.fullmatch(r"(?:1[5-9]|20)\d{2}", text) or (
+                _overlaps((a, b), dates) and not re.search(r"[^\d\s./,–-]", text)):
+            continue  # a year or part of a date, not a count
+        if re.search(r"\bsalah\s+$", sentence[max(0, a - 6):a], re.I):
+            continue  # "salah satu": one of
+        if not asks_age and re.match(r"\(\d{1,3}\)", sentence[a - 1:b + 1]):
+            continue  # "Sukardi (54)": an age
+        unit = _unit_class(text)
+        if re.fullmatch(r"\d+\s*[-–]\s*\d+", text):
+            unit = "score"
+        weight = 0.0
+        if wanted:
+            if unit in wanted:
+                weight += 1.0
+            elif unit is None and wanted & {"people", "level"}:
+                weight += 0.7  # a bare count: "11 korban", "386 penumpang"
+            elif unit is not None:
+                weight -= 0.5
+        if _in_parentheses(sentence, a, b):
+            weight -= 0.3  # an aside: "(about $185)", "(25-22, 23-25)"
+        if re.search(r"\d", text):
+            weight += 0.1  # digits are what news counts with; "satu" is often not a count
+        out.append((a, b, weight))
+    return out
+
+
+def _in_parentheses(sentence: str, a: int, b: int) -> bool:
+    return sentence.rfind("(", 0, a) > sentence.rfind(")", 0, a) and ")" in sentence[b:]
+
+
+def _date_candidates(sentence: str, start: int) -> list[tuple[int, int, float]]:
+    out = []
+    for m in _date_re().finditer(sentence, start):
+        text = m.group()
+        weight = 0.3 if re.search(r"\d", text) else 0.0  # a weekday alone says less
+        weight += 0.2 if re.search(r"\d{4}", text) and not re.fullmatch(r"\d{4}", text) else 0.0
+        out.append((m.start(), m.end(), weight))
+    return out
+
+
+# A place name may continue with a lower-case place noun ("Jayapura regency")
+# and list more places ("Cibeber dan Cilograng", "Jayapura regency, Nabire and Mimika").
+_PLACE_TAIL = (r"(?:\s+(?:regency|province|district|city|village|island|county|state|region))?")
+_PLACE_ONE = _NAME.pattern[2:] + _PLACE_TAIL
+# An enumeration ends with a conjunction; ", West Java" alone is an apposition.
+_PLACE_LIST = re.compile(rf"(?:(?:,\s*{_PLACE_ONE})*,?\s+(?:dan|and|serta)\s+{_PLACE_ONE})?")
+
+
+def _extend_places(sentence: str, b: int) -> int:
+    m = re.compile(_PLACE_TAIL).match(sentence, b)
+    b = m.end() if m else b
+    return _PLACE_LIST.match(sentence, b).end()
+
+
+def _name_candidates(kind: str, question: str, sentence: str,
+                     start: int) -> list[tuple[int, int, float]]:
+    out = []
+    for a, b, what in _names(sentence, start):
+        text = sentence[a:b]
+        if kind == PERSON:
+            weight = {"person": 1.0, "name": 0.5}.get(what)
+            # "Kepala BPBD, Aris Setiawan, mengatakan": the name in apposition.
+            if weight and re.search(r",\s*$", sentence[:a]) and sentence[b:b + 1] in ",(":
+                weight += 0.3
+        elif kind == PLACE:
+            weight = {"place": 0.9, "name": 0.3, "person": 0.2}.get(what)
+            if weight:
+                b = _extend_places(sentence, b)
+        elif kind == ORG:
+            weight = {"org": 1.0, "name": 0.4, "person": 0.2}.get(what)
+            if what == "org" and " " not in text:
+                weight += 0.2  # "KNKT": an acronym is how news names an agency again
+        else:  # NAME
+            weight = {"name": 0.8, "org": 0.6, "person": 0.6, "place": 0.4}.get(what)
+            head = _asked_noun(question)
+            if weight and head and re.search(rf"\b{re.escape(head)}\w*(?:\s+\w+)?\s*$",
+                                             sentence[max(0, a - 30):a], re.I):
+                weight += 0.5  # "kereta api Argo Cheribon" for "kereta apa"
+        if weight is not None:
+            out.append((a, b, weight))
+    if kind == PLACE:
+        heads = [(a, b) for a, b, w in out if w >= 0.9]
+        for m in _PLACE_PREP.finditer(sentence, start):
+            if m.group(1).split()[0].lower() not in _MONTH_OR_DAY:
+                a, b = m.start(1), _extend_places(sentence, m.end(1))
+                # "di kaki Gunung Meja": as good as the named place it holds
+                out.append((a, b, 0.9 if any(a <= x and y <= b for x, y in heads) else 0.8))
+        dates = [m.span() for m in _date_re().finditer(sentence)]
+        out = [c for c in out if not _overlaps(c[:2], dates)]
+    return out
+
+
+def _asked_noun(question: str) -> str | None:
+    """The noun a "which X" / "X apa" question asks a name for."""
+    m = re.search(r"\bwhich\s+(\w+)|^\s*(\w+)\s+(?:apa|mana)", question, re.I)
+    return (m.group(1) or m.group(2)).lower() if m else None
+
+
+def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int, float]]:
+    start = _body_start(sentence)
+    if kind == NUMBER:
+        return _number_candidates(question, sentence, start)
+    if kind == DATE:
+        return _date_candidates(sentence, start) or [
+            (*m.span(), 0.0) for m in _time_re().finditer(sentence, start)]
+    if kind == TIME:
+        return [(*m.span(), 1.0) for m in _time_re().finditer(sentence, start)]
+    return _name_candidates(kind, question, sentence, start)
+
+
+def _related(word: str, qword: str) -> bool:
+    """Same word up to its ending ("pays"/"pay", "pilgrims"/"pilgrim")."""
+    n = 0
+    for x, y in zip(word, qword):
+        if x != y:
+            break
+        n += 1
+    return n >= 3 and n >= min(5, len(word), len(qword))
+
+
+_QUESTION_FILLER = frozenset("""what which who whom whose when where why how many much long the a an
+of in on at to is are was were did does do and or for from by with that this it its they their
+has have had will would be been apa siapa kapan mana berapa bagaimana mengapa yang di ke dari dan
+atau untuk pada dengan itu ini ada adalah oleh""".split())
 
 
 def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
     """Offsets of the likely answer in ``sentence``, or None.
 
-    Among several candidates, the first one whose words are not already in the
-    question wins: the answer is what the question does not say.
+    A candidate whose words are all in the question is what the question
+    already says, not its answer. Among the others, the one of the asked kind
+    of quantity (or name) that stands nearest the question's words wins.
     """
     kind = question_type(question)
     if kind is None:
         return None
-    qwords = set(w.lower() for w in re.findall(r"\w+", question))
-    for a, b in _candidates(kind, sentence):
+    qwords = {w.lower() for w in re.findall(r"\w+", question.replace("'s ", " ").replace("’s ", " "))}
+    content = [fold(w) for w in qwords if w not in _QUESTION_FILLER and not w.isdigit()]
+    anchors = [m.span() for m in re.finditer(r"\w+", sentence)
+               if m.group().lower() not in _QUESTION_FILLER
+               and any(_related(fold(m.group()), q) for q in content)]
+    best, best_score = None, -1e9
+    for a, b, weight in _candidates(kind, question, sentence):
         words = [w.lower() for w in re.findall(r"\w+", sentence[a:b])]
-        if words and not all(w in qwords for w in words):
-            return a, b
-    return None
+        said = sum(w in qwords for w in words)
+        if not words or said == len(words) or (kind not in (NUMBER, DATE, TIME)
+                                               and said * 2 >= len(words)):
+            continue
+        distance = min((_distance(sentence, a, b, x, y) for x, y in anchors), default=None)
+        # A figure sits next to what it counts; a name is often what the
+        # question mentions rather than asks, so nearness counts less for it.
+        reach = 0.5 if kind in (NUMBER, DATE, TIME) else 0.2
+        near = 0.0 if distance is None else reach * max(0.0, 1.0 - distance / 80)
+        score = weight + near - a / 10000  # ties: the earlier candidate
+        if score > best_score:
+            best, best_score = (a, b), score
+    return best
+
+
+def _distance(sentence: str, a: int, b: int, x: int, y: int) -> int:
+    """Characters between a candidate [a, b) and a question word [x, y), plus a
+    clause's worth for each comma or bracket between them: the pilgrims' share
+    follows "each pilgrim pays", the total sits in another clause."""
+    if x >= a and y <= b:
+        return 0  # "seven people": the asked word is part of the figure
+    gap = sentence[b:x] if x >= b else sentence[y:a]
+    return len(gap) + 25 * len(re.findall(r"[,;:()]", gap))

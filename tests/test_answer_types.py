@@ -1,0 +1,118 @@
+"""Answer types and spans over news text as Indonesian and English outlets write it."""
+
+import pytest
+
+from assistant.query.answer_types import answer_span, question_type
+
+
+def span_of(question: str, sentence: str) -> str | None:
+    span = answer_span(question, sentence)
+    return sentence[span[0]:span[1]] if span else None
+
+
+# Real number formats of both languages: the whole figure is the span, with its
+# currency, scale and unit.
+@pytest.mark.parametrize("question,sentence,expected", [
+    # Indonesian: thousands with dots, decimal commas, Rp glued to the figure
+    ("Berapa UMK Bekasi 2026?", "UMK Bekasi 2026 ditetapkan sebesar Rp5.921.340 per bulan.",
+     "Rp5.921.340"),
+    ("Berapa nilai proyek itu?", "Nilai proyek itu mencapai Rp3,2 miliar.", "Rp3,2 miliar"),
+    ("Berapa harga cabai?", "Harga cabai naik menjadi Rp15.800 per kilogram.", "Rp15.800"),
+    ("Berapa inflasi Oktober?", "Inflasi Oktober tercatat 2,1 persen secara tahunan.", "2,1 persen"),
+    ("Berapa kekuatan gempa itu?", "Gempa berkekuatan magnitudo 6,4 mengguncang Garut.", "6,4"),
+    ("Berapa luas lahan yang terbakar?", "Luas lahan yang terbakar mencapai 1.250 hektare.",
+     "1.250 hektare"),
+    ("Berapa wisman yang datang?", "Jumlah wisman mencapai sekitar 312.000 orang.", "312.000 orang"),
+    ("Berapa anggaran bantuan?", "Pemerintah menyiapkan anggaran Rp 1,5 triliun untuk bantuan.",
+     "Rp 1,5 triliun"),
+    ("Berapa dalam lapisan gambut?", "Api berada di lapisan gambut sedalam dua hingga tiga meter.",
+     "dua hingga tiga meter"),
+    ("Berapa korban meninggal?", "Enam orang meninggal dunia dalam peristiwa itu.", "Enam orang"),
+    ("Berapa sabu yang disita?", "Petugas menyita 42 kilogram sabu di Pelabuhan Dumai.", "42 kilogram"),
+    # English: thousands with commas, decimal points, currency words and signs
+    ("How many votes did she get?", "She received 21,346 votes after the distribution of preferences.",
+     "21,346 votes"),
+    ("What level did the index close at?", "The index rose 1.4% to close at 7,982.35.", "7,982.35"),
+    ("What is the new interest cap?", "The regulator set a daily cap of 0.2% on loan interest.", "0.2%"),
+    ("How much did foreign investors buy?",
+     "Foreign investors bought a net 2.3 trillion rupiah ($141 million) of shares.",
+     "2.3 trillion rupiah"),
+    ("How much was the loan?", "The bank lent US$1.2 billion to the developer.", "US$1.2 billion"),
+    ("How many people died?", "The crash killed seven people and injured 29.", "seven people"),
+    ("What was the score in the final?", "Jakarta won the final 3-1 (25-22, 23-25, 25-19, 25-21).",
+     "3-1"),
+    # The figure tied to the question's words, not the first one in the sentence
+    ("How much will each pilgrim pay?",
+     "The total cost is Rp93.4 million, of which each pilgrim pays Rp55.4 million.",
+     "Rp55.4 million"),
+    ("Berapa persen kenaikan UMK?",
+     "UMK naik Rp361.000 atau 6,5 persen dibanding tahun lalu.", "6,5 persen"),
+    # Years, dates, times and ages are not counts
+    ("Berapa warga mengungsi?", "Sebanyak 3.400 warga mengungsi, Senin (14/11/2024) pukul 14.05 WIB.",
+     "3.400"),
+    ("How many homes were buried?", "In 2025 the slide buried 17 homes.", "17"),
+])
+def test_number_spans_as_news_writes_them(question, sentence, expected):
+    assert span_of(question, sentence) == expected
+
+
+@pytest.mark.parametrize("question,sentence,expected", [
+    ("Kapan longsor terjadi?", "Longsor terjadi Kamis (13/11/2025) dini hari.", "Kamis (13/11/2025)"),
+    ("When was she found?", "She was found on 8 July 2025 in a ravine.", "8 July 2025"),
+    ("When does the fee rise?", "The fee rises on March 1, 2026, officials said.", "March 1, 2026"),
+    ("Kapan UMK berlaku?", "UMK berlaku mulai 1 Januari 2026 bagi pekerja baru.", "1 Januari 2026"),
+    ("Kapan imunisasi dimulai?", "Imunisasi dimulai 14 November di 11 kecamatan.", "14 November"),
+    ("Pukul berapa longsor terjadi?", "Longsor terjadi sekitar pukul 02.30 WIB.", "02.30 WIB"),
+    ("What time did the bus crash?", "The bus crashed at about 4:40 p.m. local time.", "4:40 p.m."),
+])
+def test_date_and_time_spans(question, sentence, expected):
+    assert span_of(question, sentence) == expected
+
+
+def test_a_relative_day_is_not_a_date():
+    assert answer_span("Kapan rapat digelar?", "Rapat digelar pekan lalu di Jakarta.") is None
+
+
+@pytest.mark.parametrize("question,sentence,expected", [
+    # persons are names, not job titles
+    ("Siapa yang mengumumkan UMK?",
+     "Kepala Dinas Ketenagakerjaan Kota Bekasi, Ikhwanudin Saleh, mengatakan kenaikan itu wajar.",
+     "Ikhwanudin Saleh"),
+    ("Who won the by-election?", "Former schoolteacher Agnes Morea has won the by-election.",
+     "Agnes Morea"),
+    ("Who led the operation?", "Direktur BNN, Brigjen Pol Hendro Siswanto, memimpin operasi.",
+     "Hendro Siswanto"),
+    # places, with their heads and lists
+    ("Which city has the lowest wage?", "The lowest wage is in Kota Banjar, West Java.", "Kota Banjar"),
+    ("Di kecamatan mana kasus terbanyak?",
+     "Kasus terbanyak ditemukan di Kecamatan Cibeber dan Cilograng.", "Kecamatan Cibeber dan Cilograng"),
+    ("Where were the cases found?",
+     "The cases, confirmed in January and February, were found in Jayapura regency, Nabire and Mimika.",
+     "Jayapura regency, Nabire and Mimika"),
+    # organisations: the acronym news uses again
+    ("Which agency is investigating the derailment?",
+     "Penyebab anjlok masih diselidiki Komite Nasional Keselamatan Transportasi (KNKT).", "KNKT"),
+    # a named thing
+    ("Kereta apa yang anjlok?", "Kereta api Argo Cheribon relasi Gambir-Tegal anjlok di Cirebon.",
+     "Argo Cheribon"),
+])
+def test_name_spans(question, sentence, expected):
+    assert span_of(question, sentence) == expected
+
+
+def test_a_byline_or_dateline_is_never_the_span():
+    assert span_of("Who won?", "By Grace Kila. Agnes Morea won the seat.") == "Agnes Morea"
+    assert span_of("Where did it happen?",
+                   "PORT MORESBY - The vote was held in Hohola on Saturday.") == "Hohola"
+    assert span_of("Berapa UMK?",
+                   "TRIBUNNEWS.COM, BEKASI - UMK ditetapkan sebesar Rp5.921.340.") == "Rp5.921.340"
+
+
+def test_question_types_take_the_leading_question_word():
+    assert question_type("What level did the index close at when it hit a record?") == "number"
+    assert question_type("What is the 2026 minimum wage in Bekasi?") == "number"
+    assert question_type("Which West Java city has the lowest minimum wage?") == "place"
+    assert question_type("Which agency is investigating?") == "org"
+    assert question_type("Tim mana yang juara?") == "org"
+    assert question_type("What time did the landslide hit?") == "time"
+    assert question_type("Kereta apa yang anjlok?") == "name"
