@@ -10,10 +10,11 @@ from assistant.ingest.chunking import PARAGRAPH_SEPARATOR, Passage, chunk_paragr
 from assistant.ingest.cleaning import clean_paragraphs, split_paragraphs
 from assistant.ingest.html_extract import extract_html
 from assistant.ingest.metadata import (
-    find_date,
+    article_date,
     find_source,
     looks_like_heading,
     parse_date,
+    split_header,
     title_from_filename,
 )
 from assistant.sentences import split_sentences
@@ -115,8 +116,10 @@ def _article_from_text(path: Path, key: str, raw: str, meta: dict, max_chars: in
     title = meta.get("title")
     if not title and len(paragraphs) > 1 and looks_like_heading(paragraphs[0]):
         title, paragraphs = paragraphs[0], paragraphs[1:]
+    # Bylines and date lines are metadata, never part of the story's text.
+    header, paragraphs = split_header(paragraphs, title)
     source = meta.get("source") or find_source(paragraphs)
-    date = meta.get("date") or find_date(raw) or find_date(path.stem)
+    date = meta.get("date") or article_date(header, paragraphs, path.stem)
     cleaned = clean_paragraphs(paragraphs)
     if not cleaned:
         return None

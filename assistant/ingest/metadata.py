@@ -1,9 +1,17 @@
-"""Title, source and publication date read from article text, file names and fields."""
+"""Title, source and publication date read from article text, file names and fields.
+
+An article's date comes from its metadata, its header (the byline and date
+lines above the story: "By Daniel Tan · 8 July 2025", "Rabu, 20 Agustus 2025
+16:30 WIB"), its dateline sentence ("LEBAK, KOMPAS.TV - ... Rabu (22/1/2025).")
+or its file name; never from a date further inside the story, which is as
+often a birth date or a deadline as the day it was published.
+"""
 
 import re
 from datetime import date
 
-from assistant.dates import MONTHS, weekday_pattern
+from assistant.dates import MONTHS, month_pattern, weekday_pattern
+from assistant.datelines import dateline
 
 _DAYS = weekday_pattern()
 
@@ -14,11 +22,6 @@ _DMY_WORDS = re.compile(r"(?<!\d)(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})(?!\d)"
 _MDY_WORDS = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s*(\d{4})(?!\d)")
 _DMY_NUM = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 
-# "BRUSSELS, KOMPAS.TV - ..." or "JAKARTA, KOMPAS.com —" or "Jakarta (ANTARA) - ..."
-_DATELINE = re.compile(
-    r"^[A-Z][A-Za-z .'’-]{1,40},\s*([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)\s*[-–—]\s"
-    r"|^[A-Z][A-Za-z .'’-]{1,40}\s*\(([A-Z][\w. ]{1,30})\)\s*[-–—]\s"
-)
 _SOURCE_LINE = re.compile(r"^(?:sumber|source)\s*[:：]\s*(.{2,80})$", re.I)
 
 
@@ -61,9 +64,9 @@ def parse_date(value: str | None) -> str | None:
 def find_source(lines: list[str]) -> str | None:
     """The outlet from the dateline of the first paragraph, else a 'Sumber:' line."""
     if lines:
-        m = _DATELINE.match(lines[0])
-        if m:
-            return (m.group(1) or m.group(2)).strip()
+        d = dateline(lines[0])
+        if d and d.source:
+            return d.source
     for line in lines:
         m = _SOURCE_LINE.match(line.strip())
         if m:
@@ -90,4 +93,67 @@ def _squash(s: str) -> str:
 def looks_like_heading(line: str) -> bool:
     """A short first line without sentence punctuation reads as a title."""
     line = line.strip()
-    return 0 < len(line) <= 150 and not re.search(r"[.!?:;,]$", line) and not _DATELINE.match(line)
+    return (0 < len(line) <= 150 and not re.search(r"[.!?:;,]$", line) and dateline(line) is None
+            and not is_byline(line) and not is_date_line(line))
+
+
+# -- the header above the story: bylines and date lines ----------------------------------
+
+# "By Daniel Tan · 8 July 2025", "Oleh: Ahmad", "By Sarah Lim · Associated Press ·"
+_BYLINE = re.compile(r"^(?:by|oleh)\s*:?\s+[A-Z][^\n]{0,100}$", re.I)
+# "Dian Utoro - detikJateng", "Maria Tebay | Jakarta Post": a name, then the outlet.
+_NAME_OUTLET = re.compile(r"^[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,3}\s+[-–—|·]\s+[\w.]+(?:\s[\w.]+)?$")
+_CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\b|\b(?:WIB|WITA|WIT|GMT|UTC|AM|PM|a\.m\.|p\.m\.)(?:[+-]\d{1,2})?",
+                    re.I)
+_STAMP_WORDS = re.compile(r"\b(?:updated|published|posted|diperbarui|diterbitkan|dipublikasikan|"
+                          r"pukul|jam)\b", re.I)
+# How far down the header may reach: title, outlet, byline, date, photo line.
+HEADER_PARAGRAPHS = 6
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is only a date, maybe with a weekday and a time:
+    "Rabu, 20 Agustus 2025 16:30 WIB", "September 21, 2024 · 4:40 PM GMT+7"."""
+    if len(line) > 80 or not re.search(r"\d", line):
+        return False
+    rest = re.sub(r"\b" + month_pattern() + r"|\b" + _DAYS + r"\b", " ", line, flags=re.I)
+    rest = _STAMP_WORDS.sub(" ", _CLOCK.sub(" ", rest))
+    return not re.search(r"[^\W\d_]", rest)
+
+
+def is_byline(line: str) -> bool:
+    return bool(_BYLINE.match(line) or _NAME_OUTLET.match(line)) and len(line) <= 120
+
+
+def split_header(paragraphs: list[str], title: str | None = None) -> tuple[list[str], list[str]]:
+    """The header lines above the story (bylines, date lines, the title
+    repeated) and the paragraphs of the story. The header ends at the
+    dateline, or after HEADER_PARAGRAPHS paragraphs."""
+    header: list[str] = []
+    body: list[str] = []
+    for i, p in enumerate(paragraphs):
+        line = p.strip()
+        if i >= HEADER_PARAGRAPHS or (dateline(p) is not None and not is_byline(line)):
+            body.extend(paragraphs[i:])
+            break
+        nxt = paragraphs[i + 1].strip() if i + 1 < len(paragraphs) else ""
+        # An outlet's name alone right above a byline or date line ("CNN Indonesia").
+        outlet = (len(line.split()) <= 4 and not re.search(r"[.!?:;,]$", line)
+                  and (is_byline(nxt) or is_date_line(nxt)))
+        if is_byline(line) or is_date_line(line) or outlet or (title and line == title.strip()):
+            header.append(line)
+        else:
+            body.append(p)
+    return header, body
+
+
+def article_date(header: list[str], body: list[str], file_stem: str) -> str | None:
+    """The publication date: the header's, else the dateline sentence's, else
+    the file name's; never one from further inside the story."""
+    if header and (iso := find_date(" ".join(header))):
+        return iso
+    if body and dateline(body[0]) is not None:
+        first = body[0].split(". ", 1)[0]
+        if iso := find_date(first):
+            return iso
+    return find_date(file_stem)

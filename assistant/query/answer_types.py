@@ -22,6 +22,7 @@ import re
 from functools import cache
 
 from assistant.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
+from assistant.datelines import dateline
 from assistant.textutil import fold
 
 NUMBER, DATE, TIME, PERSON, PLACE, ORG, NAME = (
@@ -258,18 +259,11 @@ _PLACE_PREP = re.compile(r"\b(?:di|ke|dari|in|at|to|from|near|dekat|menuju|antar
                          + r"(?:(?:,\s*|\s+(?:dan|and)\s+)" + _NAME.pattern[2:] + r")*)")
 
 
-# -- datelines ---------------------------------------------------------------------------
-
-# "JAKARTA, KOMPAS.TV - ", "Dumai (ANTARA) - ", "PALANGKA RAYA, Indonesia, Sept 21 (Reuters) - ":
-# where a news sentence opens with its dateline, the answer lies after it.
-_DATELINE = re.compile(r"^[A-Z][^\n]{0,80}?(?:\([A-Za-z][\w. ]{0,30}\))?\s[-–—]\s(?=\S)")
-
-
 def _body_start(sentence: str) -> int:
-    m = _DATELINE.match(sentence)
-    if m and any(w.isupper() and len(w) > 2 for w in re.findall(r"[\w.]+", m.group())):
-        return m.end()
-    return 0
+    """Where a sentence's own text starts: after its dateline, if it opens with
+    one ("JAKARTA, KOMPAS.TV - "); no answer is taken from a dateline."""
+    d = dateline(sentence)
+    return d.end if d else 0
 
 
 # -- candidates and choice -----------------------------------------------------------------
