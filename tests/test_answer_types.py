@@ -116,3 +116,8 @@ def test_question_types_take_the_leading_question_word():
     assert question_type("Tim mana yang juara?") == "org"
     assert question_type("What time did the landslide hit?") == "time"
     assert question_type("Kereta apa yang anjlok?") == "name"
+
+
+def test_an_agent_after_by_is_a_person_not_a_byline():
+    assert span_of("Who opened the bridge?",
+                   "The new bridge in Esteka, opened by Bagus Halim, cost 3698 million.") == "Bagus Halim"

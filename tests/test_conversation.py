@@ -99,3 +99,28 @@ def test_sentence_vectors_are_remembered_between_questions(make_service, embedde
     again = svc.ask("banjir membuat warga mengungsi ke mana")
     assert embedder.passages_embedded == embedded  # same passages: no new sentence embeddings
     assert again.answer.text == first.answer.text
+
+
+def test_a_follow_up_on_news_keeps_the_topic(make_service, tmp_path):
+    """"and until when?" after a toll-road question stays on that toll road,
+    although another toll road's story also says until when."""
+    from conftest import write
+
+    write(tmp_path / "news" / "jogja-bawen.txt",
+          "Yogyakarta-Bawen toll section opens\n\n"
+          "SLEMAN, KOMPAS.com - The new Yogyakarta-Bawen toll section, 13.7 kilometres long, "
+          "opened to traffic on 1 December 2025 and is free of charge until 31 December 2025.\n")
+    write(tmp_path / "news" / "cisumdawu.txt",
+          "Cisumdawu toll road fare\n\n"
+          "SUMEDANG, KOMPAS.com - The Cisumdawu toll road will charge a fare from next month.\n\n"
+          "Its discount runs until 15 March 2026, when the new fare applies.\n")
+    svc = make_service()
+    svc.index([str(tmp_path / "news")])
+    chat = svc.conversation()
+    chat.ask("How long is the new Yogyakarta-Bawen toll section?")
+    r = chat.ask("and until when?")
+    assert r.context == ["How long is the new Yogyakarta-Bawen toll section?"]
+    assert "Yogyakarta-Bawen" in r.citations[0].article.title
+    a = r.answer
+    assert a is not None and r.citations[a.citation - 1].article.title == r.citations[0].article.title
+    assert a.text[a.span.start:a.span.end] == "31 December 2025"  # not the opening day

@@ -202,7 +202,7 @@ hospital police association foundation department office bureau""".split())
 _NOT_NAMES = frozenset("""ia dia mereka kami kita saya aku beliau itu ini the a an this that these
 those he she it they we i his her its their our in on at of for and but or to from by with as
 menurut sementara namun selain hingga sejak setelah sebelum saat ketika pada dalam untuk dengan
-adapun sedangkan bahkan tetapi jika kalau meski""".split())
+adapun sedangkan bahkan tetapi jika kalau meski wib wita wit gmt utc am pm""".split())
 
 
 _MONTH_OR_DAY = frozenset(MONTHS) | frozenset(WEEKDAYS)
@@ -219,12 +219,11 @@ def _names(sentence: str, start: int) -> list[tuple[int, int, str]]:
     out = []
     for m in _NAME.finditer(sentence, start):
         words = _name_words(sentence, *m.span())
+        if any(ch.isdigit() for ch in m.group()):
+            continue  # "Rp3", "A1": figures and codes, not names
         heads = [w for _, _, w in words]
         if not heads or (len(heads) == 1 and heads[0] in _NOT_NAMES) or heads[0] in ("by", "oleh"):
             continue  # "By Grace Kila": a byline, not a subject
-        before = sentence[max(0, m.start() - 8):m.start()].lower()
-        if re.search(r"\b(?:by|oleh)\s+$", before):  # a byline, not a subject
-            continue
         if heads[0] in _PLACE_HEADS:
             out.append((m.start(), m.end(), "place"))
             continue
@@ -313,12 +312,18 @@ def _in_parentheses(sentence: str, a: int, b: int) -> bool:
     return sentence.rfind("(", 0, a) > sentence.rfind(")", 0, a) and ")" in sentence[b:]
 
 
-def _date_candidates(sentence: str, start: int) -> list[tuple[int, int, float]]:
+_UNTIL = re.compile(r"\b(?:until|till|through|hingga|sampai|berlaku)\b", re.I)
+
+
+def _date_candidates(question: str, sentence: str, start: int) -> list[tuple[int, int, float]]:
+    until = _UNTIL.search(question)
     out = []
     for m in _date_re().finditer(sentence, start):
         text = m.group()
         weight = 0.3 if re.search(r"\d", text) else 0.0  # a weekday alone says less
         weight += 0.2 if re.search(r"\d{4}", text) and not re.fullmatch(r"\d{4}", text) else 0.0
+        if until and _UNTIL.search(sentence[max(0, m.start() - 20):m.start()]):
+            weight += 0.5  # "until when?": the date a period ends
         out.append((m.start(), m.end(), weight))
     return out
 
@@ -386,7 +391,7 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int,
     if kind == NUMBER:
         return _number_candidates(question, sentence, start)
     if kind == DATE:
-        return _date_candidates(sentence, start) or [
+        return _date_candidates(question, sentence, start) or [
             (*m.span(), 0.0) for m in _time_re().finditer(sentence, start)]
     if kind == TIME:
         return [(*m.span(), 1.0) for m in _time_re().finditer(sentence, start)]
@@ -410,7 +415,16 @@ atau untuk pada dengan itu ini ada adalah oleh""".split())
 
 
 def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
-    """Offsets of the likely answer in ``sentence``, or None.
+    """Offsets of the likely answer in ``sentence``, or None."""
+    found = best_answer(question, sentence)
+    return found[0] if found else None
+
+
+def best_answer(question: str, sentence: str) -> tuple[tuple[int, int], float] | None:
+    """The likely answer in ``sentence`` and how well it fits the question,
+    from 1 (the asked kind and quantity: money for "how much ... paid") through
+    about 0.5 (the asked kind, no quantity named) to 0 (a figure of another
+    quantity), or None.
 
     A candidate whose words are all in the question is what the question
     already says, not its answer. Among the others, the one of the asked kind
@@ -424,7 +438,7 @@ def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
     anchors = [m.span() for m in re.finditer(r"\w+", sentence)
                if m.group().lower() not in _QUESTION_FILLER
                and any(_related(fold(m.group()), q) for q in content)]
-    best, best_score = None, -1e9
+    best, best_score, best_fit = None, -1e9, 0.0
     for a, b, weight in _candidates(kind, question, sentence):
         words = [w.lower() for w in re.findall(r"\w+", sentence[a:b])]
         said = sum(w in qwords for w in words)
@@ -438,8 +452,8 @@ def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
         near = 0.0 if distance is None else reach * max(0.0, 1.0 - distance / 80)
         score = weight + near - a / 10000  # ties: the earlier candidate
         if score > best_score:
-            best, best_score = (a, b), score
-    return best
+            best, best_score, best_fit = (a, b), score, min(1.0, max(0.0, weight + 0.5))
+    return (best, best_fit) if best else None
 
 
 def _distance(sentence: str, a: int, b: int, x: int, y: int) -> int:

@@ -3,7 +3,7 @@
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.query.answer_types import answer_span, question_type
+from assistant.query.answer_types import answer_span, best_answer, question_type
 from assistant.query.keywords import ANALYZER, analyze, query_terms
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
@@ -57,8 +57,8 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
             shared = len(terms.intersection(stems[j])) if terms else 0
             score = (sims.get((i, j), 0.0) + OVERLAP_WEIGHT * shared
                      + SHARE_WEIGHT * shared / max(len(terms), 1))
-            if kind and answer_span(question, sentence):
-                score += TYPE_WEIGHT
+            if kind and (hit := best_answer(question, sentence)):
+                score += TYPE_WEIGHT * hit[1]
             if score > best_score:
                 best, best_score = span, score
         out.append((best, best_score))
