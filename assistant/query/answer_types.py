@@ -21,8 +21,8 @@ the cold path of a question that needs no span.
 import re
 from functools import cache
 
-from assistant.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
 from assistant.datelines import dateline
+from assistant.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
 from assistant.textutil import fold
 
 NUMBER, DATE, TIME, PERSON, PLACE, ORG, NAME = (
@@ -39,7 +39,8 @@ def _type_rules() -> list[tuple[str, re.Pattern]]:
                  r"body|authority|group|union|body|lembaga|instansi|perusahaan|partai|klub|tim|"
                  r"badan|kementerian|organisasi|pihak")
     value_nouns = (r"wage|salary|price|cost|fee|fare|tariff|toll|rate|score|level|percentage|share|"
-                   r"budget|value|turnout|total|amount|number|count|death toll|population|cap|limit|threshold|batas")
+                   r"budget|value|turnout|total|amount|number|count|death toll|population|cap|limit|"
+                   r"threshold|batas")
     return [(kind, re.compile(p, re.I)) for kind, p in [
         (TIME, r"\b(?:what time|at what time|pukul berapa|jam berapa)" + kah),
         (DATE, r"\b(?:when|what year|which year|what date|what day|which day|kapan|tahun berapa|"
@@ -89,10 +90,12 @@ _SCALE = r"(?:ribu|rb|juta|jt|miliar|milyar|triliun|thousand|million|billion|tri
 _UNITS = {
     "money": r"rupiah|dolar(?:\s+AS)?|dollars?|euros?|yen|ringgit|yuan|pounds?",
     "percent": r"persen|percent|per cent|%|basis points?|poin|points?",
-    "area": r"hektare|hektar|hectares?|ha|km2|km²|m2|m²|acres?|square (?:kilometers?|kilometres?|meters?|metres?|miles?)",
+    "area": r"hektare|hektar|hectares?|ha|km2|km²|m2|m²|acres?|"
+            r"square (?:kilometers?|kilometres?|meters?|metres?|miles?)",
     "length": r"kilometers?|kilometres?|kilometer|km|meters?|metres?|meter|m|cm|mm|mil|miles?|feet|ft",
     "weight": r"kilograms?|kg|gram|grams|g|ton|tons|tonnes?",
-    "time": r"tahun|years?|bulan|months?|pekan|minggu|weeks?|hari|days?|jam|hours?|menit|minutes?|detik|seconds?",
+    "time": r"tahun|years?|bulan|months?|pekan|minggu|weeks?|hari|days?|jam|hours?|menit|minutes?|"
+            r"detik|seconds?",
     "people": r"orang|jiwa|people|persons",
     "other": r"magnitudo|SR|derajat|degrees?|°C|liter|litres?|liters?|knots?|unit|units|buah|ekor|"
              r"kali|times|dosis|doses|suara|votes?|kursi|seats?",
@@ -339,7 +342,8 @@ _PLACE_LIST = re.compile(rf"(?:(?:,\s*{_PLACE_ONE})*,?\s+(?:dan|and|serta)\s+{_P
 def _extend_places(sentence: str, b: int) -> int:
     m = re.compile(_PLACE_TAIL).match(sentence, b)
     b = m.end() if m else b
-    return _PLACE_LIST.match(sentence, b).end()
+    listed = _PLACE_LIST.match(sentence, b)  # the pattern may match empty: always a match
+    return listed.end() if listed else b
 
 
 def _name_candidates(kind: str, question: str, sentence: str,
@@ -358,7 +362,7 @@ def _name_candidates(kind: str, question: str, sentence: str,
                 b = _extend_places(sentence, b)
         elif kind == ORG:
             weight = {"org": 1.0, "name": 0.4, "person": 0.2}.get(what)
-            if what == "org" and " " not in text:
+            if weight is not None and what == "org" and " " not in text:
                 weight += 0.2  # "KNKT": an acronym is how news names an agency again
         else:  # NAME
             weight = {"name": 0.8, "org": 0.6, "person": 0.6, "place": 0.4}.get(what)
