@@ -16,11 +16,12 @@ import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.errors import ConfirmationNeeded, InputError, os_reason
+from assistant.ingest.context import passage_contexts, with_context
 from assistant.ingest.discovery import discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.progress import Phase, Progress
 from assistant.query.keywords import ANALYZER, fts_body
-from assistant.query.relevance import background_vector
+from assistant.query.relevance import background_passages, background_vector, dense_scale
 from assistant.store.database import text_hash
 from assistant.store.writer import IndexWriter, KeywordAnalyzer, NewArticle, NewPassage
 
@@ -330,9 +331,15 @@ def apply_update(writer: IndexWriter, embedder: Embedder, plan: UpdatePlan,
     summary = plan.summary
     additions, vectors = _embed(writer, embedder, plan.new_articles, summary, progress)
     progress(Phase.WRITE, 0, 1)
-    extra = {}
-    if writer.fresh or "background" not in writer.manifest:
-        extra["background"] = [round(float(x), 6) for x in background_vector(embedder)]
+    extra: dict[str, object] = {}
+    new_background = writer.fresh or "background" not in writer.manifest
+    new_scale = writer.fresh or "dense_scale" not in writer.manifest
+    if new_background or new_scale:
+        passages = background_passages(embedder)  # embedded once for both
+        if new_background:
+            extra["background"] = [round(float(x), 6) for x in background_vector(embedder, passages)]
+        if new_scale:
+            extra["dense_scale"] = f"{dense_scale(embedder, passages):.5f}"
     writer.commit(plan.remove_rowids, additions, vectors, plan.sources_upsert,
                   plan.sources_delete, plan.roots, extra=extra)
     progress(Phase.WRITE, 1, 1)
@@ -346,11 +353,14 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSumm
     hashes: list[str] = []
     for art in articles:
         passages = []
-        for p in art.passages:
-            h = text_hash(p.text)
+        contexts = passage_contexts(art.title, [p.text for p in art.passages],
+                                    embedder.max_passage_chars)
+        for p, context in zip(art.passages, contexts):
+            embedded = with_context(context, p.text)
+            h = text_hash(embedded)
             passages.append(NewPassage(p.ordinal, p.paragraph, p.start, p.end, p.text, h,
-                                       fts_body(p.text)))
-            texts.append(p.text)
+                                       fts_body(p.text, context), context))
+            texts.append(embedded)
             hashes.append(h)
         additions.append(NewArticle(art.key, art.id, art.path, art.title, art.source, art.date,
                                     art.url, art.text, art.content_hash, passages,

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.query.answer_types import answer_span, question_type
 from assistant.query.keywords import fts_query, query_terms
-from assistant.query.retrieval import COVERAGE_WEIGHT, keyword_evidence, retrieve, term_weights
+from assistant.query.retrieval import coverage_weight, keyword_evidence, retrieve, term_weights
 
 from conftest import write
 
@@ -73,7 +73,7 @@ def test_a_weak_keyword_match_cannot_outvote_a_strong_dense_match(svc):
     top = cands[0]
     assert reader.passages([top.passage_id])[top.passage_id].article.id == "troops"
     for c in cands:
-        assert 0.0 <= c.score - c.dense <= COVERAGE_WEIGHT + 1e-9  # the bonus is bounded
+        assert 0.0 <= c.score - c.dense <= coverage_weight(reader) + 1e-9  # the bonus is bounded
     assert len(arts) == 3
 
 
@@ -224,3 +224,18 @@ def test_keyword_search_matches_english_singular_and_plural(tmp_path, make_servi
     # "troops" only meets "troop" once English plurals are folded on both sides.
     r = s.ask("how many troops were there?", mode="keyword")
     assert [c.article.id for c in r.citations] == ["singular"]
+
+
+def test_keyword_bonus_follows_the_spread_of_the_models_cosines(svc):
+    """The index records how widely its model spreads cosines; the keyword bonus
+    scales with it, so a model with wide-spread cosines still gets keyword
+    evidence that counts (e5's own spread gives the tuned weight)."""
+    from assistant.query.relevance import dense_scale
+    from assistant.query.retrieval import COVERAGE_WEIGHT, REFERENCE_SCALE
+
+    reader = svc.reader
+    with reader.snapshot():
+        recorded = reader.dense_scale
+    assert recorded == pytest.approx(dense_scale(svc.query_embedder()), abs=1e-4)
+    assert coverage_weight(reader) == pytest.approx(COVERAGE_WEIGHT * recorded / REFERENCE_SCALE,
+                                                    rel=1e-6)

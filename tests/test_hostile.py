@@ -133,12 +133,53 @@ def test_older_schema_is_read_and_migrated_forward(tmp_path):
     r = run_cli("index", new, "--index-dir", ix, "--json")
     assert r.returncode == 0, r.stderr
     conn = sqlite3.connect(ix / "index.sqlite3")
-    assert conn.execute("SELECT value FROM manifest WHERE key='schema_version'").fetchone() == ("2",)
+    assert conn.execute("SELECT value FROM manifest WHERE key='schema_version'").fetchone() == ("3",)
     assert conn.execute("SELECT count(*) FROM articles WHERE text_hash = ''").fetchone() == (0,)
     conn.close()
     assert run_cli("info", "--check", "--index-dir", ix).returncode == 0
     r = run_cli("ask", "banjir Semarang", "--json", "--index-dir", ix, "-k", "1")
     assert "Semarang" in json_lines(r.stdout)[0]["citations"][0]["text"]
+
+
+BRIDGE = """Jembatan Kapuas III di Pontianak Dibuka
+
+PONTIANAK, KOMPAS.TV - Jembatan Kapuas III di Pontianak resmi dibuka untuk umum pada Senin (5/1/2026).
+
+Bentang sepanjang 1,4 kilometer itu menghubungkan dua tepi sungai dan dapat dilalui tanpa biaya.
+
+Pengelola memperkirakan 20.000 kendaraan melintas setiap hari pada pekan pertama, naik dari 15.000.
+"""
+
+
+def test_schema_2_index_is_read_then_migrated_to_passage_context(tmp_path):
+    """tests/data/index-v2 was built by schema version 2, before passages carried
+    their article's context (the bridge article without its last four words)."""
+    import shutil
+    import sqlite3
+
+    ix = tmp_path / "ix"
+    shutil.copytree(REPO / "tests" / "data" / "index-v2", ix)
+    r = run_cli("ask", "Kapuas bentang kilometer", "--json", "--index-dir", ix)
+    assert r.returncode == 0, r.stderr
+    # Unmigrated, the paragraph alone does not say which bridge: the lead wins.
+    assert json_lines(r.stdout)[0]["citations"][0]["paragraph"] == 1
+    new = write(tmp_path / "new" / "jembatan-kapuas.txt", BRIDGE)
+    r = run_cli("index", new, "--index-dir", ix, "--json")
+    assert r.returncode == 0, r.stderr
+    conn = sqlite3.connect(ix / "index.sqlite3")
+    assert conn.execute("SELECT value FROM manifest WHERE key='schema_version'").fetchone() == ("3",)
+    rows = conn.execute("SELECT a.source_path, p.ordinal, p.context FROM passages p "
+                        "JOIN articles a ON a.id = p.article_id ORDER BY p.id").fetchall()
+    conn.close()
+    old = [c for path, _, c in rows if not path.startswith(str(tmp_path))]
+    assert old == ["", "", "", ""]  # embedded without context before: they say so
+    added = {o: c for path, o, c in rows if path.startswith(str(tmp_path))}
+    assert added == {i: "Jembatan Kapuas III di Pontianak Dibuka" for i in range(3)}
+    assert run_cli("info", "--check", "--index-dir", ix).returncode == 0
+    r = run_cli("ask", "Kapuas bentang kilometer", "--json", "--index-dir", ix)
+    top = json_lines(r.stdout)[0]["citations"][0]
+    assert top["article"]["path"] == str(new) and top["paragraph"] == 2
+    assert top["text"].startswith("Bentang sepanjang")  # cited without its context
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.query.answer_types import answer_span, best_answer, question_type
-from assistant.query.keywords import ANALYZER, analyze, query_terms
+from assistant.query.keywords import ANALYZER, analyze, own_terms, query_terms
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
 from assistant.sentences import sentence_spans
@@ -70,7 +70,7 @@ def _sentence_terms(text: str, spans: list[tuple[int, int]], body: str | None,
     """The keyword terms of each sentence. The index stored the passage's terms
     word by word (its FTS body): slicing them costs nothing and needs no
     stemmer; only a body that does not line up is analyzed again."""
-    stored = body.split() if body is not None else None
+    stored = own_terms(body) if body is not None else None
     starts = word_starts(text)
     if stored is None or len(stored) != len(starts):
         return [analyze(text[a:b], analyzer) for a, b in spans]

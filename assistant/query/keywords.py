@@ -120,9 +120,24 @@ def analyze(text: str, analyzer: str = ANALYZER) -> list[str]:
     return [root(w, f) for w, f in zip(raw, folded)]
 
 
-def fts_body(text: str, analyzer: str = ANALYZER) -> str:
-    """The text stored in the FTS5 table for one passage."""
-    return " ".join(analyze(text, analyzer))
+# Separates a passage's own terms from its context's in the stored FTS body.
+# FTS5's tokenizer skips it, so it never matches; the passage's terms stay word
+# by word first, which lets answers slice them by sentence.
+CONTEXT_MARK = "|"
+
+
+def fts_body(text: str, context: str = "", analyzer: str = ANALYZER) -> str:
+    """The text stored in the FTS5 table for one passage: its terms, then its
+    context's (title, lead), so that keyword search sees what a reader sees."""
+    body = " ".join(analyze(text, analyzer))
+    if context:
+        body += f" {CONTEXT_MARK} " + " ".join(analyze(context, analyzer))
+    return body
+
+
+def own_terms(body: str) -> list[str]:
+    """The passage's own terms in a stored FTS body, without its context's."""
+    return body.split(f" {CONTEXT_MARK} ", 1)[0].split()
 
 
 def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
@@ -133,6 +148,27 @@ def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
     kept = [root(w, f) for w, f in zip(raw, folded)
             if f not in STOPWORDS and (len(f) > 1 or f.isdigit())]
     return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
+
+
+def question_names(question: str, analyzer: str = ANALYZER) -> list[list[str]]:
+    """The names in a question, each as the keyword terms of its words: runs
+    of capitalised words after the first word (which is capitalised anyway),
+    less function words and numbers ("NATO Secretary General" is one name).
+    Only those words are rooted, so the stemmer loads no more than for
+    ``query_terms``."""
+    raw = tokens(question)
+    folded = [fold(w) for w in raw]
+    root = _rooter(folded, analyzer)
+    names, run = [], []
+    for i, (w, f) in enumerate(zip(raw, folded)):
+        if i > 0 and w[:1].isupper() and w.isalpha() and len(w) > 1 and f not in STOPWORDS:
+            run.append(root(w, f))
+        elif run:
+            names.append(run)
+            run = []
+    if run:
+        names.append(run)
+    return names
 
 
 def fts_match(terms: list[str]) -> str:

@@ -14,7 +14,7 @@ from assistant.embedders import Embedder
 from assistant.errors import UsageError
 from assistant.query.answers import assemble
 from assistant.query.options import Rerank, check_k, check_mode, parse_rerank
-from assistant.query.relevance import is_found
+from assistant.query.relevance import is_found, unknown_names
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
 from assistant.store.index import IndexReader
@@ -83,15 +83,16 @@ def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
     ids = [c.passage_id for c in candidates]
     hits = reader.passages(ids)
     analyzed = reader.keyword_bodies(ids)
-    found = _is_found(query, candidates, query_vector, background, reader.model_id)
+    found = _is_found(query, candidates, query_vector, background, reader)
     return assemble(query.question, query.mode, candidates, hits, sentence_embedder,
                     query_vector, found, query.note, analyzed, reader.analyzer, query.context)
 
 
 def _is_found(query: Query, candidates: list[Candidate], query_vector: np.ndarray | None,
-              background: Callable[[], np.ndarray | None], model_id: str) -> bool:
+              background: Callable[[], np.ndarray | None], reader: IndexReader) -> bool:
     """Keyword search has no calibrated score: any match counts as found."""
     if query.mode == "keyword" or not candidates:
         return bool(candidates)
     best = max(c.dense for c in candidates if c.dense is not None)
-    return is_found(best, query_vector, background(), model_id)
+    return is_found(best, query_vector, background(), reader.model_id,
+                    unknown_names(reader, query.searched))

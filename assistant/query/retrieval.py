@@ -101,18 +101,27 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
 
 
 # Tuned on the valid splits of tydiqa_id, facqa and belebele (English and
-# Indonesian questions) over the pooled corpus: benchmarks/tune_retrieval.py.
+# Indonesian questions) over the pooled corpus: benchmarks/tune_retrieval.py,
+# with e5-small, whose cosines spread this much (relevance.dense_scale). Other
+# models spread theirs more or less; the bonus follows their spread, so that
+# keyword evidence weighs the same against the dense side for any model.
 COVERAGE_WEIGHT = 0.1
+REFERENCE_SCALE = 0.0459
+
+
+def coverage_weight(reader: IndexReader) -> float:
+    scale = reader.dense_scale
+    return COVERAGE_WEIGHT * (scale / REFERENCE_SCALE if scale else 1.0)
 
 
 def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
          dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
-         weight: float = COVERAGE_WEIGHT) -> tuple[list[Candidate], float]:
+         weight: float | None = None) -> tuple[list[Candidate], float]:
     """Hybrid ranking on the dense scale: each candidate's cosine plus a bonus for
     the share of the question's (IDF-weighted) ``terms`` it contains. Also returns
     the share of the question's term weight that occurs in the articles at all.
 
-    The bonus is bounded by ``weight`` and shrinks when the question's words are
+    The bonus is bounded by ``weight`` (``coverage_weight``) and shrinks when the question's words are
     not the articles' words (an English question over Indonesian text), so a
     weak keyword match cannot outvote a clearly better dense match.
     """
@@ -124,6 +133,7 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
             cos[pid] = float(s)
     weights, known = term_weights(reader, terms)
     evidence = keyword_evidence(reader, weights, list(cos))
+    weight = coverage_weight(reader) if weight is None else weight
     kw = dict(keyword)
     out = [Candidate(pid, c + weight * evidence.get(pid, 0.0), dense=c, keyword=kw.get(pid),
                      coverage=evidence.get(pid, 0.0))

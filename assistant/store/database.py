@@ -18,7 +18,8 @@ from assistant.errors import (
 from assistant.store.index_types import AUTO, INDEX_TYPES
 
 # 2: articles.text_hash, to find the same article filed twice.
-SCHEMA_VERSION = 2
+# 3: passages.context, the article context matched along with a passage.
+SCHEMA_VERSION = 3
 DB_NAME = "index.sqlite3"
 
 _SCHEMA = """
@@ -49,7 +50,9 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_by_source ON articles(source_path);
 CREATE INDEX IF NOT EXISTS articles_by_text ON articles(text_hash);
--- passages.id is also the FAISS vector id.
+-- passages.id is also the FAISS vector id. text is what is cited; context
+-- (title, lead) is embedded and keyword-indexed with it; text_hash is the hash
+-- of what was embedded, so a vector is reused only for the same context + text.
 CREATE TABLE IF NOT EXISTS passages (
     id         INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -58,7 +61,8 @@ CREATE TABLE IF NOT EXISTS passages (
     start      INTEGER NOT NULL,
     end        INTEGER NOT NULL,
     text       TEXT NOT NULL,
-    text_hash  TEXT NOT NULL
+    text_hash  TEXT NOT NULL,
+    context    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
 CREATE INDEX IF NOT EXISTS passages_by_hash ON passages(text_hash);
@@ -175,8 +179,14 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
                      [(text_hash(t), i) for i, t in rows])
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    # Stored vectors were embedded from the bare text: an empty context says so.
+    # Articles pick up their context when they change or on --rebuild.
+    conn.execute("ALTER TABLE passages ADD COLUMN context TEXT NOT NULL DEFAULT ''")
+
+
 # MIGRATIONS[v] turns a version-v database into version v + 1.
-MIGRATIONS = {1: _v1_to_v2}
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:

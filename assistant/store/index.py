@@ -184,6 +184,13 @@ class IndexReader:
         return self._background
 
     @property
+    def dense_scale(self) -> float | None:
+        """The spread of the model's cosines, recorded at build time (see
+        assistant.query.relevance.dense_scale); None for older indexes."""
+        raw = self.manifest.get("dense_scale")
+        return float(raw) if raw else None
+
+    @property
     def analyzer(self) -> str:
         """How the FTS bodies were made (see assistant.query.keywords)."""
         return self.manifest.get("analyzer", "plain")

@@ -26,7 +26,7 @@ class KeywordAnalyzer:
     records, and the function that makes a passage's FTS body."""
 
     name: str
-    fts_body: Callable[[str], str]
+    fts_body: Callable[[str, str], str]  # (passage text, context) -> FTS body
 
 
 @dataclass
@@ -36,8 +36,9 @@ class NewPassage:
     start: int
     end: int
     text: str
-    text_hash: str
+    text_hash: str  # of what was embedded: context and text
     fts_body: str
+    context: str = ""
 
 
 @dataclass
@@ -298,10 +299,10 @@ class IndexWriter:
             for p in a.passages:
                 i = next(pid)
                 passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
-                                     p.text_hash))
+                                     p.text_hash, p.context))
                 fts_rows.append((i, p.fts_body))
         conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
-                         "text, text_hash) VALUES(?,?,?,?,?,?,?,?)", passage_rows)
+                         "text, text_hash, context) VALUES(?,?,?,?,?,?,?,?,?)", passage_rows)
         conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
         if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \
                 and not self.fresh:
@@ -356,11 +357,11 @@ class IndexWriter:
     def _reanalyze(self, conn, skip: set[int]) -> None:
         assert self.analyzer is not None, "re-analyzing needs the analyzer"
         make_body = self.analyzer.fts_body
-        rows = conn.execute("SELECT id, text FROM passages").fetchall()
+        rows = conn.execute("SELECT id, text, context FROM passages").fetchall()
         conn.execute("DELETE FROM passages_fts WHERE rowid NOT IN (SELECT value FROM json_each(?))",
                      (json.dumps(sorted(skip)),))
         conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)",
-                         [(i, make_body(t)) for i, t in rows if i not in skip])
+                         [(i, make_body(t, c)) for i, t, c in rows if i not in skip])
 
     def counts(self) -> tuple[int, int]:
         """How many articles and passages the index holds (committed or not)."""
