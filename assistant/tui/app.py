@@ -375,7 +375,7 @@ class AssistantApp(App):
         if message.job == "generate":
             self._turn_done()
         if message.job == "index":
-            self._end_update()
+            self._hide_update_bar()
         if message.job == "model":
             self.sub_title = "model not loaded"
             # Questions waiting for the model cannot be answered now.
@@ -406,7 +406,7 @@ class AssistantApp(App):
         self.query_one(UpdateBar).waiting()
 
     def on_index_done(self, message: IndexDone) -> None:
-        self._end_update()
+        self._hide_update_bar()
         s = message.summary
         text = (f"Index updated: {index_changes(s)}; now {index_totals(s)} "
                 f"({s.seconds:.1f} s).")
@@ -421,7 +421,7 @@ class AssistantApp(App):
             self.sub_title = "loading model…"
             self.load_model()
 
-    def _end_update(self) -> None:
+    def _hide_update_bar(self) -> None:
         self.updating = False
         self.query_one(UpdateBar).display = False
 
