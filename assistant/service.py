@@ -45,7 +45,15 @@ class Assistant:
         return has_committed_index(self.index_dir)
 
     def sample_dir(self) -> str | None:
+        """Where a missing index is built from. sample_articles/ is found only for
+        the default index location: a mistyped --index-dir is an error, not a
+        new index built from the samples."""
+        if self.settings.sample_dir is None and not self.is_default_index_dir():
+            return None
         return find_sample_dir(self.settings.sample_dir)
+
+    def is_default_index_dir(self) -> bool:
+        return os.path.abspath(self.index_dir) == os.path.abspath(Settings().index_dir)
 
     def _model_for_update(self, rebuild: bool) -> str:
         if self.settings.model:

@@ -122,3 +122,16 @@ def test_sentence_transformers_prompts_and_normalisation(minilm_path):
     v = emb.embed_queries(["troops"])
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert not np.allclose(v, emb.embed_passages(["troops"]))  # the prompt is applied
+
+
+def test_the_readme_json_example_finds_its_answer(e5):
+    """The README's `ask ... --json -k 3` example, asked of the sample articles."""
+    import shlex
+
+    readme = (SAMPLE_DIR.parent / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines()
+                if ln.startswith("assistant ask") and "--json -k 3" in ln)
+    question = shlex.split(line.split("#")[0])[2]
+    result = e5.ask(question, k=3)
+    assert result["found"], question
+    assert TROOPS in result["answer"]["text"]

@@ -4,6 +4,7 @@ Data goes to stdout, diagnostics to stderr; each kind of failure has its own
 exit code (see ``assistant.errors.ExitCode``); no traceback unless --debug.
 """
 
+import itertools
 import json
 import os
 import sys
@@ -189,6 +190,15 @@ def _stdin_lines():
     return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
 
 
+def _stdin_questions():
+    """The lines of stdin; stdin with no question at all is a usage error."""
+    lines = iter(_stdin_lines())
+    for line in lines:
+        if line.strip():  # read before any work: an empty pipe fails at once
+            return itertools.chain([line], lines)
+    raise UsageError("no question on stdin (pipe questions one per line, or give a QUESTION)")
+
+
 def _ensure_index(svc, quiet: bool) -> None:
     """A fresh clone answers at once: build the sample index on first use."""
     if svc.has_index():
@@ -252,7 +262,7 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
     elif sys.stdin is None or sys.stdin.isatty():
         raise UsageError("give a QUESTION, or pipe questions to stdin one per line")
     else:
-        questions = _stdin_lines()
+        questions = _stdin_questions()
     _ensure_index(svc, quiet)
     chat = svc.conversation() if follow_up else None
     color = _color()
