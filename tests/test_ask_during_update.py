@@ -52,7 +52,7 @@ def _asked_meanwhile(tmp_path, make_service, ask_with):
             asker.join(WAIT)
     assert still_embedding
     assert answered_meanwhile, "the question waited for the update's embedding"
-    assert TROOPS in answers[0]["citations"][0]["text"]
+    assert TROOPS in answers[0].citations[0].text
 
 
 def test_ask_during_an_update_in_the_same_service(tmp_path, make_service):

@@ -133,5 +133,5 @@ def test_the_readme_json_example_finds_its_answer(e5):
                 if ln.startswith("assistant ask") and "--json -k 3" in ln)
     question = shlex.split(line.split("#")[0])[2]
     result = e5.ask(question, k=3)
-    assert result["found"], question
-    assert TROOPS in result["answer"]["text"]
+    assert result.found, question
+    assert TROOPS in result.answer.text
