@@ -14,6 +14,8 @@ pytestmark = [needs_tmux, pytest.mark.slow]
 BAR = re.compile(r"Updating index: (reading files|embedding passages|writing index) (\d+)/(\d+)")
 QUESTION = "berapa tentara Korea Utara dikirimkan"
 ANSWER = re.compile(r"[╭┌]─+ Answer")
+INPUT_UNCOVERED = re.compile(r"Ask about your articles, in any language \(Enter asks, Tab: citations\)"
+                             r" *▎")
 
 
 def _many_articles(folder, n: int) -> None:
@@ -70,3 +72,28 @@ def test_update_shows_progress_says_running_and_answers_meanwhile(chat_during_up
     shown = term.wait_text("Index updated: added")
     assert "added 4000" in shown, shown
     assert not BAR.search(shown)
+    # The summary is in the chat; no toast covers the question box.
+    assert INPUT_UNCOVERED.search(shown), shown
+
+
+def test_80_by_24_keeps_the_title_and_the_help_key_and_help_says_how_to_close(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SAMPLE_ARTICLE, folder / SAMPLE_ARTICLE.name)
+    built = run_cli("index", folder, "--index-dir", tmp_path / "index", "--model", "hash", "-q")
+    assert built.returncode == 0, built.stderr
+    term = Terminal(["chat", "--index-dir", tmp_path / "index"], cwd=tmp_path, size=(80, 24))
+    try:
+        shown = term.wait_for(lambda s: "passages" in s and "^q Quit" in s,
+                              "the header's counts and the footer")
+        lines = shown.splitlines()
+        footer = next(ln for ln in lines if "^q Quit" in ln)
+        assert "assistant — 1 articles · 13 passages · hash" in lines[0], shown
+        assert "f1 Help" in footer, shown
+        assert INPUT_UNCOVERED.search(shown), shown
+        term.send("F1")
+        term.wait_text("closes this help")
+        term.send("Escape")
+        term.wait_for(lambda s: "closes this help" not in s, "the help to close")
+    finally:
+        term.close()

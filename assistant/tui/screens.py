@@ -86,6 +86,8 @@ class ArticleScreen(Screen):
 HELP = """\
 # assistant: help
 
+**Escape, F1 or q closes this help.**
+
 Ask about your articles in any language; answers cite the passages they come from.
 
 | key | what it does |
@@ -115,5 +117,6 @@ class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
+        with VerticalScroll(id="help") as box:
+            box.border_subtitle = "Escape closes"
             yield Markdown(HELP)
