@@ -46,19 +46,29 @@ def _top_of_view(chat):
     return next(c for c in chat.children if c.virtual_region.bottom > top)
 
 
+async def _still(pilot, chat, rounds: int = 50) -> None:
+    """Wait until layout and scrolling are done: two frames with the same view."""
+    last = None
+    for _ in range(rounds):
+        await pilot.pause()
+        now = (chat.scroll_offset, chat.virtual_size)
+        if now == last:
+            return
+        last = now
+
+
 async def test_f2_keeps_the_chat_where_it_was(tmp_path):
     async with sample_chat(tmp_path, size=(100, 30)) as (app, pilot, svc):
         for _ in range(3):
             await ask(pilot, TROOPS_QUESTION)
         chat = app.query_one("#chat")
         last_question = list(chat.query(QuestionView))[-1]
-        await pilot.pause()
+        await _still(pilot, chat)
         assert _top_of_view(chat) is last_question  # an answer is shown from its question
         offset = chat.scroll_offset.y - last_question.virtual_region.y
         for _ in range(2):  # open, then close the panel
             await pilot.press("f2")
-            await pilot.pause()
-            await pilot.pause()
+            await _still(pilot, chat)
             assert _top_of_view(chat) is last_question
             assert chat.scroll_offset.y - last_question.virtual_region.y == offset
 

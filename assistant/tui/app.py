@@ -360,10 +360,15 @@ class AssistantApp(App):
         else:
             chat.mount(widget)
         # Show the answer from its question down: citation [1] is what matters.
-        # Queued on the chat itself, so it runs after the chat's own pending
-        # scroll_end (from when the question was asked), never before it.
-        chat.call_after_refresh(chat.scroll_to_widget, question or widget, top=True,
-                                animate=False)
+        self.call_after_refresh(self._scroll_to_top, question or widget)
+
+    def _scroll_to_top(self, widget, tries: int = 10) -> None:
+        """Scroll the chat so ``widget`` is at the top, once it has been laid out:
+        an answer that comes very fast may arrive before its question has a place."""
+        if not widget.virtual_region.height and tries:
+            self.call_after_refresh(self._scroll_to_top, widget, tries - 1)
+            return
+        self.query_one("#chat").scroll_to_widget(widget, top=True, animate=False)
 
     # -- model, articles, index ------------------------------------------------------------
 
