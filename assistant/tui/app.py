@@ -96,6 +96,7 @@ class AssistantApp(App):
         self.transcript: list[Turn] = []
         self.transcript_dir = transcript_dir  # where the transcript is kept on quit
         self.transcript_path: str | None = None
+        self._chat_view: tuple = (None, None)  # where the chat scrolls next (see _follow)
 
     # -- layout -------------------------------------------------------------------------
 
@@ -253,7 +254,7 @@ class AssistantApp(App):
         chat.mount(QuestionView(question))
         if self.query(IndexOffer) and not self._build_offered():
             chat.mount(Note("not answered: there is no index yet", "error"))
-            chat.scroll_end(animate=False)
+            self._follow()
             return
         if self.model_ready:
             label = "searching…"
@@ -263,7 +264,7 @@ class AssistantApp(App):
         else:
             label = "waiting for the model to load…"
         chat.mount(PendingAnswer(self._turns, label))
-        chat.scroll_end(animate=False)
+        self._follow()
         self._pending.append((self._turns, question))
         self._next_question()
 
@@ -360,15 +361,24 @@ class AssistantApp(App):
         else:
             chat.mount(widget)
         # Show the answer from its question down: citation [1] is what matters.
-        self.call_after_refresh(self._scroll_to_top, question or widget)
+        self._follow(question or widget, widget)
 
-    def _scroll_to_top(self, widget, tries: int = 10) -> None:
-        """Scroll the chat so ``widget`` is at the top, once it has been laid out:
-        an answer that comes very fast may arrive before its question has a place."""
-        if not widget.virtual_region.height and tries:
-            self.call_after_refresh(self._scroll_to_top, widget, tries - 1)
-            return
-        self.query_one("#chat").scroll_to_widget(widget, top=True, animate=False)
+    def _follow(self, top=None, shown=None) -> None:
+        """Scroll the chat, after layout, to its end (no ``top``) or so that
+        ``top`` is at the top once ``shown`` has been laid out. The latest call
+        wins: an earlier scroll still waiting for a refresh cannot undo it."""
+        self._chat_view = (top, shown or top)
+        self.call_after_refresh(self._apply_follow)
+
+    def _apply_follow(self, tries: int = 20) -> None:
+        chat = self.query_one("#chat", VerticalScroll)
+        top, shown = self._chat_view
+        if top is None:
+            chat.scroll_end(animate=False, immediate=True)
+        elif not (top.virtual_region.height and shown.virtual_region.height) and tries:
+            self.call_after_refresh(self._apply_follow, tries - 1)  # not laid out yet
+        else:
+            chat.scroll_to_widget(top, top=True, animate=False, immediate=True)
 
     # -- model, articles, index ------------------------------------------------------------
 
@@ -454,7 +464,7 @@ class AssistantApp(App):
     def _note(self, text: str, kind: str) -> None:
         chat = self.query_one("#chat")
         chat.mount(Note(text, kind))
-        chat.scroll_end(animate=False)
+        self._follow()
 
     # -- citations and articles -------------------------------------------------------------
 
@@ -503,10 +513,10 @@ class AssistantApp(App):
         panel.display = not panel.display
         # The chat's width changes and its text re-wraps: keep what was at the top
         # of the view there (or stay at the end), instead of jumping elsewhere.
-        if at_end:
-            self.call_after_refresh(chat.scroll_end, animate=False)
-        elif anchor is not None:
-            self.call_after_refresh(chat.scroll_to_widget, anchor, top=True, animate=False)
+        if at_end or anchor is None:
+            self._follow()
+        else:
+            self._follow(anchor)
         if panel.display:
             panel.query_one("#article-filter").focus()
         else:
