@@ -253,8 +253,9 @@ class AssistantApp(App):
         chat = self.query_one("#chat")
         chat.mount(QuestionView(question))
         if self.query(IndexOffer) and not self._build_offered():
-            chat.mount(Note("not answered: there is no index yet", "error"))
-            self._follow()
+            note = Note("not answered: there is no index yet", "error")
+            chat.mount(note)
+            self._follow(shown=note)
             return
         if self.model_ready:
             label = "searching…"
@@ -263,8 +264,9 @@ class AssistantApp(App):
             label = f"waiting for the index: {status}" if status else "waiting for the index…"
         else:
             label = "waiting for the model to load…"
-        chat.mount(PendingAnswer(self._turns, label))
-        self._follow()
+        pending = PendingAnswer(self._turns, label)
+        chat.mount(pending)
+        self._follow(shown=pending)
         self._pending.append((self._turns, question))
         self._next_question()
 
@@ -364,19 +366,19 @@ class AssistantApp(App):
         self._follow(question or widget, widget)
 
     def _follow(self, top=None, shown=None) -> None:
-        """Scroll the chat, after layout, to its end (no ``top``) or so that
-        ``top`` is at the top once ``shown`` has been laid out. The latest call
-        wins: an earlier scroll still waiting for a refresh cannot undo it."""
+        """Scroll the chat, once ``shown`` (what was just added) has been laid
+        out, to its end (no ``top``) or so that ``top`` is at the top. The
+        latest call wins: an earlier scroll still waiting cannot undo it."""
         self._chat_view = (top, shown or top)
         self.call_after_refresh(self._apply_follow)
 
     def _apply_follow(self, tries: int = 20) -> None:
         chat = self.query_one("#chat", VerticalScroll)
         top, shown = self._chat_view
-        if top is None:
-            chat.scroll_end(animate=False, immediate=True)
-        elif not (top.virtual_region.height and shown.virtual_region.height) and tries:
+        if not all(w is None or w.virtual_region.height for w in (top, shown)) and tries:
             self.call_after_refresh(self._apply_follow, tries - 1)  # not laid out yet
+        elif top is None:
+            chat.scroll_end(animate=False, immediate=True)
         else:
             chat.scroll_to_widget(top, top=True, animate=False, immediate=True)
 
@@ -462,9 +464,9 @@ class AssistantApp(App):
         self.query_one(UpdateBar).display = False
 
     def _note(self, text: str, kind: str) -> None:
-        chat = self.query_one("#chat")
-        chat.mount(Note(text, kind))
-        self._follow()
+        note = Note(text, kind)
+        self.query_one("#chat").mount(note)
+        self._follow(shown=note)
 
     # -- citations and articles -------------------------------------------------------------
 
