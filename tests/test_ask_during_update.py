@@ -4,6 +4,7 @@ in the same process (the chat, a service shared by threads) or in another one.""
 import threading
 
 from assistant.embedders.hashing import HashEmbedder
+
 from conftest import SAMPLE_ARTICLE, TROOPS, write
 
 WAIT = 60  # seconds before a test gives up; a pass returns at once

@@ -4,6 +4,7 @@ import json
 import shutil
 
 from assistant.errors import ExitCode
+
 from conftest import SAMPLE_ARTICLE, TROOPS, run_cli, write
 
 

@@ -4,9 +4,6 @@ jump, the transcript kept on quit, progress while a first index builds."""
 import asyncio
 import threading
 
-from conftest import TROOPS, write
-from tui_helpers import SIZE, TROOPS_QUESTION, ask, corpus, make_app, sample_chat, service, settle
-
 from assistant.embedders.hashing import HashEmbedder
 from assistant.tui.screens import HELP
 from assistant.tui.widgets import (
@@ -17,6 +14,9 @@ from assistant.tui.widgets import (
     QuestionView,
     progress_text,
 )
+
+from conftest import TROOPS, write
+from tui_helpers import SIZE, TROOPS_QUESTION, ask, corpus, make_app, sample_chat, service, settle
 
 
 def plain(widget) -> str:

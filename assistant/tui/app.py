@@ -5,8 +5,8 @@ reading an article) runs in a thread worker that posts a message; handlers on
 the UI thread only update widgets.
 """
 
-import threading
 import sys
+import threading
 import time
 from collections import deque
 from pathlib import Path
