@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,16 @@ def run_cli(*args, stdin=None, cwd=None, env=None, timeout=300):
     full_env = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", "assistant", *map(str, args)], input=stdin,
                           capture_output=True, text=True, cwd=cwd, env=full_env, timeout=timeout)
+
+
+def sample_hash_index(root: Path) -> Path:
+    """An index of the sample article alone, built by the real CLI with the hash model."""
+    docs = root / "docs"
+    docs.mkdir()
+    shutil.copy(SAMPLE_ARTICLE, docs / SAMPLE_ARTICLE.name)
+    r = run_cli("index", docs, "--index-dir", root / "ix", "--model", "hash", "-q")
+    assert r.returncode == 0, r.stderr
+    return root / "ix"
 
 
 def json_lines(stdout: str) -> list[dict]:

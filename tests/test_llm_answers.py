@@ -2,14 +2,13 @@
 every failure giving the extractive answer with a note, one stderr line, exit 0."""
 
 import json
-import shutil
 
 import pytest
 from llm_server import chunk, free_port, serve, stream, unresponsive_port
 
 from assistant.schema import AskOutput
 
-from conftest import SAMPLE_ARTICLE, TROOPS, run_cli
+from conftest import TROOPS, run_cli, sample_hash_index
 
 QUESTION = "berapa tentara Korea Utara dikirimkan ke Kursk"
 # Citation [1] for this question over the sample article (hash model, k 3).
@@ -18,13 +17,7 @@ PASSAGE_1 = TROOPS
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("llm")
-    docs = root / "docs"
-    docs.mkdir()
-    shutil.copy(SAMPLE_ARTICLE, docs / SAMPLE_ARTICLE.name)
-    r = run_cli("index", docs, "--index-dir", root / "ix", "--model", "hash", "-q")
-    assert r.returncode == 0, r.stderr
-    return root / "ix"
+    return sample_hash_index(tmp_path_factory.mktemp("llm"))
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,12 @@ protocol (a streamed answer arrives, is parsed, is checked), not its quality.
 """
 
 import json
-import shutil
 
 import pytest
 
 from assistant.schema import AskOutput
 
-from conftest import SAMPLE_ARTICLE, run_cli
+from conftest import run_cli, sample_hash_index
 
 pytestmark = pytest.mark.slow
 
@@ -34,13 +33,7 @@ def llama_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("real-llm")
-    docs = root / "docs"
-    docs.mkdir()
-    shutil.copy(SAMPLE_ARTICLE, docs / SAMPLE_ARTICLE.name)
-    r = run_cli("index", docs, "--index-dir", root / "ix", "--model", "hash", "-q")
-    assert r.returncode == 0, r.stderr
-    return root / "ix"
+    return sample_hash_index(tmp_path_factory.mktemp("real-llm"))
 
 
 def test_ask_gets_a_streamed_parsed_checked_answer(llama_server, index_dir):
