@@ -8,6 +8,10 @@ order ``ask --json`` prints them.
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.query.options import Filters
 
 
 @dataclass(frozen=True)
@@ -138,12 +142,15 @@ class AskResult:
     note: str | None = None
     context: list[str] = field(default_factory=list)  # earlier questions of a follow-up
     generated: Generated | None = None  # only when an LLM is configured
+    filters: "Filters | None" = None  # which articles it could cite; None: all
 
     def to_json(self) -> dict:
         out = {"question": self.question, "found": self.found,
                "answer": self.answer.to_json() if self.answer else None,
                "citations": [c.to_json() for c in self.citations], "mode": self.mode,
                "note": self.note, "context": list(self.context)}
+        if self.filters is not None and self.filters.active:  # absent without filters, as before
+            out["filters"] = self.filters.to_json()
         if self.generated is not None:  # absent without an LLM: the output stays as it was
             out["generated"] = self.generated.to_json()
         return out

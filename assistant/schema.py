@@ -93,6 +93,14 @@ class GeneratedOut(BaseModel):
     timings: TimingsOut
 
 
+class FiltersOut(BaseModel):
+    """Which articles a question could cite (``--source``, ``--since``, ``--until``)."""
+
+    source: str | None
+    since: str | None  # YYYY-MM-DD, included
+    until: str | None
+
+
 class AskOutput(BaseModel):
     question: str
     found: bool
@@ -102,6 +110,7 @@ class AskOutput(BaseModel):
     note: str | None = None
     context: list[str] = []  # earlier questions a follow-up was searched with
     generated: GeneratedOut | None = None  # present only with an LLM (--llm)
+    filters: FiltersOut | None = None  # present only when a filter was given
 
 
 class EvalQuestion(BaseModel):

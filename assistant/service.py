@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
 from assistant.errors import AssistantError, ModelMismatchError, NoIndexError, UsageError
 from assistant.query import pipeline
+from assistant.query.options import Filters
 from assistant.query.relevance import background_vector
 from assistant.results import AskResult
 from assistant.settings import Settings, find_sample_dir
@@ -161,12 +162,15 @@ class Assistant:
         return emb
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
-            rerank: int | str | None = None, context: list[str] | None = None) -> AskResult:
+            rerank: int | str | None = None, context: list[str] | None = None,
+            filters: Filters | None = None) -> AskResult:
         """Answer one question. ``context``: earlier questions of a conversation
-        that this one follows up on; they are searched along with it. Options
+        that this one follows up on; they are searched along with it.
+        ``filters``: only articles of this source or dates are cited. Options
         left out come from the settings."""
         query = pipeline.prepare(question, k or self.settings.k, mode or self.settings.mode,
-                                 self.settings.rerank if rerank is None else rerank, context)
+                                 self.settings.rerank if rerank is None else rerank, context,
+                                 filters)
         reader = self.reader
         emb = self.query_embedder() if query.needs_embedding else None
         query_vector = pipeline.embed(query, emb)

@@ -232,6 +232,15 @@ def _ensure_index(svc, quiet: bool) -> None:
               help="Re-score the top N passages by their best sentence: better ranking, slower. "
                    "'auto': the top 15, only for a question in another language than the "
                    "articles [env ASSISTANT_RERANK; default 0 = off].")
+@click.option("--source", metavar="NAME",
+              help="Cite only articles of this source: a word or words of its name or web "
+                   "address, any case (reuters, kompas.tv).")
+@click.option("--since", metavar="DATE",
+              help="Cite only articles dated on or after DATE (YYYY-MM-DD, or 7d for seven days "
+                   "ago); undated articles are left out.")
+@click.option("--until", metavar="DATE",
+              help="Cite only articles dated on or before DATE (YYYY-MM-DD or 7d); undated "
+                   "articles are left out.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
@@ -244,15 +253,20 @@ def _ensure_index(svc, quiet: bool) -> None:
 @click.option("--translate", is_flag=True,
               help="With --llm: add the answer sentence translated into the question's language.")
 @click.pass_context
-def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follow_up, quiet,
-        llm_url, llm_model, llm_timeout, llm_first_token_timeout, translate):
+def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir, model, device,
+        follow_up, quiet, llm_url, llm_model, llm_timeout, llm_first_token_timeout, translate):
     """Answer QUESTION with cited passages.
 
     With no QUESTION, questions are read from stdin, one per line, and
     answered in turn with the model loaded once. With --llm URL, the answer is
     also written in words by that server, each sentence checked against the
     passages it cites; if the server fails, the cited passages still answer.
+    --source, --since and --until choose the articles searched (not found when
+    none matches).
     """
+    from assistant.query.options import Filters
+
+    filters = Filters.parse(source, since, until)
     llm = _llm_config(llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     if translate and llm is None:
         raise UsageError("--translate needs an LLM: give --llm URL")
@@ -273,7 +287,8 @@ def ask(ctx, question, k, mode, rerank, as_json, index_dir, model, device, follo
                 chat.reset()
             continue
         try:
-            result = (chat or svc).ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank)
+            result = (chat or svc).ask(q.rstrip("\n"), k=k, mode=mode, rerank=rerank,
+                                       filters=filters)
         except UsageError as e:
             if question is not None:
                 raise

@@ -47,6 +47,8 @@ def _header(result: AskResult, color: bool) -> list[str]:
     lines = [click.style(f"Q: {q}", bold=True) if color else f"Q: {q}"]
     if result.context:
         lines.append("(follow-up of: " + " / ".join(_safe(c) for c in result.context) + ")")
+    if result.filters is not None and result.filters.active:
+        lines.append(f"(only articles with {_safe(result.filters.describe())})")
     if result.note:
         lines.append(f"note: {_safe(result.note)}")
     return lines

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.query.keywords import query_terms
+from assistant.query.options import NO_FILTERS, Filters
 from assistant.results import AskResult
 from assistant.textutil import fold, words
 
@@ -69,10 +70,13 @@ class _Asks(Protocol):
 
 @dataclass
 class Conversation:
-    """Turns of one chat. ``ask`` answers with the earlier turns as context."""
+    """Turns of one chat. ``ask`` answers with the earlier turns as context.
+    ``filters`` hold for every question until changed: a follow-up is searched
+    among the same articles as the question before it."""
 
     service: _Asks  # assistant.service.Assistant
     turns: list[Turn] = field(default_factory=list)
+    filters: Filters = NO_FILTERS
 
     def context_for(self, question: str) -> list[str]:
         if not self.turns or not is_follow_up(question):
@@ -80,9 +84,12 @@ class Conversation:
         last = self.turns[-1]
         return (last.context + [last.question])[-MAX_CONTEXT_QUESTIONS:]
 
-    def ask(self, question: str, **options) -> AskResult:
+    def ask(self, question: str, filters: Filters | None = None, **options) -> AskResult:
+        """``filters``, when given, hold from this question on (``NO_FILTERS`` clears them)."""
+        if filters is not None:
+            self.filters = filters
         context = self.context_for(question)
-        result = self.service.ask(question, context=context, **options)
+        result = self.service.ask(question, context=context, filters=self.filters, **options)
         self.turns.append(Turn(result.question, context, result))
         return result
 

@@ -1,9 +1,15 @@
-"""What a question may ask for: the retrieval modes, how many passages, and the
-sentence rerank. The one home of these words: the service, the settings and
-the shells all read them here (light to import: no numpy, no index).
+"""What a question may ask for: the retrieval modes, how many passages, the
+sentence rerank and the filters on source and date. The one home of these
+words: the service, the settings and the shells all read them here (light to
+import: no numpy, no index).
 """
 
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Final, Literal
+from urllib.parse import urlsplit
 
 from assistant.errors import UsageError
 
@@ -43,3 +49,85 @@ def parse_rerank(value: str | int) -> Rerank:
         raise UsageError(f"rerank must be '{RERANK_AUTO}' or a number from 0 to {MAX_RERANK}, "
                          f"not {value!r}")
     return n
+
+
+# -- filters: which articles a question may cite ------------------------------------------
+
+RELATIVE_DAYS = re.compile(r"([0-9]{1,5})d")
+
+
+def parse_day(value: str | None, name: str, today: date | None = None) -> str | None:
+    """``--since``/``--until``: YYYY-MM-DD, or ``Nd`` for N days before today."""
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip().lower()
+    if m := RELATIVE_DAYS.fullmatch(text):
+        return ((today or date.today()) - timedelta(days=int(m.group(1)))).isoformat()
+    try:
+        return date.fromisoformat(text).isoformat() if len(text) == 10 else _bad_day(name, value)
+    except ValueError:
+        return _bad_day(name, value)
+
+
+def _bad_day(name: str, value: str) -> str:
+    raise UsageError(f"{name} must be a date as YYYY-MM-DD or a number of days such as 7d, "
+                     f"not {value!r}")
+
+
+def _name_words(text: str | None) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKD", text or "").casefold())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a question may cite: by source (a word or words of the
+    outlet's name or of its web address, any case: "reuters", "kompas.tv") and
+    by date (ISO days, both ends included). An article without a date is left
+    out by either date bound."""
+
+    source: str | None = None
+    since: str | None = None  # YYYY-MM-DD
+    until: str | None = None
+
+    @classmethod
+    def parse(cls, source: str | None = None, since: str | None = None,
+              until: str | None = None, today: date | None = None) -> "Filters":
+        """From what a user typed; a bad date is a ``UsageError`` naming the option."""
+        source = " ".join((source or "").split()) or None
+        if source is not None and not _name_words(source):
+            raise UsageError(f"--source needs a name with letters or digits, not {source!r}")
+        lo, hi = parse_day(since, "--since", today), parse_day(until, "--until", today)
+        if lo and hi and lo > hi:
+            raise UsageError(f"--since {lo} is after --until {hi}")
+        return cls(source, lo, hi)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.source or self.since or self.until)
+
+    def matches_source(self, source: str | None, url: str | None) -> bool:
+        """True when the filter's words stand together in the source's name or in
+        its URL's host (www.reuters.com: "reuters", "reuters.com")."""
+        if not self.source:
+            return True
+        want = _name_words(self.source)
+        host = urlsplit(url).hostname if url and "//" in url else None
+        return any(_runs_in(want, _name_words(text)) for text in (source, host) if text)
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "since": self.since, "until": self.until}
+
+    def describe(self) -> str:
+        """As shown to a user: "source reuters, since 2024-11-01"."""
+        parts = [f"source {self.source}" if self.source else "",
+                 f"since {self.since}" if self.since else "",
+                 f"until {self.until}" if self.until else ""]
+        return ", ".join(p for p in parts if p) or "none"
+
+
+NO_FILTERS = Filters()
+
+
+def _runs_in(want: list[str], have: list[str]) -> bool:
+    n = len(want)
+    return any(have[i:i + n] == want for i in range(len(have) - n + 1))

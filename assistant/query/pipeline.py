@@ -5,6 +5,7 @@ The service (``assistant.service``) keeps the API, the locks and the caches:
 it opens the index, picks the embedders and calls these two steps.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ import numpy as np
 from assistant.embedders import Embedder
 from assistant.errors import UsageError
 from assistant.query.answers import assemble
-from assistant.query.options import Rerank, check_k, check_mode, parse_rerank
+from assistant.query.options import NO_FILTERS, Filters, Rerank, check_k, check_mode, parse_rerank
 from assistant.query.relevance import is_found, unknown_names
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
@@ -43,6 +44,7 @@ class Query:
     k: int
     mode: str
     rerank: Rerank
+    filters: Filters = NO_FILTERS
 
     @property
     def searched(self) -> str:
@@ -55,11 +57,12 @@ class Query:
 
 
 def prepare(question: str, k: int, mode: str, rerank: str | int,
-            context: list[str] | None = None) -> Query:
+            context: list[str] | None = None, filters: Filters | None = None) -> Query:
     """Check a question and its options; a bad one is a ``UsageError``."""
     q, note = clean_question(question)
     return Query(question=q, note=note, context=[c for c in (context or []) if c.strip()],
-                 k=check_k(k), mode=check_mode(mode), rerank=parse_rerank(rerank))
+                 k=check_k(k), mode=check_mode(mode), rerank=parse_rerank(rerank),
+                 filters=filters or NO_FILTERS)
 
 
 def embed(query: Query, embedder: Embedder | None) -> np.ndarray | None:
@@ -78,14 +81,28 @@ def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
     keyword mode); ``background`` gives the relevance background vector, and is
     called only when the found decision needs it.
     """
+    allowed = None
+    if query.filters.active:
+        allowed = reader.passage_ids(query.filters)
+        if not len(allowed):  # not a usage error: a quiet week or a source not yet indexed
+            return AskResult(question=query.question, found=False, answer=None, citations=[],
+                             mode=query.mode, context=query.context, filters=query.filters,
+                             note=_joined(query.note, "no article matches the filters "
+                                                      f"({query.filters.describe()})"))
     candidates = retrieve(reader, query.searched, query_vector, query.k, query.mode,
-                          rerank=query.rerank, embedder=sentence_embedder)
+                          rerank=query.rerank, embedder=sentence_embedder,
+                          filters=query.filters, allowed=allowed)
     ids = [c.passage_id for c in candidates]
     hits = reader.passages(ids)
     analyzed = reader.keyword_bodies(ids)
     found = _is_found(query, candidates, query_vector, background, reader)
-    return assemble(query.question, query.mode, candidates, hits, sentence_embedder,
-                    query_vector, found, query.note, analyzed, reader.analyzer, query.context)
+    result = assemble(query.question, query.mode, candidates, hits, sentence_embedder,
+                      query_vector, found, query.note, analyzed, reader.analyzer, query.context)
+    return dataclasses.replace(result, filters=query.filters) if query.filters.active else result
+
+
+def _joined(*notes: str | None) -> str:
+    return "; ".join(n for n in notes if n)
 
 
 def _is_found(query: Query, candidates: list[Candidate], query_vector: np.ndarray | None,

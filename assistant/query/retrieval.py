@@ -7,7 +7,7 @@ import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.query.keywords import fts_match, query_terms
-from assistant.query.options import MODES, RERANK_AUTO, Rerank
+from assistant.query.options import MODES, NO_FILTERS, RERANK_AUTO, Filters, Rerank
 from assistant.store.index import IndexReader
 
 
@@ -22,8 +22,14 @@ class Candidate:
 
 def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None, k: int,
              mode: str = "hybrid", pool: int = 50, rerank: Rerank = 0,
-             embedder: Embedder | None = None) -> list[Candidate]:
+             embedder: Embedder | None = None, filters: Filters = NO_FILTERS,
+             allowed: np.ndarray | None = None) -> list[Candidate]:
     """Top ``k`` candidates, best first. Call inside ``reader.snapshot()``.
+
+    ``filters`` restrict the search itself, not its top ``k``: keyword search
+    matches only the allowed articles, dense search only ``allowed`` (their
+    passage ids, ``reader.passage_ids(filters)``), so k candidates come back
+    whenever k passages pass.
 
     ``rerank`` (hybrid and dense, with an ``embedder``): the best ``rerank``
     candidates are re-scored by their best sentence (see ``rerank_by_sentence``);
@@ -37,15 +43,17 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     n = max(pool, k * 4)
     terms = query_terms(question, reader.analyzer) if mode != "dense" else []
     if mode == "keyword":
-        hits = reader.search_keyword(fts_match(terms), k)
+        hits = reader.search_keyword(fts_match(terms), k, filters)
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
     assert query_vector is not None, "dense and hybrid search need the question's vector"
-    dense = reader.search_dense(query_vector, n)
+    if filters.active and allowed is None:
+        allowed = reader.passage_ids(filters)
+    dense = reader.search_dense(query_vector, n, allowed if filters.active else None)
     known = 1.0
     if mode == "dense":
         ranked = [Candidate(pid, s, dense=s) for pid, s in dense]
     else:
-        keyword = reader.search_keyword(fts_match(terms), n)
+        keyword = reader.search_keyword(fts_match(terms), n, filters)
         ranked, known = fuse(reader, terms, query_vector, dense, keyword)
     if rerank == RERANK_AUTO:
         top = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0

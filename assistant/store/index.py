@@ -14,7 +14,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -46,6 +46,36 @@ class PassageHit:
     end: int
     text: str
     article: ArticleRef
+
+
+class ArticleFilter(Protocol):
+    """Which articles a question may cite (assistant.query.options.Filters)."""
+
+    source: str | None
+    since: str | None  # YYYY-MM-DD, included
+    until: str | None
+
+    @property
+    def active(self) -> bool: ...
+
+    def matches_source(self, source: str | None, url: str | None) -> bool: ...
+
+
+def _filter_sql(flt: ArticleFilter, article: str) -> tuple[str, list[str]]:
+    """A WHERE condition on the ``article`` table alias, and its parameters.
+    Dates are ISO days (a time after them is ignored); an article without a
+    date fails either bound. The source rule is the filter's own (SQL function
+    ``source_matches``, registered by ``_register_filter``)."""
+    conds, params = [], []
+    if flt.since:
+        conds.append(f"substr({article}.date, 1, 10) >= ?")
+        params.append(flt.since)
+    if flt.until:
+        conds.append(f"substr({article}.date, 1, 10) <= ?")
+        params.append(flt.until)
+    if flt.source:
+        conds.append(f"source_matches({article}.source, {article}.url)")
+    return " AND ".join(conds) or "1", params
 
 
 class IndexReader:
@@ -143,24 +173,49 @@ class IndexReader:
 
     # -- queries (call inside snapshot()) -------------------------------------------
 
-    def search_dense(self, query: np.ndarray, n: int) -> list[tuple[int, float]]:
-        if self.vectors.ntotal == 0 or n <= 0:
-            return []
-        scores, ids = self.vectors.search(query.reshape(1, -1).astype(np.float32),
-                                          min(n, self.vectors.ntotal))
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    def search_dense(self, query: np.ndarray, n: int,
+                     allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``n`` nearest passages as (id, cosine), best first; with ``allowed``
+        (passage ids, from ``passage_ids``) only among those, and never fewer
+        than ``n`` when that many are allowed."""
+        if allowed is None:
+            return vec.search(self.vectors, query, n)
+        return vec.search_among(self.vectors, query, n, allowed)
 
-    def search_keyword(self, match: str, n: int) -> list[tuple[int, float]]:
-        """FTS5 matches as (passage id, bm25 score); higher is better."""
+    def search_keyword(self, match: str, n: int,
+                       flt: ArticleFilter | None = None) -> list[tuple[int, float]]:
+        """FTS5 matches as (passage id, bm25 score); higher is better. With an
+        active ``flt``, only passages of the articles it allows."""
         if not match or n <= 0:
             return []
+        sql = ("SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
+               "ORDER BY bm25(passages_fts) LIMIT ?")
+        params: list = [match]
+        if flt is not None and flt.active:
+            where, params = self._register_filter(flt)
+            sql = ("SELECT f.rowid, -bm25(passages_fts) FROM passages_fts f "
+                   "JOIN passages p ON p.id = f.rowid JOIN articles a ON a.id = p.article_id "
+                   f"WHERE passages_fts MATCH ? AND {where} ORDER BY bm25(passages_fts) LIMIT ?")
+            params = [match, *params]
         try:
-            rows = self.conn.execute(
-                "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
-                "ORDER BY bm25(passages_fts) LIMIT ?", (match, n)).fetchall()
+            rows = self.conn.execute(sql, (*params, n)).fetchall()
         except sqlite3.OperationalError:
             return []  # a query FTS cannot parse matches nothing
         return [(int(r[0]), float(r[1])) for r in rows]
+
+    def passage_ids(self, flt: ArticleFilter) -> np.ndarray:
+        """The ids of the passages of the articles ``flt`` allows, ascending."""
+        where, params = self._register_filter(flt)
+        rows = self.conn.execute(
+            f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} "
+            "ORDER BY p.id", params).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def _register_filter(self, flt: ArticleFilter) -> tuple[str, list[str]]:
+        # The source rule (words of the outlet's name or web address) is the
+        # filter's: SQL calls it, so the rule is written once, in Python.
+        self.conn.create_function("source_matches", 2, flt.matches_source, deterministic=True)
+        return _filter_sql(flt, "a")
 
     def doc_freqs(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """How many passages contain each term, and the number of passages."""

@@ -176,6 +176,38 @@ def vector_ids(index) -> np.ndarray:
     return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
 
 
+def search(index, query: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """The ``n`` best (id, score) pairs, best first."""
+    if index.ntotal == 0 or n <= 0:
+        return []
+    scores, ids = index.search(query.reshape(1, -1).astype(np.float32), min(n, index.ntotal))
+    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+def search_among(index, query: np.ndarray, n: int, allowed: np.ndarray) -> list[tuple[int, float]]:
+    """The ``n`` best among the ``allowed`` ids. FAISS searches with an id
+    selector; approximate kinds (IVF visits a few cells, HNSW walks a graph)
+    may then find fewer than ``n`` although ``n`` are allowed, so the allowed
+    vectors are then scored exactly: a filtered question gets ``n`` passages
+    whenever ``n`` pass the filter."""
+    faiss = _faiss()
+    want = min(n, len(allowed))
+    if want <= 0 or index.ntotal == 0:
+        return []
+    allowed = np.ascontiguousarray(allowed, dtype=np.int64)
+    selector = faiss.IDSelectorBatch(len(allowed), faiss.swig_ptr(allowed))
+    ivf = faiss.try_extract_index_ivf(index)
+    params = (faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe) if ivf is not None
+              else faiss.SearchParameters(sel=selector))
+    scores, ids = index.search(query.reshape(1, -1).astype(np.float32), want, params=params)
+    hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    if len(hits) >= want:
+        return hits
+    exact = reconstruct(index, allowed.tolist()) @ query.astype(np.float32)
+    best = np.argsort(-exact, kind="stable")[:want]
+    return [(int(allowed[j]), float(exact[j])) for j in best]
+
+
 def reconstruct(index, ids: list[int]) -> np.ndarray:
     return np.stack([index.reconstruct(int(i)) for i in ids]).astype(np.float32)
 
