@@ -8,10 +8,19 @@ order ``ask --json`` prints them.
 """
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from assistant.query.options import Filters
+
+class AppliedFilters(Protocol):
+    """The filters a question was asked with (assistant.query.options.Filters;
+    not imported: the store reads these results and sits below the query)."""
+
+    @property
+    def active(self) -> bool: ...
+
+    def to_json(self) -> dict: ...
+
+    def describe(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -142,7 +151,7 @@ class AskResult:
     note: str | None = None
     context: list[str] = field(default_factory=list)  # earlier questions of a follow-up
     generated: Generated | None = None  # only when an LLM is configured
-    filters: "Filters | None" = None  # which articles it could cite; None: all
+    filters: AppliedFilters | None = None  # which articles it could cite; None: all
 
     def to_json(self) -> dict:
         out = {"question": self.question, "found": self.found,

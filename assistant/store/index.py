@@ -51,9 +51,14 @@ class PassageHit:
 class ArticleFilter(Protocol):
     """Which articles a question may cite (assistant.query.options.Filters)."""
 
-    source: str | None
-    since: str | None  # YYYY-MM-DD, included
-    until: str | None
+    @property
+    def source(self) -> str | None: ...
+
+    @property
+    def since(self) -> str | None: ...  # YYYY-MM-DD, included
+
+    @property
+    def until(self) -> str | None: ...
 
     @property
     def active(self) -> bool: ...
