@@ -1,17 +1,36 @@
-"""Configuration from the environment (prefix ``ASSISTANT_``) and defaults.
+"""Settings from flags, the environment (prefix ``ASSISTANT_``), the config
+file (``assistant.config_file``) and defaults, in that order of precedence.
 
 A plain dataclass rather than pydantic-settings: it is read on every cold
 ``ask``, where importing pydantic would cost more than answering the question.
 """
 
 import os
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
+from assistant.config_file import (
+    DEFAULT,
+    NO_FILE,
+    ConfigFile,
+    Origin,
+    expect,
+    file_path_value,
+    load_config,
+    resolve,
+)
 from assistant.errors import UsageError
+from assistant.llm.config import SECTION as LLM_SECTION
+from assistant.llm.config import LLMConfig, resolve_llm
 from assistant.query.options import DEFAULT_MODE, check_k, check_mode, parse_rerank
 
 ENV_PREFIX = "ASSISTANT_"
+# The flag that sets each setting, as `info` names it.
+FLAGS = {"k": "-k", "index_dir": "--index-dir", "model": "--model", "device": "--device",
+         "mode": "--mode", "rerank": "--rerank"}
+PATH_SETTINGS = ("index_dir", "sample_dir")  # relative to the config file's folder
 
 
 def find_sample_dir(setting: str | None = None) -> str | None:
@@ -38,23 +57,54 @@ class Settings:
     # "auto" the top 15 of a question in another language than the articles.
     rerank: str = "0"
     sample_dir: str | None = None  # where a first index comes from; "none" to disable
+    # Where each setting came from (absent: its default), and the file read.
+    origins: dict[str, Origin] = field(default_factory=dict, compare=False, repr=False)
+    config: ConfigFile = field(default=NO_FILE, compare=False, repr=False)
 
     @classmethod
-    def from_env(cls, environ=None, **overrides) -> "Settings":
-        """Settings from ``ASSISTANT_*`` variables, then ``overrides`` (None: not
-        given). A bad value is a usage error that names its variable."""
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.name not in ("origins", "config")]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, config: str | None = None,
+                 config_file: ConfigFile | None = None, **overrides) -> "Settings":
+        """Settings from ``overrides`` (flags; None: not given), then
+        ``ASSISTANT_*`` variables, then the config file (``config``: its path
+        from --config; ``config_file``: one already read), then defaults. A bad
+        value is a usage error that names its variable, or the file and key."""
         environ = os.environ if environ is None else environ
-        values = {}
-        for f in fields(cls):
-            name = ENV_PREFIX + f.name.upper()
-            raw = environ.get(name)
-            if raw is not None and raw != "":
-                try:
-                    values[f.name] = _parse(f.name, raw)
-                except UsageError as e:
-                    raise UsageError(f"{name}={raw!r}: {e.message}") from None
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        file = config_file if config_file is not None else load_config(config, environ)
+
+        def from_file(name: str, value: Any):
+            if name == "k":
+                return check_k(expect(value, int))
+            if name == "rerank":  # a number or "auto"
+                return str(parse_rerank(expect(value, (int, str))))
+            value = _parse(name, expect(value, str))
+            return file_path_value(value, file) if name in PATH_SETTINGS and \
+                value.lower() != "none" else value
+
+        values, origins = resolve(cls.names(), ENV_PREFIX, file, None, environ, overrides,
+                                  _parse, from_file, FLAGS, tables=(LLM_SECTION,))
+        resolve_llm(environ, file, {})  # a bad [llm] value fails every command, not only --llm
+        return cls(**values, origins=origins, config=file)
+
+    def origin(self, name: str) -> Origin:
+        return self.origins.get(name, DEFAULT)
+
+    def describe(self, environ: Mapping[str, str] | None = None) -> dict[str, dict]:
+        """Each setting (the LLM's as ``llm.NAME``) with its value and where it
+        came from, for `assistant info`. An API key is never shown."""
+        out = {name: {"value": getattr(self, name), **self.origin(name).to_json()}
+               for name in self.names()}
+        values, origins = resolve_llm(environ, self.config, {})
+        for f in fields(LLMConfig):
+            value = values.get(f.name, None if f.default is MISSING else f.default)
+            if f.name == "api_key" and value:
+                value = "(set)"
+            out[f"{LLM_SECTION}.{f.name}"] = {"value": value,
+                                               **origins.get(f.name, DEFAULT).to_json()}
+        return out
 
 
 def _parse(field: str, raw: str):

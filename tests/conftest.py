@@ -38,8 +38,10 @@ def write(path: Path, text: str) -> Path:
 
 
 def run_cli(*args, stdin=None, cwd=None, env=None, timeout=300):
-    """Run the real entry point in a subprocess."""
-    full_env = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1", **(env or {})}
+    """Run the real entry point in a subprocess. No config file is read unless
+    ``env`` names one (a developer's ./assistant.toml must not change results)."""
+    full_env = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1",
+                "ASSISTANT_CONFIG": "none", **(env or {})}
     return subprocess.run([sys.executable, "-m", "assistant", *map(str, args)], input=stdin,
                           capture_output=True, text=True, cwd=cwd, env=full_env, timeout=timeout)
 

@@ -27,22 +27,26 @@ def _check_rerank(ctx, param, value):
     return value
 
 
-def _service(index_dir=None, model=None, device=None, llm=None):
-    from assistant.service import Assistant
+def _settings(ctx: click.Context, **flags):
+    """Settings from these flags, ASSISTANT_* variables and the config file."""
     from assistant.settings import Settings
 
-    return Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device), llm=llm)
+    return Settings.from_env(config=(ctx.obj or {}).get("config"), **flags)
 
 
-def _llm_config(url=None, model=None, timeout=None, first_token_timeout=None):
-    """The LLM configuration from options and ASSISTANT_LLM_* variables, or None.
-    Without a URL anywhere nothing LLM-related is even imported."""
-    if not (url or os.environ.get("ASSISTANT_LLM_URL")):
-        return None
+def _service(settings, llm=None):
+    from assistant.service import Assistant
+
+    return Assistant(settings, llm=llm)
+
+
+def _llm_config(settings, url=None, model=None, timeout=None, first_token_timeout=None):
+    """The LLM configuration from options, ASSISTANT_LLM_* variables and the
+    config file's [llm] table, or None (no URL anywhere: no LLM client loads)."""
     from assistant.llm.config import LLMConfig
 
-    return LLMConfig.from_env(url=url, model=model, total_timeout=timeout,
-                              first_token_timeout=first_token_timeout)
+    return LLMConfig.from_env(config=settings.config, url=url, model=model,
+                              total_timeout=timeout, first_token_timeout=first_token_timeout)
 
 
 def llm_options(f):
@@ -82,16 +86,22 @@ def _color() -> bool:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("--index-dir", "index_dir", metavar="DIR", help=INDEX_DIR_HELP)
+@click.option("--config", "config", metavar="FILE",
+              help="Settings file (TOML) [env ASSISTANT_CONFIG; default ./assistant.toml, else "
+                   "config.toml in the user's config folder; 'none' reads no file].")
 @click.version_option(__version__, prog_name="assistant")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, index_dir: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, index_dir: str | None, config: str | None) -> None:
     """Ask questions about your news articles, in any language.
 
     Run with no command to open the chat; `assistant index` builds the index,
-    `assistant ask` answers from scripts.
+    `assistant ask` answers from scripts. Settings come from flags, then
+    ASSISTANT_* variables, then the config file, then defaults (`assistant
+    info` shows where each came from).
     """
     ctx.ensure_object(dict)
     ctx.obj["index_dir"] = index_dir
+    ctx.obj["config"] = config
     if ctx.invoked_subcommand is None:
         ctx.invoke(chat)
 
@@ -112,11 +122,11 @@ def chat(ctx, paths=(), index_dir=None, model=None, device=None, llm_url=None, l
     """
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the chat needs a terminal; for scripts use: assistant ask --json")
-    llm = _llm_config(llm_url, llm_model, llm_timeout, llm_first_token_timeout)
+    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device)
+    llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     from assistant.tui.app import run_app
 
-    code = run_app(index_dir=_index_dir(ctx, index_dir), paths=list(paths) or None,
-                   model=model, device=device, llm=llm)
+    code = run_app(settings=settings, paths=list(paths) or None, llm=llm)
     if code:
         sys.exit(code)
 
@@ -162,7 +172,8 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
     from assistant.cli.render import render_summary
     from assistant.wording import skipped_file
 
-    svc = _service(_index_dir(ctx, index_dir), model, device)
+    svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model,
+                             device=device))
     bar = ProgressLine()
     bar.enabled = bar.enabled and not quiet
     try:
@@ -267,10 +278,12 @@ def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir
     from assistant.query.options import Filters
 
     filters = Filters.parse(source, since, until)
-    llm = _llm_config(llm_url, llm_model, llm_timeout, llm_first_token_timeout)
+    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device,
+                         k=k, mode=mode, rerank=rerank)
+    llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     if translate and llm is None:
         raise UsageError("--translate needs an LLM: give --llm URL")
-    svc = _service(_index_dir(ctx, index_dir), model, device, llm)
+    svc = _service(settings, llm)
     if question is not None:
         questions = iter([question])
     elif sys.stdin is None or sys.stdin.isatty():
@@ -345,16 +358,20 @@ def _generate(result, asker, as_json: bool, first: bool, translate: bool):
 @click.option("--check", is_flag=True, help="Also verify that vectors and rows agree.")
 @click.pass_context
 def info(ctx, index_dir, as_json, check):
-    """Show what the index holds: articles, passages, model, size, last update."""
+    """Show what the index holds (articles, passages, model, size, last update),
+    and each setting with where it came from: flag, environment, config file or default."""
     from assistant.cli.render import render_info
     from assistant.errors import CorruptIndexError
 
-    svc = _service(_index_dir(ctx, index_dir))
+    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir))
+    svc = _service(settings)
     problems = svc.verify() if check else []  # before anything else reads damaged pages
     if problems:
         raise CorruptIndexError("index check failed: " + "; ".join(problems)
                                 + "; rebuild with: assistant index --rebuild")
     data = svc.info()
+    data["config_file"] = settings.config.path
+    data["settings"] = settings.describe()
     if check:
         data["problems"] = problems
     if as_json:
@@ -392,7 +409,7 @@ def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
     from assistant.cli.render import render_eval
     from assistant.evaluation import evaluate, load_questions
 
-    svc = _service(_index_dir(ctx, index_dir))
+    svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir)))
     questions = load_questions(file)
     bar = ProgressLine()
     try:

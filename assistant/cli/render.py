@@ -140,7 +140,15 @@ def render_info(info: dict) -> str:
         ("created", info["created_at"]),
         ("folders", ", ".join(info["roots"]) or "-"),
     ]
-    return "\n".join(f"{k:<13} {_safe(str(v))}" for k, v in rows)
+    lines = [f"{k:<13} {_safe(str(v))}" for k, v in rows]
+    if "settings" in info:
+        lines.append(f"{'config file':<13} {_safe(info.get('config_file') or '-')}")
+        lines.append("settings      (flags > environment > config file > defaults)")
+        for name, s in info["settings"].items():
+            value = "-" if s["value"] is None else str(s["value"])
+            where = s["source"] + (f" {s['where']}" if s["where"] else "")
+            lines.append(f"  {name:<25} {_safe(value):<24} {_safe(where)}")
+    return "\n".join(lines)
 
 
 def render_eval(report) -> str:

@@ -1,16 +1,23 @@
 """Where the LLM server is and how long to wait for it.
 
-Options win over ``ASSISTANT_LLM_*`` variables, which win over defaults. The
-API key comes from ``ASSISTANT_LLM_API_KEY``, else ``OPENAI_API_KEY`` (a local
-server needs none).
+Options win over ``ASSISTANT_LLM_*`` variables, which win over the config
+file's ``[llm]`` table, which wins over defaults. The API key comes from
+``ASSISTANT_LLM_API_KEY``, else the file's ``llm.api_key``, else
+``OPENAI_API_KEY`` (a local server needs none).
 """
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
+from assistant.config_file import NO_FILE, ConfigFile, Origin, expect, resolve
 from assistant.errors import UsageError
 
 ENV_PREFIX = "ASSISTANT_LLM_"
+SECTION = "llm"  # the config file's table
+FLAGS = {"url": "--llm", "model": "--llm-model", "total_timeout": "--llm-timeout",
+         "first_token_timeout": "--llm-first-token-timeout"}
 
 
 @dataclass(frozen=True)
@@ -26,17 +33,9 @@ class LLMConfig:
     passages: int = 5  # how many of the top passages the model reads
 
     @classmethod
-    def from_env(cls, environ=None, **overrides) -> "LLMConfig | None":
+    def from_env(cls, environ=None, config: ConfigFile = NO_FILE, **overrides) -> "LLMConfig | None":
         """The configuration, or None when no URL is given anywhere (no LLM)."""
-        environ = os.environ if environ is None else environ
-        values: dict = {}
-        for f in fields(cls):
-            raw = environ.get(ENV_PREFIX + f.name.upper())
-            if raw:
-                values[f.name] = _parse(f.name, f.type, raw)
-        if "api_key" not in values and environ.get("OPENAI_API_KEY"):
-            values["api_key"] = environ["OPENAI_API_KEY"]
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        values, _ = resolve_llm(environ, config, overrides)
         if not values.get("url"):
             return None
         url = str(values["url"]).rstrip("/")
@@ -49,12 +48,29 @@ class LLMConfig:
         return cls(**values)
 
 
-def _parse(name: str, kind, raw: str):
-    try:
-        if kind in (float, "float"):
-            return float(raw)
-        if kind in (int, "int"):
-            return int(raw)
-    except ValueError:
-        raise UsageError(f"{ENV_PREFIX}{name.upper()} must be a number, not {raw!r}") from None
-    return raw
+def resolve_llm(environ: Mapping[str, str] | None, config: ConfigFile,
+                overrides: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Origin]]:
+    """The LLM settings given anywhere, and where each came from."""
+    environ = os.environ if environ is None else environ
+    kinds = {f.name: _kind(f.type) for f in fields(LLMConfig)}
+
+    def from_text(name: str, raw: str):
+        try:
+            return kinds[name](raw)
+        except ValueError:
+            raise UsageError("must be a number") from None
+
+    def from_file(name: str, value: Any):
+        kind = kinds[name]
+        return kind(expect(value, (int, float) if kind is float else kind))
+
+    values, origins = resolve(list(kinds), ENV_PREFIX, config, SECTION, environ, overrides,
+                              from_text, from_file, FLAGS)
+    if "api_key" not in values and environ.get("OPENAI_API_KEY"):
+        values["api_key"] = environ["OPENAI_API_KEY"]
+        origins["api_key"] = Origin("env", "OPENAI_API_KEY")
+    return values, origins
+
+
+def _kind(annotation) -> type:
+    return {"float": float, "int": int}.get(str(getattr(annotation, "__name__", annotation)), str)

@@ -548,13 +548,12 @@ def _top_visible(chat: VerticalScroll):
     return None
 
 
-def run_app(index_dir: str | None = None, paths: list[str] | None = None,
-            model: str | None = None, device: str | None = None, llm=None) -> int:
+def run_app(settings=None, paths: list[str] | None = None, llm=None) -> int:
+    """The chat over ``settings`` (``assistant.settings.Settings``; None: from the
+    environment and the config file)."""
     from assistant.service import Assistant
-    from assistant.settings import Settings
 
-    service = Assistant(Settings.from_env(index_dir=index_dir, model=model, device=device),
-                        llm=llm)
+    service = Assistant(settings, llm=llm)
     app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir),
                        transcript_dir=service.index_dir)
     try:
