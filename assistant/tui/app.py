@@ -16,15 +16,18 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Header, Static
 
 from assistant.embedders import display_model_name
 from assistant.errors import AssistantError
 from assistant.history import QuestionHistory
 from assistant.progress import Phase
+from assistant.query.options import NO_FILTERS, Filters
 from assistant.results import Citation
 from assistant.textutil import printable as safe
 from assistant.transcript import Turn, save_transcript
+from assistant.tui.filter_line import FILTER_HELP, SUGGESTIONS, FilterCommand, parse_filter_line
 from assistant.tui.messages import (
     Answered,
     ArticleFetched,
@@ -88,7 +91,9 @@ class AssistantApp(App):
         self.model_ready = False
         self.updating = False
         self.source: str | None = None  # where a missing index would be built from
-        self._pending: deque[tuple[int, str]] = deque()  # questions not yet sent to a worker
+        # Questions not yet sent to a worker, with the filters they were asked under.
+        self._pending: deque[tuple[int, str, Filters]] = deque()
+        self.filters: Filters = NO_FILTERS  # set by the filter line (/source, /since, ...)
         self._asking = False
         self._turns = 0
         self._generating: tuple[int, threading.Event] | None = None  # turn and its cancel
@@ -106,7 +111,10 @@ class AssistantApp(App):
             yield ArticlesPanel(id="articles")
             yield VerticalScroll(id="chat")
         yield UpdateBar(id="update")
+        yield Static(id="filters")
         yield QuestionInput(self.history, id="question",
+                            # Typing "/" completes the filter line's commands (right arrow).
+                            suggester=SuggestFromList(SUGGESTIONS, case_sensitive=False),
                             placeholder="Ask about your articles, in any language (Enter asks, "
                                         "Tab: citations)")
         yield Footer()
@@ -117,6 +125,7 @@ class AssistantApp(App):
         box.focus()
         self.query_one("#articles").display = False
         self.query_one("#update").display = False
+        self.query_one("#filters").display = False
         self._start()
 
     def _start(self) -> None:
@@ -158,6 +167,9 @@ class AssistantApp(App):
                             self.action_new_conversation)
         yield SystemCommand("Articles panel", "Show or hide the indexed articles (F2)",
                             self.action_toggle_articles)
+        yield SystemCommand("Filter by source or date",
+                            "Type /source NAME, /since DATE or /until DATE; /filter clear",
+                            self.action_start_filter)
         yield SystemCommand("Help", "Keys and how answers work (F1)", self.action_help)
 
     # -- workers (threads; they only post messages) ----------------------------------------
@@ -180,9 +192,10 @@ class AssistantApp(App):
             self.post_message(Failed("articles", _error_text(e)))
 
     @work(thread=True, group="ask")
-    def _ask(self, turn_id: int, question: str, cancel: threading.Event) -> None:
+    def _ask(self, turn_id: int, question: str, filters: Filters,
+             cancel: threading.Event) -> None:
         try:
-            result = self.conversation.ask(question)
+            result = self.conversation.ask(question, filters=filters)
         except Exception as e:  # noqa: BLE001
             self.post_message(Failed("ask", _error_text(e), turn_id))
             return
@@ -248,6 +261,9 @@ class AssistantApp(App):
             return
         box.value = ""
         box.remember(question)
+        if question.startswith("/"):
+            self._filter_line(question)
+            return
         self._turns += 1
         self._questions[self._turns] = question
         chat = self.query_one("#chat")
@@ -267,21 +283,38 @@ class AssistantApp(App):
         pending = PendingAnswer(self._turns, label)
         chat.mount(pending)
         self._follow(shown=pending)
-        self._pending.append((self._turns, question))
+        self._pending.append((self._turns, question, self.filters))
         self._next_question()
+
+    def _filter_line(self, line: str) -> None:
+        """/source, /since, /until, /filter: set the filters of the next questions."""
+        try:
+            command = parse_filter_line(line, self.filters)
+        except AssistantError as e:
+            self._note(f"{e.message}\n{FILTER_HELP}", "error")
+            return
+        if isinstance(command, FilterCommand) and command.filters is not None:
+            self.filters = command.filters
+            self._show_filters()
+        self._note(command.message(self.filters), "info")
+
+    def _show_filters(self) -> None:
+        bar = self.query_one("#filters", Static)
+        bar.display = self.filters.active
+        bar.update(f"Filter: {safe(self.filters.describe())} · /filter clear removes it")
 
     def _next_question(self) -> None:
         """Questions are answered one at a time, in order, once the model is ready."""
         if not self.model_ready or self._asking or not self._pending:
             return
-        turn_id, question = self._pending.popleft()
+        turn_id, question, filters = self._pending.popleft()
         self._asking = True
         pending = self.query(f"#pending-{turn_id}")
         if pending:
             pending.first(PendingAnswer).searching()
         cancel = threading.Event()
         self._generating = (turn_id, cancel)
-        self._ask(turn_id, question, cancel)
+        self._ask(turn_id, question, filters, cancel)
 
     def on_answered(self, message: Answered) -> None:
         self.transcript.append((self._questions.pop(message.turn_id, ""), message.result, None))
@@ -414,7 +447,7 @@ class AssistantApp(App):
             self.sub_title = "model not loaded"
             # Questions waiting for the model cannot be answered now.
             while self._pending:
-                turn_id, _ = self._pending.popleft()
+                turn_id, _, _ = self._pending.popleft()
                 self._replace_pending(turn_id, Note("not answered: the model did not load", "error"))
         self._note(message.message, "error")
         # User text (paths, ids) in a message is never markup: "[@click=app.quit]" stays text.
@@ -523,6 +556,12 @@ class AssistantApp(App):
             panel.query_one("#article-filter").focus()
         else:
             self.query_one(QuestionInput).focus()
+
+    def action_start_filter(self) -> None:
+        box = self.query_one(QuestionInput)
+        box.value = "/source "
+        box.cursor_position = len(box.value)
+        box.focus()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -110,6 +110,11 @@ together with the question before it.
 
 **Not found.** When no passage seems to answer, the answer says so and the
 nearest passages are listed as weak matches.
+
+**Filters.** Type `/source reuters`, `/since 2024-11-01` (or `/since 7d`) or
+`/until 2024-11-30` in the box: the next questions, follow-ups included, cite
+only those articles (undated ones are left out by a date). The line above the
+box shows the filter; `/filter clear` removes it (also in ctrl+p).
 """
 
 

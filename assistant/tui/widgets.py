@@ -223,6 +223,9 @@ class AnswerCard(Vertical):
         if r.context:
             yield Static(Text("follow-up of: " + " / ".join(safe(c) for c in r.context)),
                          classes="context")
+        if r.filters is not None and r.filters.active:
+            yield Static(Text("only articles with " + safe(r.filters.describe())),
+                         classes="context")
         if r.note:
             yield Static(Text("note: " + safe(r.note)), classes="context")
         if r.found and r.answer:
