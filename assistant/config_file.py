@@ -131,7 +131,8 @@ def resolve(names: list[str], env_prefix: str, config: ConfigFile, section: str 
             try:
                 values[name] = from_file(name, table[name])
             except UsageError as e:
-                raise UsageError(f"{config.path}: {key} = {table[name]!r}: {e.message}") from None
+                raise UsageError(f"{config.path}: {key} = {shown(table[name])!r}: {e.message}") \
+                    from None
             origins[name] = Origin("file", config.path)
         variable = env_prefix + name.upper()
         raw = environ.get(variable)
@@ -139,7 +140,7 @@ def resolve(names: list[str], env_prefix: str, config: ConfigFile, section: str 
             try:
                 values[name] = from_text(name, raw)
             except UsageError as e:
-                raise UsageError(f"{variable}={raw!r}: {e.message}") from None
+                raise UsageError(f"{variable}={shown(raw)!r}: {e.message}") from None
             origins[name] = Origin("env", variable)
         if overrides.get(name) is not None:
             values[name] = overrides[name]
@@ -150,12 +151,29 @@ def resolve(names: list[str], env_prefix: str, config: ConfigFile, section: str 
 def expect(value: Any, kind: type | tuple[type, ...]) -> Any:
     """A TOML value of the setting's type (true/false is no number)."""
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool) or not isinstance(value, kinds):
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
         if float in kinds:
             raise UsageError("must be a number")
-        names = {str: "a string", int: "a whole number"}
+        names = {str: "a string", int: "a whole number", bool: "true or false"}
         raise UsageError("must be " + " or ".join(names.get(k, k.__name__) for k in kinds))
     return value
+
+
+def shown(value: Any) -> Any:
+    """A setting's value as shown to the user: a URL's password never is
+    (postgresql://me:secret@host/db -> postgresql://me:***@host/db)."""
+    if not isinstance(value, str) or "://" not in value or "@" not in value:
+        return value
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+    except ValueError:
+        return value
+    if not password:
+        return value
+    return value.replace(f":{password}@", ":***@", 1)
 
 
 def file_path_value(value: str, config: ConfigFile) -> str:

@@ -20,6 +20,7 @@ from assistant.config_file import (
     file_path_value,
     load_config,
     resolve,
+    shown,
 )
 from assistant.errors import UsageError
 from assistant.llm.config import SECTION as LLM_SECTION
@@ -74,12 +75,15 @@ class Settings:
         value is a usage error that names its variable, or the file and key."""
         environ = os.environ if environ is None else environ
         file = config_file if config_file is not None else load_config(config, environ)
+        kinds = {f.name: f.type for f in fields(cls)}
 
         def from_file(name: str, value: Any):
             if name == "k":
                 return check_k(expect(value, int))
             if name == "rerank":  # a number or "auto"
                 return str(parse_rerank(expect(value, (int, str))))
+            if kinds[name] is bool:
+                return expect(value, bool)
             value = _parse(name, expect(value, str))
             return file_path_value(value, file) if name in PATH_SETTINGS and \
                 value.lower() != "none" else value
@@ -95,14 +99,14 @@ class Settings:
     def describe(self, environ: Mapping[str, str] | None = None) -> dict[str, dict]:
         """Each setting (the LLM's as ``llm.NAME``) with its value and where it
         came from, for `assistant info`. An API key is never shown."""
-        out = {name: {"value": getattr(self, name), **self.origin(name).to_json()}
+        out = {name: {"value": shown(getattr(self, name)), **self.origin(name).to_json()}
                for name in self.names()}
         values, origins = resolve_llm(environ, self.config, {})
         for f in fields(LLMConfig):
             value = values.get(f.name, None if f.default is MISSING else f.default)
             if f.name == "api_key" and value:
                 value = "(set)"
-            out[f"{LLM_SECTION}.{f.name}"] = {"value": value,
+            out[f"{LLM_SECTION}.{f.name}"] = {"value": shown(value),
                                                **origins.get(f.name, DEFAULT).to_json()}
         return out
 

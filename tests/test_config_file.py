@@ -111,3 +111,23 @@ def test_a_config_file_that_does_not_exist_is_a_usage_error(index_dir, tmp_path)
     r = run_cli("--config", tmp_path / "nope.toml", "info", "--index-dir", index_dir)
     assert r.returncode == ExitCode.USAGE
     assert "nope.toml does not exist" in r.stderr
+
+
+def test_info_never_shows_a_password_in_a_url(index_dir, tmp_path):
+    config = write(tmp_path / "c.toml", '[llm]\nurl = "http://me:s3cret@127.0.0.1:9/v1"\n')
+    r = run_cli("info", "--index-dir", index_dir, env={"ASSISTANT_CONFIG": str(config)})
+    assert r.returncode == 0, r.stderr
+    assert "s3cret" not in r.stdout and "http://me:***@127.0.0.1:9/v1" in r.stdout
+    r = run_cli("ask", "troops", "--index-dir", index_dir,
+                env={"ASSISTANT_CONFIG": "none", "ASSISTANT_K": "postgresql://u:s3cret@h/db"})
+    assert r.returncode == ExitCode.USAGE and "s3cret" not in r.stderr
+
+
+def test_file_values_must_have_the_setting_s_type():
+    from assistant.config_file import expect
+    from assistant.errors import UsageError
+
+    assert expect(True, bool) is True and expect(3, int) == 3 and expect(2, (int, float)) == 2
+    for value, kind in ((True, int), ("3", int), (1, bool), (1.5, str)):
+        with pytest.raises(UsageError):
+            expect(value, kind)

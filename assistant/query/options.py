@@ -9,7 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Literal
-from urllib.parse import urlsplit
 
 from assistant.errors import UsageError
 
@@ -110,6 +109,8 @@ class Filters:
         its URL's host (www.reuters.com: "reuters", "reuters.com")."""
         if not self.source:
             return True
+        from urllib.parse import urlsplit  # only when filtering by source
+
         want = _name_words(self.source)
         host = urlsplit(url).hostname if url and "//" in url else None
         return any(_runs_in(want, _name_words(text)) for text in (source, host) if text)
