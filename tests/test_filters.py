@@ -168,6 +168,27 @@ def test_follow_ups_keep_the_conversation_filter(make_service, tmp_path):
     assert cleared.citations[0].article.id == "a" and cleared.filters is None
 
 
+def test_an_update_changes_what_a_filter_allows(make_service, tmp_path):
+    """The allowed passages are kept between questions, but not past an update."""
+    docs = tmp_path / "docs"
+    story = {"source": "Reuters", "date": "2024-11-01",
+             "text": "Banjir kecil di kota Solok. Puluhan warga mengungsi ke masjid."}
+    write(docs / "a.jsonl", json.dumps({**story, "id": "r1"}) + "\n")
+    svc = make_service()
+    svc.index([str(docs)])
+    reuters = Filters.parse(source="reuters")
+
+    def cited():  # dense: keyword search alone would find the new story anyway
+        return {c.article.id for c in svc.ask("banjir Solok", filters=reuters,
+                                              mode="dense").citations}
+
+    assert cited() == {"r1"}
+    write(docs / "b.jsonl", json.dumps({**story, "id": "r2", "text": "Banjir di Solok surut."})
+          + "\n")
+    svc.index([str(docs)])
+    assert cited() == {"r1", "r2"}
+
+
 @pytest.mark.parametrize("kind", ["ivf", "hnsw"])
 def test_approximate_indexes_still_give_k_among_the_allowed(kind):
     """IVF visits a few cells and HNSW walks a graph: with a selector they can

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final, Literal
 
 from assistant.errors import UsageError
@@ -73,8 +74,9 @@ def _bad_day(name: str, value: str) -> str:
                      f"not {value!r}")
 
 
-def _name_words(text: str | None) -> list[str]:
-    return re.findall(r"\w+", unicodedata.normalize("NFKD", text or "").casefold())
+@lru_cache(maxsize=65536)  # outlets and hosts repeat over thousands of articles
+def _name_words(text: str | None) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", unicodedata.normalize("NFKD", text or "").casefold()))
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,6 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-def _runs_in(want: list[str], have: list[str]) -> bool:
+def _runs_in(want: tuple[str, ...], have: tuple[str, ...]) -> bool:
     n = len(want)
     return any(have[i:i + n] == want for i in range(len(have) - n + 1))

@@ -106,6 +106,7 @@ class IndexReader:
         self.manifest: dict[str, str] = {}
         self.vectors: Any = None  # the FAISS index of the current generation (no type stubs)
         self.generation = -1
+        self._allowed: tuple[tuple, np.ndarray] | None = None  # see passage_ids
         with self.snapshot():
             pass
 
@@ -209,12 +210,20 @@ class IndexReader:
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def passage_ids(self, flt: ArticleFilter) -> np.ndarray:
-        """The ids of the passages of the articles ``flt`` allows, ascending."""
+        """The ids of the passages of the articles ``flt`` allows, ascending.
+        Kept for the generation: a chat or a batch asks many questions under
+        one filter, and only an update changes the answer."""
+        key = (flt.source, flt.since, flt.until, self.generation)
+        if self._allowed is not None and self._allowed[0] == key:
+            return self._allowed[1]
         where, params = self._register_filter(flt)
+        # The filter is evaluated once an article, not once a passage.
         rows = self.conn.execute(
-            f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} "
-            "ORDER BY p.id", params).fetchall()
-        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            f"SELECT p.id FROM passages p WHERE p.article_id IN (SELECT a.id FROM articles a "
+            f"WHERE {where}) ORDER BY p.id", params).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        self._allowed = (key, ids)
+        return ids
 
     def _register_filter(self, flt: ArticleFilter) -> tuple[str, list[str]]:
         # The source rule (words of the outlet's name or web address) is the
