@@ -64,13 +64,17 @@ class Citation:
     passage_id: int
     sentence: Span
     article: ArticleRef
+    # The chance, 0..1, that the passage holds the answer (calibrated: see
+    # assistant.query.relevance.confidence); None in keyword mode.
+    confidence: float | None = None
 
     @property
     def sentence_text(self) -> str:
         return self.text[self.sentence.start:self.sentence.end]
 
     def to_json(self) -> dict:
-        return {"n": self.n, "score": self.score, "text": self.text, "paragraph": self.paragraph,
+        return {"n": self.n, "score": self.score, "confidence": self.confidence,
+                "text": self.text, "paragraph": self.paragraph,
                 "start": self.start, "end": self.end, "passage_id": self.passage_id,
                 "sentence": self.sentence.to_json(), "article": self.article.to_json()}
 

@@ -10,8 +10,17 @@ if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
     from assistant.indexer import IndexSummary
 
 
+# Plain words for a citation's confidence (its chance of holding the answer).
+CONFIDENCE_LABELS = ((0.7, "high"), (0.4, "medium"), (0.0, "low"))
+
+
+def confidence_label(p: float) -> str:
+    return next(label for floor, label in CONFIDENCE_LABELS if p >= floor)
+
+
 def citation_heading(citation: Citation) -> str:
-    """"Title · Source, date · ¶3 · score 0.835", safe to print on a terminal."""
+    """"Title · Source, date · ¶3 · high confidence (82%)", safe to print on a
+    terminal; keyword search, which has no calibrated score, shows "score 7.512"."""
     a = citation.article
     parts = [printable(a.title or "") or printable(a.id or "")]
     origin = ", ".join(x for x in (printable(a.source or ""),
@@ -19,7 +28,11 @@ def citation_heading(citation: Citation) -> str:
     if origin:
         parts.append(origin)
     parts.append(f"¶{citation.paragraph}")
-    parts.append(f"score {citation.score:.3f}")
+    if citation.confidence is None:
+        parts.append(f"score {citation.score:.3f}")
+    else:
+        p = citation.confidence
+        parts.append(f"{confidence_label(p)} confidence ({p:.0%})")
     return " · ".join(parts)
 
 

@@ -80,16 +80,19 @@ def _sentence_terms(text: str, spans: list[tuple[int, int]], body: str | None,
 def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[int, PassageHit],
              embedder: Embedder | None, query_vector: np.ndarray | None, found: bool,
              note: str | None = None, analyzed: dict[int, str] | None = None,
-             analyzer: str = ANALYZER, context: list[str] | None = None) -> AskResult:
+             analyzer: str = ANALYZER, context: list[str] | None = None,
+             confidences: dict[int, float] | None = None) -> AskResult:
     """The result of one question. ``analyzed``: the stored keyword terms of the
-    passages (their FTS bodies); ``context``: the earlier questions it was searched with."""
+    passages (their FTS bodies); ``context``: the earlier questions it was searched with;
+    ``confidences``: each passage's chance of holding the answer (none in keyword mode)."""
     ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
     sentences = best_sentences(embedder, question, query_vector, [h for _, h in ordered],
                                [c.dense for c, _ in ordered], analyzed, analyzer)
     citations = [
         Citation(n=n, score=round(cand.score, 4), text=hit.text, paragraph=hit.paragraph,
                  start=hit.start, end=hit.end, passage_id=hit.passage_id,
-                 sentence=Span(*span), article=hit.article)
+                 sentence=Span(*span), article=hit.article,
+                 confidence=(confidences or {}).get(hit.passage_id))
         for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1)
     ]
     answer = None

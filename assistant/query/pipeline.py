@@ -15,7 +15,7 @@ from assistant.embedders import Embedder
 from assistant.errors import UsageError
 from assistant.query.answers import assemble
 from assistant.query.options import NO_FILTERS, Filters, Rerank, check_k, check_mode, parse_rerank
-from assistant.query.relevance import is_found, unknown_names
+from assistant.query.relevance import confidence, confidence_features, is_found, unknown_names
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
 from assistant.store.index import IndexReader
@@ -89,15 +89,22 @@ def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
                              mode=query.mode, context=query.context, filters=query.filters,
                              note=_joined(query.note, "no article matches the filters "
                                                       f"({query.filters.describe()})"))
-    candidates = retrieve(reader, query.searched, query_vector, query.k, query.mode,
-                          rerank=query.rerank, embedder=sentence_embedder,
-                          filters=query.filters, allowed=allowed)
+    # Two candidates at least: the first one's lead needs a runner-up.
+    ranked = retrieve(reader, query.searched, query_vector, max(query.k, 2), query.mode,
+                      rerank=query.rerank, embedder=sentence_embedder,
+                      filters=query.filters, allowed=allowed)
+    candidates = ranked[:query.k]
     ids = [c.passage_id for c in candidates]
     hits = reader.passages(ids)
     analyzed = reader.keyword_bodies(ids)
-    found = _is_found(query, candidates, query_vector, background, reader)
+    baseline = _baseline(query, candidates, query_vector, background)
+    found = _is_found(query, candidates, baseline, reader)
+    confidences = None
+    if baseline is not None:
+        confidences = _confidences(ranked, candidates, baseline, found, reader)
     result = assemble(query.question, query.mode, candidates, hits, sentence_embedder,
-                      query_vector, found, query.note, analyzed, reader.analyzer, query.context)
+                      query_vector, found, query.note, analyzed, reader.analyzer, query.context,
+                      confidences)
     return dataclasses.replace(result, filters=query.filters) if query.filters.active else result
 
 
@@ -105,11 +112,40 @@ def _joined(*notes: str | None) -> str:
     return "; ".join(n for n in notes if n)
 
 
-def _is_found(query: Query, candidates: list[Candidate], query_vector: np.ndarray | None,
-              background: Callable[[], np.ndarray | None], reader: IndexReader) -> bool:
+def _confidences(ranked: list[Candidate], candidates: list[Candidate], baseline: float,
+                 found: bool, reader: IndexReader) -> dict[int, float]:
+    """Each candidate's chance of holding the answer (``relevance.confidence``)."""
+    features = confidence_inputs(ranked, len(candidates), baseline, found, reader)
+    return {c.passage_id: confidence(f) for c, f in zip(candidates, features)}
+
+
+def confidence_inputs(ranked: list[Candidate], k: int, baseline: float, found: bool,
+                      reader: IndexReader) -> list[tuple[float, ...]]:
+    """The confidence features of the first ``k`` of ``ranked`` (best first, two
+    at least where there are two: the first one's runner-up)."""
+    out = []
+    for i, c in enumerate(ranked[:k]):
+        runner_up = ranked[1] if i == 0 and len(ranked) > 1 else ranked[0]
+        lead = c.score - runner_up.score
+        out.append(confidence_features(c.dense, c.coverage or 0.0, baseline, lead, i == 0,
+                                       found, reader.model_id, reader.dense_scale))
+    return out
+
+
+def _baseline(query: Query, candidates: list[Candidate], query_vector: np.ndarray | None,
+              background: Callable[[], np.ndarray | None]) -> float | None:
+    """The question's similarity to text that does not answer it (see
+    ``relevance``); None in keyword mode, which has no calibrated score."""
+    if query.mode == "keyword" or not candidates or query_vector is None:
+        return None
+    vector = background()
+    return float(vector @ query_vector) if vector is not None else 0.0
+
+
+def _is_found(query: Query, candidates: list[Candidate], baseline: float | None,
+              reader: IndexReader) -> bool:
     """Keyword search has no calibrated score: any match counts as found."""
-    if query.mode == "keyword" or not candidates:
+    if baseline is None:
         return bool(candidates)
     best = max(c.dense for c in candidates if c.dense is not None)
-    return is_found(best, query_vector, background(), reader.model_id,
-                    unknown_names(reader, query.searched))
+    return is_found(best, baseline, reader.model_id, unknown_names(reader, query.searched))

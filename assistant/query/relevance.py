@@ -98,11 +98,41 @@ def dense_scale(embedder, passages: np.ndarray | None = None) -> float:
     return float(np.std(sims[~np.eye(len(texts), dtype=bool)]))
 
 
-def is_found(best_cosine: float, query_vector: np.ndarray | None, background: np.ndarray | None,
-             model_id: str, unknown: list[str] | None = None) -> bool:
-    """``unknown``: the question's names that no article holds (``unknown_names``)."""
+def is_found(best_cosine: float, baseline: float, model_id: str,
+             unknown: list[str] | None = None) -> bool:
+    """``baseline``: the question's similarity to the background (its vector ·
+    the background vector, 0 without one); ``unknown``: the question's names
+    that no article holds (``unknown_names``)."""
     if unknown:
         return False
-    baseline = (float(background @ query_vector)
-                if background is not None and query_vector is not None else 0.0)
     return best_cosine - baseline >= margin_threshold(model_id)
+
+
+# Confidence, the chance that a cited passage holds the answer: a logistic
+# curve over the passage's margin above the found threshold and its lead over
+# the best other passage (both in units of the model's cosine spread,
+# ``dense_scale``, so that they carry over to other models), its keyword
+# coverage, whether it ranks first and whether the question was found at all.
+# Fitted with benchmarks/tune_confidence.py on the valid splits and news_dev
+# (e5-small, hybrid, k = 10); the reliability table is in benchmarks/RESULTS.md.
+CONFIDENCE_WEIGHTS = (0.188, -0.371, 1.01, 2.443, 0.262, -3.119)  # margin, coverage, lead,
+# first, found; bias
+SPREAD_E5 = 0.0459  # e5-small's dense_scale: the unit for indexes that lack one
+
+
+def confidence_features(dense: float | None, coverage: float, baseline: float, lead: float,
+                        first: bool, found: bool, model_id: str, scale: float | None
+                        ) -> tuple[float, ...]:
+    """A passage's features for ``confidence``. ``baseline``: the question's
+    similarity to the background (its vector · the background vector);
+    ``lead``: its ranking score minus the best other passage's."""
+    unit = scale or SPREAD_E5
+    margin = (dense or 0.0) - baseline - margin_threshold(model_id)
+    return margin / unit, coverage, lead / unit, float(first), float(found)
+
+
+def confidence(features: tuple[float, ...]) -> float:
+    """The chance, 0..1, that the passage holds the answer."""
+    *weights, bias = CONFIDENCE_WEIGHTS
+    z = bias + sum(w * x for w, x in zip(weights, features))
+    return round(1.0 / (1.0 + float(np.exp(-z))), 3)
