@@ -49,6 +49,7 @@ class ArticleOut(BaseModel):
 class CitationOut(BaseModel):
     n: int = Field(ge=1)
     score: float
+    confidence: float | None = None  # chance, 0..1, that it holds the answer; null in keyword mode
     text: str
     paragraph: int = Field(ge=1)
     start: int = Field(ge=0)
