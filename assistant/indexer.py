@@ -8,14 +8,14 @@ to the index are embedded (the rest reuse their stored vectors).
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.errors import ConfirmationNeeded, InputError, os_reason
+from assistant.errors import ConfirmationNeeded, InputError, ModelUnavailableError, os_reason
 from assistant.ingest.context import passage_contexts, with_context
 from assistant.ingest.discovery import discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
@@ -26,6 +26,18 @@ from assistant.store.database import text_hash
 from assistant.store.writer import IndexWriter, KeywordAnalyzer, NewArticle, NewPassage
 
 EMBED_BATCH = 32
+
+# Embeds batches of passage texts, yielding (batch index, vectors) in any order
+# as batches complete: the model in this process, or a cluster's workers.
+BatchEmbedding = Callable[[list[list[str]]], Iterator[tuple[int, np.ndarray]]]
+
+
+def in_process(embedder: Embedder) -> BatchEmbedding:
+    def embed(batches: list[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
+        for i, texts in enumerate(batches):
+            yield i, embedder.embed_passages(texts)
+
+    return embed
 
 
 @dataclass
@@ -135,14 +147,16 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                  progress: Progress | None = None, wait: bool = True,
                  on_wait: Callable[[], None] | None = None,
                  index_type: str | None = None, forget: list[str] | None = None,
-                 follow_links: bool = False, yes: bool = False) -> IndexSummary:
+                 follow_links: bool = False, yes: bool = False,
+                 embed_batches: BatchEmbedding | None = None) -> IndexSummary:
     """Bring the index in ``directory`` up to date with ``paths``.
 
     With no paths, the folders recorded by earlier runs are scanned again
     (also for ``rebuild``), or ``default_root`` when there is no index yet.
     ``forget`` removes recorded folders and their articles. An update that
     would remove a large share of the index raises ConfirmationNeeded unless
-    ``yes``.
+    ``yes``. ``embed_batches`` embeds the new passages elsewhere (a cluster);
+    by default ``embedder`` does, in this process.
     """
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
@@ -153,7 +167,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                            progress)
         if not yes:
             _check_removal(plan, rebuild)
-        apply_update(writer, embedder, plan, progress)
+        apply_update(writer, embedder, plan, progress, embed_batches)
     plan.summary.seconds = round(time.perf_counter() - started, 3)
     return plan.summary
 
@@ -326,10 +340,11 @@ def _check_removal(plan: UpdatePlan, rebuild: bool) -> None:
 
 
 def apply_update(writer: IndexWriter, embedder: Embedder, plan: UpdatePlan,
-                 progress: Progress) -> None:
+                 progress: Progress, embed_batches: BatchEmbedding | None = None) -> None:
     """Embed the new passages and commit the plan in one transaction."""
     summary = plan.summary
-    additions, vectors = _embed(writer, embedder, plan.new_articles, summary, progress)
+    additions, vectors = _embed(writer, embedder, plan.new_articles, summary, progress,
+                                embed_batches or in_process(embedder))
     progress(Phase.WRITE, 0, 1)
     extra: dict[str, object] = {}
     new_background = writer.fresh or "background" not in writer.manifest
@@ -346,8 +361,16 @@ def apply_update(writer: IndexWriter, embedder: Embedder, plan: UpdatePlan,
     summary.articles, summary.passages = writer.counts()
 
 
+def _check_batch(vecs, n: int, dim: int) -> None:
+    """A batch's vectors must be one finite row of the index's dimension a passage."""
+    shape = getattr(vecs, "shape", None)
+    if shape != (n, dim) or not np.isfinite(vecs).all():
+        raise ModelUnavailableError(f"the embedding of a batch of {n} passages returned "
+                                    f"{shape or type(vecs).__name__}, not ({n}, {dim}) finite values")
+
+
 def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSummary,
-           progress: Progress) -> tuple[list[NewArticle], np.ndarray]:
+           progress: Progress, embed_batches: BatchEmbedding) -> tuple[list[NewArticle], np.ndarray]:
     additions: list[NewArticle] = []
     texts: list[str] = []
     hashes: list[str] = []
@@ -375,13 +398,18 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSumm
     # Similar lengths batched together: a padded batch (sentence-transformers)
     # then wastes little on padding.
     items = sorted(todo.items(), key=lambda item: len(item[1]))
+    batches = [items[i:i + EMBED_BATCH] for i in range(0, len(items), EMBED_BATCH)]
     progress(Phase.EMBED, 0, len(items))
-    for i in range(0, len(items), EMBED_BATCH):
-        batch = items[i:i + EMBED_BATCH]
-        vecs = embedder.embed_passages([t for _, t in batch])
+    done = 0
+    for i, vecs in embed_batches([[t for _, t in batch] for batch in batches]):
+        batch = batches[i]
+        _check_batch(vecs, len(batch), embedder.dim)
         for (h, _), v in zip(batch, vecs):
             fresh[h] = v
-        progress(Phase.EMBED, min(i + EMBED_BATCH, len(items)), len(items))
+        done += len(batch)
+        progress(Phase.EMBED, done, len(items))
+    if len(fresh) != len(items):  # never commit a passage without its vector
+        raise ModelUnavailableError(f"the embedding returned {len(fresh)} of {len(items)} vectors")
     summary.embedded = len(items)
     if not hashes:
         return additions, np.zeros((0, embedder.dim), dtype=np.float32)

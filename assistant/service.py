@@ -17,6 +17,7 @@ from assistant.store.index import IndexReader, has_committed_index
 if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
     import numpy as np
 
+    from assistant.cluster import ClusterSpec  # and Dask only with --cluster
     from assistant.indexer import IndexSummary
     from assistant.llm.config import LLMConfig  # and the LLM client only with --llm
     from assistant.progress import Progress
@@ -89,20 +90,27 @@ class Assistant:
     def index(self, paths: list[str] | None = None, rebuild: bool = False,
               progress: "Progress | None" = None, wait: bool = True,
               on_wait=None, index_type: str | None = None, forget: list[str] | None = None,
-              follow_links: bool = False, yes: bool = False) -> "IndexSummary":
+              follow_links: bool = False, yes: bool = False,
+              cluster: "ClusterSpec | None" = None) -> "IndexSummary":
         """Update (or ``rebuild``) the index from ``paths`` or the folders it
         records; ``forget`` removes recorded folders; ``yes`` confirms an update
-        that removes a large share of the index."""
+        that removes a large share of the index; ``cluster`` embeds the new
+        passages on a Dask cluster (connected only when there is something to embed)."""
         from assistant.indexer import update_index
 
         model_id = self._model_for_update(rebuild)
         if rebuild:
             self.close()  # a rebuild may replace the database file under the reader
-        return update_index(self.index_dir, self.embedder(model_id), paths,
-                            default_root=self.sample_dir(), rebuild=rebuild,
-                            progress=progress, wait=wait, on_wait=on_wait,
-                            index_type=index_type, forget=forget, follow_links=follow_links,
-                            yes=yes)
+        embedder = self.embedder(model_id)
+        options = dict(default_root=self.sample_dir(), rebuild=rebuild, progress=progress,
+                       wait=wait, on_wait=on_wait, index_type=index_type, forget=forget,
+                       follow_links=follow_links, yes=yes)
+        if cluster is None:
+            return update_index(self.index_dir, embedder, paths, **options)
+        from assistant.cluster import ClusterEmbedding
+
+        with ClusterEmbedding(cluster, model_id, self.settings.device) as remote:
+            return update_index(self.index_dir, embedder, paths, embed_batches=remote, **options)
 
     @property
     def reader(self) -> IndexReader:

@@ -7,7 +7,7 @@ import sys
 from conftest import REPO, write
 
 HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers",
-         "httpx", "httpx_sse", "openai", "assistant.llm.client")
+         "httpx", "httpx_sse", "openai", "assistant.llm.client", "dask", "distributed")
 
 
 def loaded_after(code: str) -> set[str]:
@@ -25,7 +25,8 @@ def test_core_imports_no_shell_or_ui_library():
     loaded = loaded_after(
         "import assistant.service, assistant.indexer, assistant.query.retrieval, assistant.query.answers\n"
         "import assistant.query.conversation, assistant.history\n"
-        "import assistant.ingest.documents, assistant.store.index, assistant.embedders.nano\n")
+        "import assistant.ingest.documents, assistant.store.index, assistant.embedders.nano\n"
+        "import assistant.cluster\n")
     assert loaded == set()
 
 
@@ -67,6 +68,18 @@ def test_ask_with_an_llm_loads_the_http_client(tmp_path):
         "except SystemExit:\n    pass\n")
     assert {"httpx", "httpx_sse", "assistant.llm.client"} <= loaded
     assert "textual" not in loaded and "openai" not in loaded
+
+
+def test_a_cluster_build_loads_dask(tmp_path):
+    """The other side of the ask test: the probe sees Dask when --cluster uses it."""
+    docs = write(tmp_path / "docs" / "a.txt", "Banjir merendam kota pada hari Jumat.\n").parent
+    loaded = loaded_after(
+        "from assistant.cli.main import main\n"
+        "try:\n"
+        f"    main(['index', {str(docs)!r}, '--index-dir', {str(tmp_path / 'ix')!r}, '-q', "
+        "'--model', 'hash', '--cluster', 'local:1'])\n"
+        "except SystemExit:\n    pass\n")
+    assert {"dask", "distributed"} <= loaded
 
 
 # Only assistant/store/ talks to SQLite and FAISS; the embedders need neither.

@@ -27,6 +27,15 @@ def _check_rerank(ctx, param, value):
     return value
 
 
+def _check_cluster(ctx, param, value):
+    """A bad --cluster is a usage error before any work."""
+    if value is None:
+        return None
+    from assistant.cluster import parse_cluster
+
+    return parse_cluster(value)
+
+
 def _settings(ctx: click.Context, **flags):
     """Settings from these flags, ASSISTANT_* variables and the config file."""
     from assistant.settings import Settings
@@ -156,11 +165,15 @@ def _index_dir(ctx: click.Context, local: str | None) -> str | None:
 @click.option("--yes", is_flag=True,
               help="Confirm an update that removes more than half of the index.")
 @click.option("--no-wait", is_flag=True, help="Fail at once if another update is running.")
+@click.option("--cluster", metavar="ADDRESS", callback=_check_cluster,
+              help="Embed new passages on a Dask cluster: a scheduler address "
+                   "(tcp://HOST:8786), or local[:N] for N single-thread worker processes here "
+                   "(default N: one per core). Needs the 'cluster' extra.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary text.")
 @click.pass_context
 def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, follow_links, yes,
-          no_wait, as_json, quiet):
+          no_wait, cluster, as_json, quiet):
     """Build or update the index from files and folders (.txt .md .html .jsonl).
 
     Updates are incremental: only new, changed and deleted articles cost time.
@@ -179,7 +192,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
     try:
         summary = svc.index(list(paths) or None, rebuild=rebuild, progress=bar,
                             wait=not no_wait, index_type=index_type, forget=list(forget),
-                            follow_links=follow_links, yes=yes,
+                            follow_links=follow_links, yes=yes, cluster=cluster,
                             on_wait=lambda: _warn("another update is running; waiting for it…"))
     finally:
         bar.close()
