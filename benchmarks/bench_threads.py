@@ -22,12 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
-from bench_performance import SHARED, make_folder  # noqa: E402
+from bench_performance import SHARED, assistant, burners, make_folder  # noqa: E402
 
 QUESTION = "how many troops were sent?"
 SETTINGS = {
@@ -50,22 +49,6 @@ def timed(cmd, env, stdin=None) -> float:
     if r.returncode != 0:
         raise SystemExit(f"failed: {cmd}: {r.stderr[-2000:]}")
     return time.perf_counter() - t
-
-
-def assistant(*args) -> list[str]:
-    return [sys.executable, "-m", "assistant", *map(str, args)]
-
-
-@contextmanager
-def burners(n: int):
-    """n CPU-bound processes beside the measured ones (the "busy machine")."""
-    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
-    try:
-        yield
-    finally:
-        for p in procs:
-            p.kill()
-            p.wait()
 
 
 def questions(n: int) -> list[str]:
