@@ -65,7 +65,7 @@ def build_section(tmp: Path, args) -> dict:
     texts_file.write_text(json.dumps(texts), encoding="utf-8")
     n = len(texts)
     out: dict = {"articles": args.articles, "passages": n}
-    for label, busy in (("idle", 0), (f"{args.busy} busy", args.busy)):
+    for label, busy in [("idle", 0)] + ([(f"{args.busy} busy", args.busy)] if args.busy else []):
         load = os.getloadavg()[0]
         times: dict[str, list[float]] = {k: [] for k in
                                          ["raw, one thread", "raw, default threads", *BUILDS,
