@@ -48,6 +48,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 # One thread for every system, before numpy, torch or faiss are imported.
@@ -132,24 +133,44 @@ def assistant_service(corpus, model: str, name: str):
     return settings
 
 
-def assistant_searchers(corpus, model: str, name: str, modes) -> dict[str, Searcher]:
+def assistant_searchers(corpus, model: str, name: str, modes
+                        ) -> tuple[dict[str, Searcher], dict[str, Searcher]]:
+    """The full `ask` of each mode, and its ranking alone."""
     from assistant.service import Assistant
 
     settings = assistant_service(corpus, model, name)
     if model != "e5-small":
         one_thread_torch()
-    out = {}
+    asks, ranks = {}, {}
     for mode in modes:
         svc = Assistant(settings)  # each its own (empty) sentence memory
 
-        def search(q, svc=svc, mode=mode):
+        def ask(q, svc=svc, mode=mode):
             result = svc.ask(q, k=K, mode=mode)
             json.dumps(result.to_json(), ensure_ascii=False)  # what `ask --json` prints
             return [c.article.id for c in result.citations]
 
         label = f"assistant {mode}" + (" (e5-small)" if name == "e5" else "")
-        out[label] = search
-    return out
+        asks[label] = ask
+        ranks[label] = partial(ranking, Assistant(settings), mode=mode)
+    return asks, ranks
+
+
+def ranking(svc, question: str, mode: str) -> list[str]:
+    """The articles `ask` cites, in its order, without the answer step: the
+    citations of `ask` are its retrieved candidates in order (query/answers.py
+    assemble), so the whole question set is scored at the cost of retrieval.
+    The warm run checks that both agree."""
+    from assistant.query import pipeline
+    from assistant.query.retrieval import retrieve
+
+    query = pipeline.prepare(question, K, mode, 0)
+    vector = pipeline.embed(query, svc.query_embedder())
+    reader = svc.reader
+    with reader.snapshot():
+        found = retrieve(reader, query.searched, vector, K, mode)
+        hits = reader.passages([c.passage_id for c in found])
+    return [hits[c.passage_id].article.id for c in found if c.passage_id in hits]
 
 
 def txtai_searchers(corpus, model: str) -> dict[str, Searcher]:
@@ -199,10 +220,8 @@ def timed_rounds(searchers: dict[str, Searcher], questions: list[str], warmup: l
     for search in searchers.values():
         for q in warmup:
             search(q)
-    order = list(range(len(questions)))
-    random.Random(13).shuffle(order)
-    slices = [order[r::rounds] for r in range(rounds)]
-    ranked = {name: [[] for _ in questions] for name in searchers}
+    slices = [list(range(r, len(questions), rounds)) for r in range(rounds)]
+    ranked: dict[str, list[list[str]]] = {name: [[] for _ in questions] for name in searchers}
     spent = dict.fromkeys(searchers, 0.0)
     cpu = dict.fromkeys(searchers, 0.0)
     names = list(searchers)
@@ -222,8 +241,7 @@ def timed_rounds(searchers: dict[str, Searcher], questions: list[str], warmup: l
 def profile_assistant(corpus, model: str, name: str, questions: list[str], warmup: list[str],
                       top: int) -> str:
     """Where a fresh service's warm questions spend their time."""
-    search = assistant_searchers(corpus, model, name, ["hybrid"])
-    (label, ask), = search.items()
+    (label, ask), = assistant_searchers(corpus, model, name, ["hybrid"])[0].items()
     for q in warmup:
         ask(q)
     prof = cProfile.Profile()
@@ -284,6 +302,10 @@ def main():
     ap.add_argument("--modes", default="hybrid", help="assistant's modes to run (hybrid,dense,keyword)")
     ap.add_argument("--e5", action="store_true", help="also assistant hybrid with e5-small")
     ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--warm", type=int, default=200, metavar="N",
+                    help="questions timed (shuffled, both sets); 0: none")
+    ap.add_argument("--no-quality", dest="quality", action="store_false",
+                    help="skip MRR and R@5 over all questions")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="then profile assistant hybrid on N questions (each model)")
     ap.add_argument("--profile-models", default=None,
@@ -300,56 +322,68 @@ def main():
           ", ".join(f"{n}: {len(q)} questions" for n, q in sets.items()) +
           f"; OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}; load average {load_average()}",
           flush=True)
-    searchers: dict[str, Searcher] = {}
-    for name in [s for s in args.systems.split(",") if s not in ("", "none")]:
+    searchers: dict[str, Searcher] = {}  # the timed: full `ask` for assistant
+    rankers: dict[str, Searcher] = {}  # the scored: the same ranking, retrieval alone
+    chosen = [s for s in args.systems.split(",") if s not in ("", "none")]
+    for name in chosen + (["e5"] if args.e5 else []):
         started = time.time()
         if name == "assistant":
-            searchers.update(assistant_searchers(corpus, args.model, "minilm",
-                                                 args.modes.split(",")))
+            asks, ranks = assistant_searchers(corpus, args.model, "minilm", args.modes.split(","))
+        elif name == "e5":
+            asks, ranks = assistant_searchers(corpus, "e5-small", "e5", ["hybrid"])
         elif name == "txtai":
-            searchers.update(txtai_searchers(corpus, args.model))
+            asks = ranks = txtai_searchers(corpus, args.model)
         elif name == "llamaindex":
-            searchers.update(llamaindex_searchers(corpus, args.model))
+            asks = ranks = llamaindex_searchers(corpus, args.model)
         else:
             ap.error(f"unknown system {name}")
+        searchers.update(asks)
+        rankers.update(ranks)
         print(f"{name}: ready in {time.time() - started:.0f} s", file=sys.stderr, flush=True)
-    if args.e5:
-        searchers.update(assistant_searchers(corpus, "e5-small", "e5", ["hybrid"]))
-    if searchers:
-        report(searchers, sets, questions, *timed_rounds(searchers, questions, warmup,
-                                                          args.rounds))
+    if rankers and args.quality:
+        quality(rankers, sets)
+    if searchers and args.warm:
+        order = list(range(len(questions)))
+        random.Random(13).shuffle(order)
+        timed = [questions[i] for i in order[:args.warm]]
+        ranked, spent, cpu = timed_rounds(searchers, timed, warmup, args.rounds)
+        warm_report(searchers, rankers, timed, ranked, spent, cpu)
     if args.profile:
-        rng = random.Random(14)
-        sample = rng.sample(questions, min(args.profile, len(questions)))
-        chosen = (args.profile_models or ("minilm,e5" if args.e5 else "minilm")).split(",")
-        for name in chosen:
+        sample = random.Random(14).sample(questions, min(args.profile, len(questions)))
+        models = (args.profile_models or ("minilm,e5" if args.e5 else "minilm")).split(",")
+        for name in models:
             model = "e5-small" if name == "e5" else args.model
             print(profile_assistant(corpus, model, name, sample, warmup, args.top), flush=True)
 
 
-def report(searchers, sets, questions, ranked, spent, cpu) -> None:
+def quality(rankers: dict[str, Searcher], sets) -> None:
     names = list(sets)
-    print(f"\nload average after the timed rounds: {load_average()}")
-    print(f"\n| k = 10, MRR@10 / R@5 | {' | '.join(names)} | warm q/s, one thread (wall) "
-          "| questions per CPU second |")
-    print("|---|" + "---|" * (len(names) + 2))
-    start = 0
-    spans = {}
-    for n in names:
-        spans[n] = (start, start + len(sets[n]))
-        start += len(sets[n])
-    for system in searchers:
+    print(f"\n| same model, k = 10, MRR@10 / R@5 | {' | '.join(names)} |")
+    print("|---|" + "---|" * len(names))
+    for system, rank in rankers.items():
         cells = []
         for n in names:
-            a, b = spans[n]
-            mrr, r5 = score(ranked[system][a:b], [g for _, g in sets[n]])
+            mrr, r5 = score([rank(q) for q, _ in sets[n]], [g for _, g in sets[n]])
             cells.append(f"{mrr:.3f} / {r5:.3f}")
-        print(f"| {system} | " + " | ".join(cells) + f" | {len(questions) / spent[system]:.1f} "
-              f"| {len(questions) / cpu[system]:.1f} |")
+        print(f"| {system} | " + " | ".join(cells) + " |", flush=True)
+
+
+def warm_report(searchers, rankers, timed, ranked, spent, cpu) -> None:
+    n = len(timed)
+    print(f"\nwarm, one thread, {n} questions of both sets; load average after: {load_average()}")
+    print("\n| system | warm q/s (wall) | questions per CPU second |")
+    print("|---|---|---|")
+    for system in searchers:
+        print(f"| {system} | {n / spent[system]:.1f} | {n / cpu[system]:.1f} |")
     if "txtai hybrid" in spent:
         print("\nwarm q/s ÷ txtai hybrid's, wall (CPU): " + ", ".join(
             f"{s} {spent['txtai hybrid'] / spent[s]:.3f} ({cpu['txtai hybrid'] / cpu[s]:.3f})"
             for s in searchers if s != "txtai hybrid"))
+    for system in searchers:
+        if system.startswith("assistant"):
+            differ = sum(ranked[system][i] != rankers[system](q) for i, q in enumerate(timed))
+            print(f"{system}: `ask` citations differ from the ranking alone on {differ} "
+                  f"of {n} questions")
 
 
 if __name__ == "__main__":
