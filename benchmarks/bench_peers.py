@@ -282,7 +282,7 @@ def phase_table(stats: pstats.Stats, wall: float) -> str:
     """Cumulative seconds per pipeline step (outermost calls of each function)."""
     rows = ["| step | s | share of the questions' time |", "|---|---|---|"]
     for label, tail, func in PHASES:
-        cum = sum(ct for (path, _, name), (_, _, _, ct, callers) in stats.stats.items()  # type: ignore[attr-defined]
+        cum = sum(ct for (path, _, name), (_, _, _, ct, callers) in stats.stats.items()
                   if name == func and path.endswith(tail)
                   and not any(c[2] == func and c[0].endswith(tail) for c in callers))
         rows.append(f"| {label} | {cum:.2f} | {cum / wall:.0%} |")
