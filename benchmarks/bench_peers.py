@@ -273,7 +273,7 @@ PHASES = [
     ("found decision", "query/pipeline.py", "_is_found"),
     ("assemble the answer", "query/answers.py", "assemble"),
     ("  of which embedding answer sentences", "assistant/service.py", "_embed"),
-    ("  of which the answer span", "query/answers.py", "best_answer"),
+    ("  of which answer-type matching", "query/answer_types.py", "best_answer"),
     ("JSON line", "assistant/results.py", "to_json"),
 ]
 
