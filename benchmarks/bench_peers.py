@@ -8,18 +8,24 @@ Questions: TyDi test (Indonesian) and Belebele test English questions (->
 Indonesian passages). k = 10 for every system; MRR@10 and R@5 against the
 gold passage (an article's rank is its first passage's).
 
-Warm throughput: every system answers every question once, inside this one
-process after a warm-up (10 tydiqa train questions, not timed), one thread
+Retrieval quality: every system ranks all questions. `assistant` is scored
+from its retrieval step alone (`ranking`): the citations of `ask` are its
+retrieved candidates in order, so the full answer step is not needed for
+MRR and R@5; the warm run checks that both give the same articles.
+
+Warm throughput (--warm N questions of both sets, shuffled with a fixed
+seed): every system answers each of them once, inside this one process
+after a warm-up (10 tydiqa train questions, not timed), one thread
 (OMP_NUM_THREADS=1, set before anything is imported, and
-torch.set_num_threads(1)). The questions of both sets are shuffled (fixed
-seed) and cut into --rounds slices; each slice is answered by each system in
-turn (the order rotates per round), so load on this shared machine falls on
-all of them alike. `assistant` is the full `ask` pipeline through the service
-as piped `assistant ask --json` runs it (hybrid, the settings' defaults,
-answer sentence and span, found decision, the JSON line built); start-up is
-not counted. Its sentence-vector memory starts empty, as in a fresh `ask`.
-txtai and LlamaIndex only retrieve. The rankings of the timed run are the
-ones scored.
+torch.set_num_threads(1)). The questions are cut into --rounds slices; each
+slice is answered by each system in turn (the order rotates per round), so
+load on this shared machine falls on all of them alike. Wall q/s and
+questions per CPU second are printed, and each system's ratio to txtai's.
+`assistant` is the full `ask` pipeline through the service as piped
+`assistant ask --json` runs it (hybrid, the settings' defaults, answer
+sentence and span, found decision, the JSON line built); start-up is not
+counted. Its sentence-vector memory starts empty, as in a fresh `ask`.
+txtai and LlamaIndex only retrieve.
 
 The peers install from the registry into the bench environment only
 (`pip install -e '.[test,bench]'`); the model is all-MiniLM-L6-v2 from the
@@ -30,8 +36,12 @@ BM25Retriever runs with its defaults (English stemmer). `--e5` adds
 memory) answering N of the questions, per model, and prints where the time
 goes (cProfile, cumulative).
 
-    nice -n 5 python benchmarks/bench_peers.py [--systems assistant,txtai,llamaindex] [--e5]
-        [--modes hybrid,dense,keyword] [--rounds 4] [--profile 200 [--profile-models minilm,e5]]
+    nice -n 5 python benchmarks/bench_peers.py [--systems assistant,txtai,llamaindex|none]
+        [--e5] [--modes hybrid,dense,keyword] [--warm 200] [--rounds 4] [--no-quality]
+        [--profile 100 [--profile-models minilm,e5]]
+
+On a busy machine, run the parts as separate processes (each system's
+quality with --warm 0; the side-by-side warm run with --no-quality).
 
 Each system embeds the corpus itself; the assistant indexes (per model) and
 txtai's index are kept under benchmarks/data/peers/ and reused.
