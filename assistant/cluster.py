@@ -131,18 +131,20 @@ class ClusterEmbedding:
             return future
 
         window = min(len(batches), threads * IN_FLIGHT_PER_THREAD)
-        pending = as_completed([submit(i) for i in range(window)], with_results=True,
-                               raise_errors=False)
         following = window
-        for future, result in pending:
-            i = index_of.pop(future.key)
-            if future.status != "finished":  # closing the client cancels the rest
-                raise ModelUnavailableError(f"the cluster at {self.spec} failed to embed a batch "
-                                            f"of passages: {type(result).__name__}: {result}")
-            yield i, result
-            if following < len(batches):
-                pending.add(submit(following))
-                following += 1
+        try:
+            pending = as_completed([submit(i) for i in range(window)], with_results=True)
+            # A result in hand is kept even if its worker dies later (the
+            # future's status may then change): only a task that failed on
+            # every retry raises here; closing the client cancels the rest.
+            for future, result in pending:
+                yield index_of.pop(future.key), result
+                if following < len(batches):
+                    pending.add(submit(following))
+                    following += 1
+        except Exception as e:
+            raise ModelUnavailableError(f"the cluster at {self.spec} failed to embed a batch of "
+                                        f"passages: {type(e).__name__}: {e}") from e
 
 
 # -- on the workers ----------------------------------------------------------------------
