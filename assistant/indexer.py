@@ -62,13 +62,20 @@ class IndexSummary:
 
 
 # One article in a .txt/.md/.html file is never this big: such a file is a dump
-# or a log, and would cost hours of embedding. A .jsonl holds many articles.
+# or a log, and would cost hours of embedding. A .jsonl holds many articles; a
+# PDF or Word file is mostly images and layout (its text is held to 10 MB too).
 MAX_ARTICLE_FILE_BYTES = 10_000_000
 MAX_JSONL_FILE_BYTES = 1_000_000_000
+MAX_DOCUMENT_FILE_BYTES = 100_000_000
 
 
 def max_file_bytes(path: str) -> int:
-    return MAX_JSONL_FILE_BYTES if path.lower().endswith(".jsonl") else MAX_ARTICLE_FILE_BYTES
+    lower = path.lower()
+    if lower.endswith(".jsonl"):
+        return MAX_JSONL_FILE_BYTES
+    if lower.endswith((".pdf", ".docx")):
+        return MAX_DOCUMENT_FILE_BYTES
+    return MAX_ARTICLE_FILE_BYTES
 
 
 def _kind(path: str) -> str:
@@ -382,7 +389,7 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSumm
             embedded = with_context(context, p.text)
             h = text_hash(embedded)
             passages.append(NewPassage(p.ordinal, p.paragraph, p.start, p.end, p.text, h,
-                                       fts_body(p.text, context), context))
+                                       fts_body(p.text, context), context, p.page))
             texts.append(embedded)
             hashes.append(h)
         additions.append(NewArticle(art.key, art.id, art.path, art.title, art.source, art.date,

@@ -67,6 +67,7 @@ class Citation:
     # The chance, 0..1, that the passage holds the answer (calibrated: see
     # assistant.query.relevance.confidence); None in keyword mode.
     confidence: float | None = None
+    page: int | None = None  # the page of a PDF the passage is on; None for other files
 
     @property
     def sentence_text(self) -> str:
@@ -74,7 +75,7 @@ class Citation:
 
     def to_json(self) -> dict:
         return {"n": self.n, "score": self.score, "confidence": self.confidence,
-                "text": self.text, "paragraph": self.paragraph,
+                "text": self.text, "paragraph": self.paragraph, "page": self.page,
                 "start": self.start, "end": self.end, "passage_id": self.passage_id,
                 "sentence": self.sentence.to_json(), "article": self.article.to_json()}
 

@@ -52,6 +52,7 @@ class CitationOut(BaseModel):
     confidence: float | None = None  # chance, 0..1, that it holds the answer; null in keyword mode
     text: str
     paragraph: int = Field(ge=1)
+    page: int | None = Field(ge=1)  # the PDF page it is on; null for other files
     start: int = Field(ge=0)
     end: int
     passage_id: int

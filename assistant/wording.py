@@ -19,15 +19,17 @@ def confidence_label(p: float) -> str:
 
 
 def citation_heading(citation: Citation) -> str:
-    """"Title · Source, date · ¶3 · high confidence (82%)", safe to print on a
-    terminal; keyword search, which has no calibrated score, shows "score 7.512"."""
+    """"Title · Source, date · ¶3 · high confidence (82%)" ("· p. 2 ¶3 ·" from a
+    PDF), safe to print on a terminal; keyword search, which has no calibrated
+    score, shows "score 7.512"."""
     a = citation.article
     parts = [printable(a.title or "") or printable(a.id or "")]
     origin = ", ".join(x for x in (printable(a.source or ""),
                                    printable(a.date or "")) if x)
     if origin:
         parts.append(origin)
-    parts.append(f"¶{citation.paragraph}")
+    where = f"¶{citation.paragraph}"
+    parts.append(f"p. {citation.page} {where}" if citation.page is not None else where)
     if citation.confidence is None:
         parts.append(f"score {citation.score:.3f}")
     else:

@@ -107,7 +107,7 @@ def test_decoding_fallbacks():
 
 def test_unsupported_and_empty_files_are_skipped():
     with pytest.raises(SkipFile, match="unsupported"):
-        parse("x.pdf", b"%PDF-1.4")
+        parse("x.odt", b"PK\x03\x04")
     with pytest.raises(SkipFile, match="empty"):
         parse("x.txt", "")
     with pytest.raises(SkipFile, match="empty"):
@@ -120,7 +120,8 @@ def test_control_characters_and_escapes_are_stripped():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.binary(max_size=2000), st.sampled_from(["a.txt", "a.md", "a.html", "a.jsonl"]))
+@given(st.binary(max_size=2000),
+       st.sampled_from(["a.txt", "a.md", "a.html", "a.jsonl", "a.pdf", "a.docx"]))
 def test_ingestion_never_raises_on_arbitrary_bytes(data, name):
     try:
         parsed = parse(name, data)

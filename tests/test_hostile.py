@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from assistant.errors import ExitCode
+from assistant.store.database import SCHEMA_VERSION
 
 from conftest import REPO, SAMPLE_ARTICLE, json_lines, run_cli, write
 
@@ -133,7 +134,8 @@ def test_older_schema_is_read_and_migrated_forward(tmp_path):
     r = run_cli("index", new, "--index-dir", ix, "--json")
     assert r.returncode == 0, r.stderr
     conn = sqlite3.connect(ix / "index.sqlite3")
-    assert conn.execute("SELECT value FROM manifest WHERE key='schema_version'").fetchone() == ("3",)
+    version = conn.execute("SELECT value FROM manifest WHERE key='schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
     assert conn.execute("SELECT count(*) FROM articles WHERE text_hash = ''").fetchone() == (0,)
     conn.close()
     assert run_cli("info", "--check", "--index-dir", ix).returncode == 0
@@ -167,7 +169,8 @@ def test_schema_2_index_is_read_then_migrated_to_passage_context(tmp_path):
     r = run_cli("index", new, "--index-dir", ix, "--json")
     assert r.returncode == 0, r.stderr
     conn = sqlite3.connect(ix / "index.sqlite3")
-    assert conn.execute("SELECT value FROM manifest WHERE key='schema_version'").fetchone() == ("3",)
+    version = conn.execute("SELECT value FROM manifest WHERE key='schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
     rows = conn.execute("SELECT a.source_path, p.ordinal, p.context FROM passages p "
                         "JOIN articles a ON a.id = p.article_id ORDER BY p.id").fetchall()
     conn.close()

@@ -7,7 +7,9 @@ import sys
 from conftest import REPO, write
 
 HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers",
-         "httpx", "httpx_sse", "openai", "assistant.llm.client", "dask", "distributed")
+         "httpx", "httpx_sse", "openai", "assistant.llm.client", "dask", "distributed",
+         # Read only when a PDF or Word file is, and only while watching folders.
+         "pypdf", "docx", "watchfiles")
 
 
 def loaded_after(code: str) -> set[str]:

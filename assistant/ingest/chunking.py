@@ -21,6 +21,7 @@ class Passage:
     start: int  # character offsets into the cleaned article text
     end: int
     text: str
+    page: int | None = None  # 1-based page of a PDF it comes from; None for other files
 
 
 def join_paragraphs(paragraphs: list[str]) -> tuple[str, list[int]]:
@@ -36,9 +37,15 @@ def chunk_paragraphs(
     paragraphs: list[str],
     max_chars: int = DEFAULT_MAX_CHARS,
     min_chars: int = DEFAULT_MIN_CHARS,
+    pages: list[int] | None = None,
 ) -> tuple[str, list[Passage]]:
-    """Return the cleaned text (paragraphs joined by a blank line) and its passages."""
-    paragraphs = [p for p in paragraphs if p.strip()]
+    """Return the cleaned text (paragraphs joined by a blank line) and its passages.
+
+    ``pages``: the page of each paragraph (a PDF). A passage never spans two
+    pages, so the page it is cited with holds all of it."""
+    kept = [i for i, p in enumerate(paragraphs) if p.strip()]
+    page_of: list[int | None] = [pages[i] for i in kept] if pages is not None else [None] * len(kept)
+    paragraphs = [paragraphs[i] for i in kept]
     text, starts = join_paragraphs(paragraphs)
     units: list[tuple[int, int, int]] = []  # (paragraph number, start, end)
     for number, (para, pstart) in enumerate(zip(paragraphs, starts), start=1):
@@ -46,22 +53,28 @@ def chunk_paragraphs(
             units.append((number, pstart, pstart + len(para)))
         else:
             units.extend((number, pstart + a, pstart + b) for a, b in _split_long(para, max_chars))
+
+    def same_page(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+        return page_of[a[0] - 1] == page_of[b[0] - 1]
+
     groups: list[tuple[int, int, int]] = []
     cur: tuple[int, int, int] | None = None
     for unit in units:
         if cur is None:
             cur = unit
-        elif cur[2] - cur[1] < min_chars and unit[2] - cur[1] <= max_chars:
+        elif cur[2] - cur[1] < min_chars and unit[2] - cur[1] <= max_chars and same_page(cur, unit):
             cur = (cur[0], cur[1], unit[2])  # a short unit joins what follows it
         else:
             groups.append(cur)
             cur = unit
     if cur is not None:
-        if groups and cur[2] - cur[1] < min_chars and cur[2] - groups[-1][1] <= max_chars:
+        if groups and cur[2] - cur[1] < min_chars and cur[2] - groups[-1][1] <= max_chars \
+                and same_page(groups[-1], cur):
             last = groups.pop()
             cur = (last[0], last[1], cur[2])  # a short tail joins what precedes it
         groups.append(cur)
-    passages = [Passage(i, num, a, b, text[a:b]) for i, (num, a, b) in enumerate(groups)]
+    passages = [Passage(i, num, a, b, text[a:b], page_of[num - 1])
+                for i, (num, a, b) in enumerate(groups)]
     return text, passages
 
 

@@ -1,4 +1,5 @@
-"""Read one file into articles: .txt, .md, .html/.htm, .jsonl (one article per line)."""
+"""Read one file into articles: .txt, .md, .html/.htm, .pdf, .docx, .jsonl (one
+article per line)."""
 
 import hashlib
 import json
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from assistant.ingest.chunking import PARAGRAPH_SEPARATOR, Passage, chunk_paragraphs
 from assistant.ingest.cleaning import clean_paragraphs, split_paragraphs
+from assistant.ingest.docx_extract import extract_docx
 from assistant.ingest.html_extract import extract_html
 from assistant.ingest.metadata import (
     article_date,
@@ -17,15 +19,14 @@ from assistant.ingest.metadata import (
     split_header,
     title_from_filename,
 )
+from assistant.ingest.pdf_extract import extract_pdf
+from assistant.ingest.skip import SkipFile
 from assistant.sentences import split_sentences
 from assistant.textutil import normalize
 
 SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
-                      ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-
-
-class SkipFile(Exception):
-    """The whole file cannot be indexed; the message is the reason shown to the user."""
+                      ".html": "html", ".htm": "html", ".jsonl": "jsonl",
+                      ".pdf": "pdf", ".docx": "docx"}
 
 
 @dataclass
@@ -89,6 +90,11 @@ def parse_file(path: Path, data: bytes, max_chars: int) -> ParsedFile:
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise SkipFile(f"unsupported file type '{path.suffix or path.name}'")
+    if kind in ("pdf", "docx"):
+        art = _document(path, kind, data, max_chars)
+        if art is None:
+            raise SkipFile("no article text (empty after cleaning)")
+        return ParsedFile([art])
     text = decode_bytes(data)
     if kind == "jsonl":
         return _parse_jsonl(path, text, max_chars)
@@ -107,29 +113,81 @@ def parse_file(path: Path, data: bytes, max_chars: int) -> ParsedFile:
     return ParsedFile([art])
 
 
+# The text a .pdf or .docx gives is one article, held to the same size as a text file's.
+MAX_DOCUMENT_TEXT_CHARS = 10_000_000
+
+
+def _document(path: Path, kind: str, data: bytes, max_chars: int) -> Article | None:
+    """A PDF (each paragraph keeps its page) or a Word file as one article."""
+    paragraphs: list[str] = []
+    pages: list[int] | None = None
+    if kind == "pdf":
+        pdf = extract_pdf(data)
+        title, pages = pdf.title, []
+        for number, page_text in enumerate(pdf.pages, start=1):
+            found = split_paragraphs(normalize(page_text))
+            paragraphs += found
+            pages += [number] * len(found)
+    else:
+        docx = extract_docx(data)
+        title, paragraphs = docx.title, [normalize(p) for p in docx.paragraphs]
+    if sum(len(p) for p in paragraphs) > MAX_DOCUMENT_TEXT_CHARS:
+        raise SkipFile(f"too much text for one {kind} file (the limit is "
+                       f"{MAX_DOCUMENT_TEXT_CHARS / 1e6:.0f} million characters)")
+    return _article_from_paragraphs(path, str(path), paragraphs, {"title": title}, max_chars,
+                                    pages=pages)
+
+
 def _article_from_text(path: Path, key: str, raw: str, meta: dict, max_chars: int,
                        public_id: str | None = None) -> Article | None:
-    raw = normalize(raw)
-    paragraphs = split_paragraphs(raw)
+    return _article_from_paragraphs(path, key, split_paragraphs(normalize(raw)), meta, max_chars,
+                                    public_id)
+
+
+def _article_from_paragraphs(path: Path, key: str, paragraphs: list[str], meta: dict,
+                             max_chars: int, public_id: str | None = None,
+                             pages: list[int] | None = None) -> Article | None:
+    """``pages``: the page of each paragraph (a PDF); passages keep it."""
     if not paragraphs:
         return None
     title = meta.get("title")
     if not title and len(paragraphs) > 1 and looks_like_heading(paragraphs[0]):
         title, paragraphs = paragraphs[0], paragraphs[1:]
+        pages = pages[1:] if pages is not None else None
     # Bylines and date lines are metadata, never part of the story's text.
-    header, paragraphs = split_header(paragraphs, title)
-    source = meta.get("source") or find_source(paragraphs)
-    date = meta.get("date") or article_date(header, paragraphs, path.stem)
-    cleaned = clean_paragraphs(paragraphs)
+    header, body = split_header(paragraphs, title)
+    body_pages = _pages_of(body, paragraphs, pages)
+    source = meta.get("source") or find_source(body)
+    date = meta.get("date") or article_date(header, body, path.stem)
+    cleaned: list[str] = []
+    cleaned_pages: list[int] = []
+    for i, paragraph in enumerate(body):
+        for c in clean_paragraphs([paragraph]):
+            cleaned.append(c)
+            cleaned_pages.append(body_pages[i] if body_pages is not None else 0)
     if not cleaned:
         return None
-    text, passages = chunk_paragraphs(cleaned, max_chars=max_chars)
+    text, passages = chunk_paragraphs(cleaned, max_chars=max_chars,
+                                      pages=cleaned_pages if pages is not None else None)
     if not title:
         # A line of a .jsonl shares its file name with every other line: use its lead.
         title = _lead_title(text) if key != str(path) else title_from_filename(path.stem, source)
     return Article(key=key, id=public_id or article_id(key), path=str(path),
                    title=normalize(title).strip() or None, source=source, date=date,
                    url=meta.get("url"), text=text, passages=passages)
+
+
+def _pages_of(body: list[str], paragraphs: list[str], pages: list[int] | None) -> list[int] | None:
+    """The pages of ``body``, an ordered subset of ``paragraphs`` (the header taken out)."""
+    if pages is None:
+        return None
+    out, i = [], 0
+    for p in body:
+        while paragraphs[i] is not p and paragraphs[i] != p:
+            i += 1
+        out.append(pages[i])
+        i += 1
+    return out
 
 
 def _lead_title(text: str, limit: int = 80) -> str:

@@ -91,7 +91,7 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
     citations = [
         Citation(n=n, score=round(cand.score, 4), text=hit.text, paragraph=hit.paragraph,
                  start=hit.start, end=hit.end, passage_id=hit.passage_id,
-                 sentence=Span(*span), article=hit.article,
+                 sentence=Span(*span), article=hit.article, page=hit.page,
                  confidence=(confidences or {}).get(hit.passage_id))
         for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1)
     ]

@@ -19,7 +19,8 @@ from assistant.store.index_types import AUTO, INDEX_TYPES
 
 # 2: articles.text_hash, to find the same article filed twice.
 # 3: passages.context, the article context matched along with a passage.
-SCHEMA_VERSION = 3
+# 4: passages.page, the page of a PDF a passage comes from (NULL otherwise).
+SCHEMA_VERSION = 4
 DB_NAME = "index.sqlite3"
 
 _SCHEMA = """
@@ -62,7 +63,8 @@ CREATE TABLE IF NOT EXISTS passages (
     end        INTEGER NOT NULL,
     text       TEXT NOT NULL,
     text_hash  TEXT NOT NULL,
-    context    TEXT NOT NULL DEFAULT ''
+    context    TEXT NOT NULL DEFAULT '',
+    page       INTEGER
 );
 CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
 CREATE INDEX IF NOT EXISTS passages_by_hash ON passages(text_hash);
@@ -185,8 +187,18 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE passages ADD COLUMN context TEXT NOT NULL DEFAULT ''")
 
 
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    # Until now no PDF could be indexed: every stored passage has no page.
+    conn.execute("ALTER TABLE passages ADD COLUMN page INTEGER")
+
+
 # MIGRATIONS[v] turns a version-v database into version v + 1.
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+
+
+def has_pages(manifest: dict[str, str]) -> bool:
+    """Whether passages have a page column (readers read older versions as they are)."""
+    return int(manifest.get("schema_version", "0")) >= 4
 
 
 def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:

@@ -46,6 +46,7 @@ class PassageHit:
     end: int
     text: str
     article: ArticleRef
+    page: int | None = None  # a PDF's page
 
 
 class ArticleFilter(Protocol):
@@ -276,15 +277,16 @@ class IndexReader:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
+        page = "p.page" if db.has_pages(self.manifest) else "NULL"
         rows = self.conn.execute(
             f"SELECT p.id, p.article_id, p.ordinal, p.paragraph, p.start, p.end, p.text, "
-            f"a.public_id, a.title, a.source, a.date, a.url, a.source_path "
+            f"a.public_id, a.title, a.source, a.date, a.url, a.source_path, {page} "
             f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             [int(i) for i in ids]).fetchall()
         out = {}
         for r in rows:
             out[r[0]] = PassageHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-                                   ArticleRef(*r[7:13]))
+                                   ArticleRef(*r[7:13]), r[13])
         return out
 
     def article(self, public_or_rowid) -> dict | None:

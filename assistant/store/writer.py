@@ -39,6 +39,7 @@ class NewPassage:
     text_hash: str  # of what was embedded: context and text
     fts_body: str
     context: str = ""
+    page: int | None = None  # a PDF's page
 
 
 @dataclass
@@ -299,10 +300,11 @@ class IndexWriter:
             for p in a.passages:
                 i = next(pid)
                 passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
-                                     p.text_hash, p.context))
+                                     p.text_hash, p.context, p.page))
                 fts_rows.append((i, p.fts_body))
         conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
-                         "text, text_hash, context) VALUES(?,?,?,?,?,?,?,?,?)", passage_rows)
+                         "text, text_hash, context, page) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                         passage_rows)
         conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
         if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \
                 and not self.fresh:

@@ -75,7 +75,9 @@ class ArticleScreen(Screen):
                          classes="article-cut")
 
     def on_mount(self) -> None:
-        self.sub_title = f"[{self.citation.n}]" if self.citation else ""
+        c = self.citation
+        self.sub_title = "" if c is None else (
+            f"[{c.n}] page {c.page}" if c.page is not None else f"[{c.n}]")
         passage = self.query("#cited-passage")
         if passage:
             # After layout, so the passage's place is known.
