@@ -174,7 +174,7 @@ def _index_dir(ctx: click.Context, local: str | None) -> str | None:
 @click.pass_context
 def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, follow_links, yes,
           no_wait, cluster, as_json, quiet):
-    """Build or update the index from files and folders (.txt .md .html .jsonl).
+    """Build or update the index from files and folders (.txt .md .html .pdf .docx .jsonl).
 
     Updates are incremental: only new, changed and deleted articles cost time.
     With no PATH, the folders the index records are scanned again (also with
