@@ -8,7 +8,7 @@ to the index are embedded (the rest reuse their stored vectors).
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +56,14 @@ class IndexSummary:
     articles: int = 0  # totals after the update
     passages: int = 0
     seconds: float = 0.0
+    # What happened to each file that changed: "added", "updated" or "removed".
+    changes: dict[str, str] = field(default_factory=dict)
+
+    def changed(self, path: str, change: str) -> None:
+        """Record a change; a file with several kinds of change (a .jsonl feed
+        with lines added and lines removed) was updated."""
+        before = self.changes.get(path)
+        self.changes[path] = change if before in (None, change) else "updated"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -103,6 +111,7 @@ def _drop_duplicates(writer: IndexWriter, candidates, removed: set[int], summary
             reread.add(art.path)
             if previous:
                 summary.removed += 1  # its old version was removed
+                summary.changed(art.path, "removed")
             continue
         taken[h] = art.path
         art.text_hash = h
@@ -110,6 +119,7 @@ def _drop_duplicates(writer: IndexWriter, candidates, removed: set[int], summary
             summary.updated += 1
         else:
             summary.added += 1
+        summary.changed(art.path, "updated" if previous else "added")
         kept.append(art)
     for i, (path, size, _, _) in enumerate(sources_upsert):
         if path in reread:
@@ -155,7 +165,8 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                  on_wait: Callable[[], None] | None = None,
                  index_type: str | None = None, forget: list[str] | None = None,
                  follow_links: bool = False, yes: bool = False,
-                 embed_batches: BatchEmbedding | None = None) -> IndexSummary:
+                 embed_batches: BatchEmbedding | None = None,
+                 hold: Collection[str] = ()) -> IndexSummary:
     """Bring the index in ``directory`` up to date with ``paths``.
 
     With no paths, the folders recorded by earlier runs are scanned again
@@ -163,7 +174,8 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
     ``forget`` removes recorded folders and their articles. An update that
     would remove a large share of the index raises ConfirmationNeeded unless
     ``yes``. ``embed_batches`` embeds the new passages elsewhere (a cluster);
-    by default ``embedder`` does, in this process.
+    by default ``embedder`` does, in this process. Files in ``hold`` (still
+    being written) keep what was indexed from them; a later update reads them.
     """
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
@@ -171,7 +183,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                      wait=wait, on_wait=on_wait, analyzer=KeywordAnalyzer(ANALYZER, fts_body),
                      index_type=index_type) as writer:
         plan = plan_update(writer, embedder, paths, default_root, forget or [], follow_links,
-                           progress)
+                           progress, hold)
         if not yes:
             _check_removal(plan, rebuild)
         apply_update(writer, embedder, plan, progress, embed_batches)
@@ -213,7 +225,7 @@ def _roots(writer: IndexWriter, paths: list[str] | None, default_root: str | Non
 
 def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None,
                 default_root: str | None, forget: list[str], follow_links: bool,
-                progress: Progress) -> UpdatePlan:
+                progress: Progress, hold: Collection[str] = ()) -> UpdatePlan:
     """Scan the folders and decide what changes: nothing is embedded or written."""
     forget = [os.path.abspath(f) for f in forget]
     scan, roots = _roots(writer, paths, default_root, forget)
@@ -238,8 +250,12 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
 
     candidates: list[tuple[Article, tuple[int, str] | None]] = []  # (article, replaced row)
     keys_added: set[str] = set()
+    hold = {os.path.abspath(h) for h in hold}
     for n, f in enumerate(found, start=1):
         progress(Phase.SCAN, n, len(found))
+        if f.path in hold:  # not yet read: as if unchanged
+            summary.unchanged += len(writer.articles_of(f.path))
+            continue
         try:
             _plan_file(writer, embedder, f, known.get(f.path), plan, candidates, keys_added)
         except Exception as e:  # noqa: BLE001 - one file never stops a run
@@ -253,6 +269,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
             for rowid, _ in writer.articles_of(path).values():
                 plan.remove_rowids.append(rowid)
                 summary.removed += 1
+                summary.changed(path, "removed")
             plan.sources_delete.append(path)
         else:  # under a folder that is missing or unreadable now: keep what it gave
             where = next(p for p in unreadable if _in_scope(path, [p]))
@@ -328,6 +345,7 @@ def _plan_file(writer: IndexWriter, embedder: Embedder, f, old_stat, plan: Updat
         if key not in new_keys:
             plan.remove_rowids.append(rowid)
             summary.removed += 1
+            summary.changed(f.path, "updated")
     plan.sources_upsert.append((f.path, f.size, f.mtime_ns, sha))
 
 

@@ -2,7 +2,7 @@
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
@@ -91,11 +91,13 @@ class Assistant:
               progress: "Progress | None" = None, wait: bool = True,
               on_wait=None, index_type: str | None = None, forget: list[str] | None = None,
               follow_links: bool = False, yes: bool = False,
-              cluster: "ClusterSpec | None" = None) -> "IndexSummary":
+              cluster: "ClusterSpec | None" = None,
+              hold: Collection[str] = ()) -> "IndexSummary":
         """Update (or ``rebuild``) the index from ``paths`` or the folders it
         records; ``forget`` removes recorded folders; ``yes`` confirms an update
         that removes a large share of the index; ``cluster`` embeds the new
-        passages on a Dask cluster (connected only when there is something to embed)."""
+        passages on a Dask cluster (connected only when there is something to embed);
+        files in ``hold`` (still being written) keep what was indexed from them."""
         from assistant.indexer import update_index
 
         model_id = self._model_for_update(rebuild)
@@ -104,7 +106,7 @@ class Assistant:
         embedder = self.embedder(model_id)
         options = dict(default_root=self.sample_dir(), rebuild=rebuild, progress=progress,
                        wait=wait, on_wait=on_wait, index_type=index_type, forget=forget,
-                       follow_links=follow_links, yes=yes)
+                       follow_links=follow_links, yes=yes, hold=hold)
         if cluster is None:
             return update_index(self.index_dir, embedder, paths, **options)
         from assistant.cluster import ClusterEmbedding

@@ -52,3 +52,23 @@ def index_totals(summary: "IndexSummary") -> str:
 def skipped_file(item: dict) -> str:
     """One skipped file and why: "skipped PATH: REASON"."""
     return f"skipped {printable(item['path'])}: {printable(item['reason'])}"
+
+
+def _shown(path: str) -> str:
+    """Relative to the working folder when under it: shorter to read."""
+    import os
+
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    return printable(path if rel.startswith("..") else rel)
+
+
+def changed_files(summary: "IndexSummary", limit: int = 5) -> str:
+    """"added a.txt, b.pdf; removed old.txt" (at most ``limit`` names of each kind)."""
+    parts = []
+    for change in ("added", "updated", "removed"):
+        paths = [p for p, c in summary.changes.items() if c == change]
+        if paths:
+            names = ", ".join(_shown(p) for p in paths[:limit])
+            more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
+            parts.append(f"{change} {names}{more}")
+    return "; ".join(parts) or "no article changed"

@@ -169,17 +169,21 @@ def _index_dir(ctx: click.Context, local: str | None) -> str | None:
               help="Embed new passages on a Dask cluster: a scheduler address "
                    "(tcp://HOST:8786), or local[:N] for N single-thread worker processes here "
                    "(default N: one per core). Needs the 'cluster' extra.")
+@click.option("--watch", is_flag=True,
+              help="Keep running: apply new, changed, deleted and renamed files as they "
+                   "settle (one line on stderr per update; ctrl+c stops).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary text.")
 @click.pass_context
 def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, follow_links, yes,
-          no_wait, cluster, as_json, quiet):
+          no_wait, cluster, watch, as_json, quiet):
     """Build or update the index from files and folders (.txt .md .html .pdf .docx .jsonl).
 
     Updates are incremental: only new, changed and deleted articles cost time.
     With no PATH, the folders the index records are scanned again (also with
     --rebuild); sample_articles/ for a new index. A recorded folder that is
     missing or unreadable keeps its articles until --forget removes them.
+    With --watch, the index then follows PATH (or the recorded folders).
     """
     from assistant.cli.progress import ProgressLine
     from assistant.cli.render import render_summary
@@ -187,24 +191,37 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
 
     svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model,
                              device=device))
-    bar = ProgressLine()
-    bar.enabled = bar.enabled and not quiet
-    try:
-        summary = svc.index(list(paths) or None, rebuild=rebuild, progress=bar,
-                            wait=not no_wait, index_type=index_type, forget=list(forget),
-                            follow_links=follow_links, yes=yes, cluster=cluster,
-                            on_wait=lambda: _warn("another update is running; waiting for it…"))
-    finally:
-        bar.close()
-    if not as_json:
-        for item in summary.skipped:
-            _warn(skipped_file(item))
-    for w in summary.warnings:
-        _warn(w)
-    if as_json:
-        click.echo(_json_line(summary.to_dict()))
-    elif not quiet:
-        click.echo(render_summary(summary))
+
+    def run_update() -> None:
+        bar = ProgressLine()
+        bar.enabled = bar.enabled and not quiet
+        try:
+            summary = svc.index(list(paths) or None, rebuild=rebuild, progress=bar,
+                                wait=not no_wait, index_type=index_type, forget=list(forget),
+                                follow_links=follow_links, yes=yes, cluster=cluster,
+                                on_wait=lambda: _warn("another update is running; waiting for it…"))
+        finally:
+            bar.close()
+        if not as_json:
+            for item in summary.skipped:
+                _warn(skipped_file(item))
+        for w in summary.warnings:
+            _warn(w)
+        if as_json:
+            click.echo(_json_line(summary.to_dict()))
+            sys.stdout.flush()
+        elif not quiet:
+            click.echo(render_summary(summary))
+
+    if not watch:
+        run_update()
+        return
+    if forget:
+        raise UsageError("--watch cannot be used with --forget")
+    from assistant.cli.watch import watch as watch_folders
+
+    watch_folders(svc, list(paths) or None, as_json, quiet, _warn, _json_line, run_update,
+                  follow_links=follow_links, yes=yes)
 
 
 def _stdin_lines():

@@ -1,0 +1,76 @@
+"""`assistant index --watch`: the index follows its folders until ctrl+c.
+
+One line on stderr per update that changed something; with --json, the
+update's summary as one JSON line on stdout.
+"""
+
+import os
+import signal
+import sys
+
+import click
+
+from assistant.errors import ExitCode, InputError
+from assistant.textutil import printable
+
+
+def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_line,
+          run_update, **index_options) -> None:
+    """Watch ``paths`` (or the folders the index records): ``run_update`` is the
+    first update, as without --watch; then each change is applied as it settles."""
+    from assistant.watching import watch_index
+    from assistant.wording import changed_files, index_totals, skipped_file
+
+    roots = [os.path.abspath(p) for p in paths] if paths else _recorded_roots(svc)
+    missing = [r for r in roots if not os.path.exists(r)]
+    if missing:
+        raise InputError(f"no such file or folder to watch: {missing[0]}")
+    state = {"updating": False}
+
+    def armed() -> None:
+        state["updating"] = True
+        run_update()
+        state["updating"] = False
+        warn(f"watching {', '.join(printable(r) for r in roots)} for changes (ctrl+c stops)")
+
+    def starting(batch) -> None:
+        state["updating"] = True
+
+    def updated(batch, summary) -> None:
+        state["updating"] = False
+        touched = set(summary.changes) | set(batch.changed)
+        for item in summary.skipped:
+            if item["path"] in touched:
+                warn(skipped_file(item))
+        if not summary.changes:
+            return
+        if as_json:
+            click.echo(json_line(summary.to_dict()))
+            sys.stdout.flush()
+        if not quiet:
+            warn(f"index updated: {changed_files(summary)}; now {index_totals(summary)} "
+                 f"({summary.seconds:.1f} s)")
+        if batch.held:
+            warn(f"still being written, read once it settles: {', '.join(map(printable, batch.held))}")
+
+    def failed(error) -> None:
+        state["updating"] = False
+        warn(f"error: {error.message} (still watching)")
+
+    # A service manager stops with SIGTERM: stop as for ctrl+c, not mid-write.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        watch_index(svc, roots, on_update=updated, on_armed=armed, on_error=failed,
+                    on_batch=starting, **index_options)
+    except KeyboardInterrupt:
+        if state["updating"]:
+            raise  # interrupted mid-update: exit 130, the index as after any crash
+        warn("stopped watching")
+        sys.exit(ExitCode.OK)
+
+
+def _recorded_roots(svc) -> list[str]:
+    roots = svc.info()["roots"] if svc.has_index() else []
+    if not roots:
+        raise InputError("nothing to watch: give a folder, e.g. assistant index --watch ~/news")
+    return roots
