@@ -60,7 +60,11 @@ class WatchProcess:
                 return value
 
     def wait_armed(self) -> None:
-        self.wait_for(lambda kind, line: kind == "err" and "for changes (ctrl+c stops)" in line)
+        """Until it says it watches (maybe said already: stdout and stderr are
+        read by two threads, so their lines may come in either order)."""
+        armed = "for changes (ctrl+c stops)"
+        if not any(armed in line for line in self.stderr):
+            self.wait_for(lambda kind, line: kind == "err" and armed in line)
 
     def next_update(self, timeout: float = TIMEOUT_S) -> dict:
         return self.wait_for(lambda kind, _: kind == "out", timeout)
