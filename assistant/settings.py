@@ -30,7 +30,7 @@ from assistant.query.options import DEFAULT_MODE, check_k, check_mode, parse_rer
 ENV_PREFIX = "ASSISTANT_"
 # The flag that sets each setting, as `info` names it.
 FLAGS = {"k": "-k", "index_dir": "--index-dir", "model": "--model", "device": "--device",
-         "mode": "--mode", "rerank": "--rerank"}
+         "mode": "--mode", "rerank": "--rerank", "watch": "--watch/--no-watch"}
 PATH_SETTINGS = ("index_dir", "sample_dir")  # relative to the config file's folder
 
 
@@ -61,6 +61,7 @@ class Settings:
     # Where each setting came from (absent: its default), and the file read.
     origins: dict[str, Origin] = field(default_factory=dict, compare=False, repr=False)
     config: ConfigFile = field(default=NO_FILE, compare=False, repr=False)
+    watch: bool = True  # the chat watches the index's folders (ASSISTANT_WATCH=0: off)
 
     @classmethod
     def names(cls) -> list[str]:
@@ -122,4 +123,15 @@ def _parse(field: str, raw: str):
         return check_mode(raw)
     if field == "rerank":
         parse_rerank(raw)
+    if field == "watch":
+        return _flag(raw)
     return raw
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise UsageError("must be 1 or 0 (also true/false, yes/no, on/off)")

@@ -120,10 +120,13 @@ def cli(ctx: click.Context, debug: bool, index_dir: str | None, config: str | No
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Model for a new index (as for `index`).")
 @click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
+@click.option("--watch/--no-watch", "watch", default=None,
+              help="Index changes in the index's folders as they come; F3 switches "
+                   "[env ASSISTANT_WATCH; default on].")
 @llm_options
 @click.pass_context
-def chat(ctx, paths=(), index_dir=None, model=None, device=None, llm_url=None, llm_model=None,
-         llm_timeout=None, llm_first_token_timeout=None):
+def chat(ctx, paths=(), index_dir=None, model=None, device=None, watch=None, llm_url=None,
+         llm_model=None, llm_timeout=None, llm_first_token_timeout=None):
     """Open the chat (also what `assistant` alone does).
 
     With PATHs, they are indexed first (incrementally); with no index yet, the
@@ -131,7 +134,8 @@ def chat(ctx, paths=(), index_dir=None, model=None, device=None, llm_url=None, l
     """
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the chat needs a terminal; for scripts use: assistant ask --json")
-    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device)
+    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device,
+                         watch=watch)
     llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     from assistant.tui.app import run_app
 

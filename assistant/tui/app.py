@@ -5,6 +5,7 @@ reading an article) runs in a thread worker that posts a message; handlers on
 the UI thread only update widgets.
 """
 
+import os
 import sys
 import threading
 import time
@@ -33,6 +34,7 @@ from assistant.tui.messages import (
     ArticleFetched,
     ArticlesLoaded,
     Failed,
+    FolderChanged,
     Generated,
     IndexDone,
     IndexProgress,
@@ -40,6 +42,8 @@ from assistant.tui.messages import (
     ModelReady,
     Token,
     Translated,
+    WatchArmed,
+    WatchStopped,
 )
 from assistant.tui.screens import ArticleScreen, HelpScreen
 from assistant.tui.widgets import (
@@ -53,7 +57,7 @@ from assistant.tui.widgets import (
     QuestionView,
     UpdateBar,
 )
-from assistant.wording import index_changes, index_totals, skipped_file
+from assistant.wording import changed_files, index_changes, index_totals, skipped_file
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages within one phase
 
@@ -74,6 +78,7 @@ class AssistantApp(App):
         Binding("ctrl+l", "new_conversation", "New chat", priority=True),
         Binding("ctrl+r", "update_index", "Update index", priority=True),
         Binding("f2", "toggle_articles", "Articles", priority=True),
+        Binding("f3", "toggle_watch", "Watch folders", show=False, priority=True),
         # Stops an LLM answer being written; the extractive answer stays.
         Binding("escape", "cancel_generation", "Stop answer", show=False),
         Binding("ctrl+c", "cancel_generation", "Stop answer", show=False, priority=True),
@@ -81,7 +86,7 @@ class AssistantApp(App):
 
     def __init__(self, service, paths: list[str] | None = None,
                  history: QuestionHistory | None = None, cursor_blink: bool = True,
-                 transcript_dir: str | None = None) -> None:
+                 transcript_dir: str | None = None, watch: bool = False) -> None:
         super().__init__()
         self.service = service
         self.paths = list(paths or [])
@@ -102,6 +107,15 @@ class AssistantApp(App):
         self.transcript_dir = transcript_dir  # where the transcript is kept on quit
         self.transcript_path: str | None = None
         self._chat_view: tuple = (None, None)  # where the chat scrolls next (see _follow)
+        # Watching the index's folders: on by default in `assistant chat` (F3,
+        # --no-watch, ASSISTANT_WATCH=0); each settled change runs an update.
+        self.watch_enabled = watch
+        self.watching = False  # the watcher is armed
+        self._watch_stop: threading.Event | None = None
+        self._roots: list[str] = []  # the folders the index records
+        self._watch_waiting: list = []  # batches that came during another update
+        self._watch_update: Any = None  # the batch the running update is for
+        self._info: dict | None = None  # the index's info as last shown
 
     # -- layout -------------------------------------------------------------------------
 
@@ -170,6 +184,8 @@ class AssistantApp(App):
         yield SystemCommand("Filter by source or date",
                             "Type /source NAME, /since DATE or /until DATE; /filter clear",
                             self.action_start_filter)
+        yield SystemCommand("Watch folders", "Turn watching the index's folders on or off (F3)",
+                            self.action_toggle_watch)
         yield SystemCommand("Help", "Keys and how answers work (F1)", self.action_help)
 
     # -- workers (threads; they only post messages) ----------------------------------------
@@ -221,8 +237,25 @@ class AssistantApp(App):
         except Exception as e:  # noqa: BLE001
             self.post_message(Translated(card_id, None, _error_text(e)))
 
+    @work(thread=True, exclusive=True, group="watch")
+    def _watch(self, roots: list[str], stop: threading.Event) -> None:
+        from assistant.watching import FolderWatch
+
+        watch = FolderWatch(roots, ignore=[self.service.index_dir], stop=stop)
+
+        def armed() -> None:
+            self.post_message(WatchArmed(roots))
+
+        try:
+            for batch in watch.batches(on_armed=armed):
+                self.post_message(FolderChanged(batch))
+        except Exception as e:  # noqa: BLE001 - e.g. a watched folder removed
+            self.post_message(WatchStopped(_error_text(e)))
+            return
+        self.post_message(WatchStopped())
+
     @work(thread=True, exclusive=True, group="index")
-    def _update(self, paths: list[str] | None) -> None:
+    def _update(self, paths: list[str] | None, hold: tuple[str, ...] = ()) -> None:
         last: dict[str, Any] = {"phase": None, "at": 0.0, "done": 0}
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -234,7 +267,7 @@ class AssistantApp(App):
                 self.post_message(IndexProgress(phase, done, total))
 
         try:
-            summary = self.service.index(paths or None, progress=progress,
+            summary = self.service.index(paths or None, progress=progress, hold=hold,
                                          on_wait=lambda: self.post_message(IndexWaiting()))
         except Exception as e:  # noqa: BLE001
             self.post_message(Failed("index", _error_text(e)))
@@ -421,16 +454,28 @@ class AssistantApp(App):
         self.model_ready = True
         self._show_info(message.info)
         self._next_question()
+        if message.info:
+            self._roots = list(message.info.get("roots") or [])
+        self._start_watching()
 
     def on_articles_loaded(self, message: ArticlesLoaded) -> None:
         self.query_one(ArticlesPanel).set_articles(message.articles)
         if self.model_ready:
             self._show_info(message.info)
+        roots = list(message.info.get("roots") or [])
+        if roots != self._roots and self._watch_stop is not None:
+            self._stop_watching()  # a folder was added (chat PATH): watch it too
+        self._roots = roots
+        self._start_watching()
 
-    def _show_info(self, info: dict | None) -> None:
+    def _show_info(self, info: dict | None = None) -> None:
+        info = info or self._info
         if info:
+            self._info = info
             model = display_model_name(info["model"])
-            self.sub_title = f"{info['articles']} articles · {info['passages']} passages · {model}"
+            watching = " · watching" if self.watching else ""
+            self.sub_title = (f"{info['articles']} articles · {info['passages']} passages · "
+                              f"{model}{watching}")
 
     def on_failed(self, message: Failed) -> None:
         if message.job == "ask" and message.turn_id is not None:
@@ -443,6 +488,8 @@ class AssistantApp(App):
             self._turn_done()
         if message.job == "index":
             self._hide_update_bar()
+            self._watch_update = None
+            self._watch_next()
         if message.job == "model":
             self.sub_title = "model not loaded"
             # Questions waiting for the model cannot be answered now.
@@ -454,7 +501,7 @@ class AssistantApp(App):
         self.notify(safe(message.message), title=f"{message.job} failed", severity="error",
                     markup=False)
 
-    def run_update(self, paths: list[str] | None) -> None:
+    def run_update(self, paths: list[str] | None, hold: tuple[str, ...] = ()) -> None:
         if self.updating:
             self.notify("An index update is already running.")
             return
@@ -465,7 +512,7 @@ class AssistantApp(App):
         bar.show(Phase.SCAN, 0, 0)
         if not self.model_ready:
             self.sub_title = "updating index…"
-        self._update(paths)
+        self._update(paths, hold)
 
     def on_index_progress(self, message: IndexProgress) -> None:
         bar = self.query_one(UpdateBar)
@@ -480,6 +527,10 @@ class AssistantApp(App):
     def on_index_done(self, message: IndexDone) -> None:
         self._hide_update_bar()
         s = message.summary
+        batch, self._watch_update = self._watch_update, None
+        if batch is not None:
+            self._watched_update_done(batch, s)
+            return
         text = (f"Index updated: {index_changes(s)}; now {index_totals(s)} "
                 f"({s.seconds:.1f} s).")
         for item in s.skipped[:10]:
@@ -491,6 +542,82 @@ class AssistantApp(App):
         if not self.model_ready:
             self.sub_title = "loading model…"
             self.load_model()
+        self._watch_next()
+
+    # -- watching the folders ---------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        roots = [r for r in self._roots if os.path.exists(r)]
+        if not self.watch_enabled or self._watch_stop is not None or not roots:
+            return
+        self._watch_stop = threading.Event()
+        self._watch(roots, self._watch_stop)
+
+    def _stop_watching(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()  # the watcher ends within a second
+            self._watch_stop = None
+        self.watching = False
+        self._watch_waiting.clear()
+
+    def on_watch_armed(self, message: WatchArmed) -> None:
+        self.watching = self._watch_stop is not None
+        if self.model_ready:
+            self._show_info()
+
+    def on_watch_stopped(self, message: WatchStopped) -> None:
+        if message.error:
+            self._watch_stop = None
+            self.watching = False
+            self._note(f"Stopped watching the folders: {message.error}", "error")
+            if self.model_ready:
+                self._show_info()
+
+    def on_folder_changed(self, message: FolderChanged) -> None:
+        if self._watch_stop is None:
+            return  # turned off since
+        self._watch_waiting.append(message.batch)
+        self._watch_next()
+
+    def _watch_next(self) -> None:
+        """One update for every change that came while another update ran."""
+        if self.updating or not self._watch_waiting:
+            return
+        batches, self._watch_waiting = self._watch_waiting, []
+        from assistant.watching import WatchBatch
+
+        held = sorted(batches[-1].held)  # the latest word on what is still being written
+        changed = sorted({p for b in batches for p in b.changed} - set(held))
+        self._watch_update = WatchBatch(changed, held)
+        self.run_update(None, tuple(held))
+
+    def _watched_update_done(self, batch, summary) -> None:
+        """A watched change applied: the note lists the files (nothing: no note)."""
+        touched = set(summary.changes) | set(batch.changed)
+        skipped = [item for item in summary.skipped if item["path"] in touched]
+        if summary.changes or skipped:
+            text = (f"Folder changed, index updated: {changed_files(summary)}; now "
+                    f"{index_totals(summary)} ({summary.seconds:.1f} s).")
+            for item in skipped[:10]:
+                text += f"\n  {skipped_file(item)}"
+            self._note(text, "info")
+            self.load_articles()
+        self._watch_next()
+
+    def action_toggle_watch(self) -> None:
+        if self.watch_enabled:
+            self.watch_enabled = False
+            self._stop_watching()
+            if self.model_ready:
+                self._show_info()
+            self.notify("Not watching the folders now (F3 watches them again).")
+            return
+        self.watch_enabled = True
+        self._start_watching()
+        if self._watch_stop is None:
+            self.notify("There is no folder to watch yet.")
+        else:
+            self.notify("Watching the folders: changes are indexed as they come (F3 stops).")
 
     def _hide_update_bar(self) -> None:
         self.updating = False
@@ -519,6 +646,7 @@ class AssistantApp(App):
     # -- actions ----------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
+        self._stop_watching()
         self.save_transcript()
 
     def save_transcript(self) -> None:
@@ -594,7 +722,7 @@ def run_app(settings=None, paths: list[str] | None = None, llm=None) -> int:
 
     service = Assistant(settings, llm=llm)
     app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir),
-                       transcript_dir=service.index_dir)
+                       transcript_dir=service.index_dir, watch=service.settings.watch)
     try:
         app.run()
     finally:

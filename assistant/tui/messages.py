@@ -8,6 +8,7 @@ from assistant.results import AskResult, Citation
 
 if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
     from assistant.indexer import IndexSummary
+    from assistant.watching import WatchBatch
 
 
 class ModelReady(Message):
@@ -81,6 +82,30 @@ class IndexDone(Message):
     def __init__(self, summary: "IndexSummary") -> None:
         super().__init__()
         self.summary = summary
+
+
+class WatchArmed(Message):
+    """The folders are watched: a file written from now on is seen."""
+
+    def __init__(self, roots: list[str]) -> None:
+        super().__init__()
+        self.roots = roots
+
+
+class FolderChanged(Message):
+    """Changes under the watched folders have settled: time for an update."""
+
+    def __init__(self, batch: "WatchBatch") -> None:
+        super().__init__()
+        self.batch = batch
+
+
+class WatchStopped(Message):
+    """The watcher ended: turned off, or ``error`` stopped it."""
+
+    def __init__(self, error: str | None = None) -> None:
+        super().__init__()
+        self.error = error
 
 
 class ArticlesLoaded(Message):

@@ -103,6 +103,7 @@ Ask about your articles in any language; answers cite the passages they come fro
 | ctrl+l | start a new conversation (follow-ups forget earlier turns) |
 | ctrl+r | update the index from its folders (new, changed, deleted articles) |
 | F2 | show or hide the articles panel |
+| F3 | stop or start watching the folders (on: changes are indexed as they come) |
 | F1 | this help |
 | ctrl+p | command palette |
 | ctrl+q | quit |
