@@ -14,6 +14,10 @@ run (medians of --runs runs; the machines are noisy, absolute times are not figu
 4. Warm throughput: questions/s of the service's `ask` (model loaded once, as
    for questions piped to `assistant ask`) against raw query embedding plus
    FAISS search, in the same process.
+5. Watched folder: seconds from a new article landing in a folder that
+   `assistant index --watch` (a subprocess) watches to the first answer citing
+   it, against making it answerable by hand (`assistant index`, then `assistant
+   ask`, each a new process).
 
 Each is measured twice: idle, and under load, with --busy CPU-bound processes
 (`while True: pass`) running beside it; the floors and the raw embedder are
@@ -30,6 +34,7 @@ import glob
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -236,8 +241,80 @@ def warm_throughput(tmp: Path, docs: Path, n_questions: int, runs: int) -> dict:
             "ratio": med(ours) / med(raw)}
 
 
+def watch_latency(tmp: Path, runs: int) -> dict:
+    """Seconds from a new article landing in a folder watched by `assistant index
+    --watch` (a subprocess) to the first answer that cites it: the watcher's
+    line for the update that indexed it, then one question to a service with
+    its model loaded (asking over and over meanwhile would take the CPU the
+    watcher needs). Beside it, the same article made answerable by hand:
+    `assistant index`, then `assistant ask`, each a new process."""
+    import queue
+    import threading
+
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    docs = tmp / "watched"
+    shutil.copytree(REPO / "sample_articles", docs)
+    ix = tmp / "watch-ix"
+    run(assistant("index", docs, "--index-dir", ix, "-q"))
+    watcher = subprocess.Popen(assistant("index", "--watch", "--json", docs, "--index-dir", ix),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                               cwd=REPO)
+    lines: queue.Queue[str] = queue.Queue()
+    for stream in (watcher.stdout, watcher.stderr):
+        threading.Thread(target=lambda s=stream: [lines.put(ln) for ln in s], daemon=True).start()
+    while "for changes (ctrl+c stops)" not in lines.get(timeout=300):
+        pass
+    manual_docs, manual_ix = tmp / "by-hand", tmp / "by-hand-ix"  # the same, without watching
+    shutil.copytree(REPO / "sample_articles", manual_docs)
+    run(assistant("index", manual_docs, "--index-dir", manual_ix, "-q"))
+    svc = Assistant(Settings(index_dir=str(ix), sample_dir="none"))
+    svc.ask("warm up")
+    watched, by_hand, updates = [], [], []
+    try:
+        for r in range(runs):
+            town = f"Kota Uji{r}"
+            question = f"berapa rumah rusak akibat gempa di {town}?"
+            text = (f"Gempa bermagnitudo 5,{r} mengguncang {town} pada hari Senin. "
+                    f"Sebanyak {120 + r} rumah rusak berat.\n")
+            path = docs / f"gempa-uji-{r}.txt"
+            t = time.perf_counter()
+            path.write_text(text, encoding="utf-8")
+            while True:  # the watcher's report of the update that indexed it
+                line = lines.get(timeout=300)
+                if line.startswith("{") and str(path) in json.loads(line)["changes"]:
+                    updates.append(json.loads(line)["seconds"])
+                    break
+            cited = svc.ask(question, k=1).citations
+            watched.append(time.perf_counter() - t)
+            if not cited or cited[0].article.path != str(path):
+                raise SystemExit(f"{path.name} is indexed but not cited first")
+            (manual_docs / path.name).write_text(text, encoding="utf-8")
+            t = time.perf_counter()
+            run(assistant("index", manual_docs, "--index-dir", manual_ix, "-q"))
+            run(assistant("ask", question, "--json", "-k", "1", "--index-dir", manual_ix))
+            by_hand.append(time.perf_counter() - t)
+            print(f"  run {r + 1}: watched {watched[-1]:.2f} s (its update {updates[-1]:.2f} s), "
+                  f"by hand {by_hand[-1]:.2f} s", flush=True)
+    finally:
+        # SIGTERM stops it as ctrl+c does; a background job may ignore SIGINT.
+        watcher.send_signal(signal.SIGTERM)
+        watcher.wait(timeout=60)
+    return {"watch_s": med(watched), "watch_max_s": max(watched), "update_s": med(updates),
+            "by_hand_s": med(by_hand), "ratio": med(watched) / med(by_hand)}
+
+
 def measure(tmp: Path, args) -> dict:
     out = {}
+    if args.only in (None, "watch"):
+        out["watch"] = w = watch_latency(tmp, args.runs)
+        print(f"watched folder: a new article is cited {w['watch_s']:.2f} s after it lands "
+              f"(max {w['watch_max_s']:.2f} s; the update itself {w['update_s']:.2f} s) vs "
+              f"by hand (index, then ask) {w['by_hand_s']:.2f} s = {w['ratio']:.2f}x",
+              flush=True)
+        if args.only == "watch":
+            return out
     if args.only in (None, "cold"):
         out["cold_ask"] = c = cold_ask(tmp, max(args.runs, 5))
         print(f"cold ask: wall {c['ask_s']:.3f} s vs floor {c['floor_s']:.3f} s = "
@@ -270,7 +347,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--json", metavar="FILE", help="also write the figures here")
-    ap.add_argument("--only", choices=["cold", "index", "warm"],
+    ap.add_argument("--only", choices=["cold", "index", "warm", "watch"],
                     help="measure one figure group only")
     ap.add_argument("--busy", type=int, default=2,
                     help="CPU-bound processes beside the 'under load' column (0: idle only)")

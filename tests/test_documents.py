@@ -139,3 +139,23 @@ def test_a_schema_3_index_is_read_without_pages_and_migrated(tmp_path):
                 "--index-dir", ix)
     assert json_lines(r.stdout)[0]["citations"][0]["page"] == 2
     assert run_cli("info", "--check", "--index-dir", ix).returncode == 0
+
+
+async def test_a_pdf_citation_names_its_page_in_the_chat_and_the_article_view(tmp_path):
+    from assistant.tui.screens import ArticleScreen
+    from assistant.tui.widgets import CitationCard
+
+    from tui_helpers import SIZE, ask, make_app, service, settle
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "laporan.pdf").write_bytes(make_pdf([["Laporan Harian"], FLOOD, None]))
+    app = make_app(service(tmp_path / "ix", build_from=str(folder)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "berapa warga mengungsi dari banjir Semarang?")
+        assert " · p. 2 ¶" in str(app.query(CitationCard).first().render())
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.sub_title == "[1] page 2"
