@@ -19,9 +19,13 @@ class WatchProcess:
 
     def __init__(self, *args, env: dict | None = None) -> None:
         full_env = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1", **(env or {})}
+        # SIGINT as a terminal's ctrl+c delivers it, even when the tests run as a
+        # background job (which starts its children with SIGINT ignored).
         self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--watch",
                                       "--json", *map(str, args)], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, env=full_env)
+                                     stderr=subprocess.PIPE, text=True, env=full_env,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                      signal.SIG_DFL))
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.stderr: list[str] = []
         self.updates: list[dict] = []  # JSON summaries, the first update's included
