@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import UsageError
+from assistant.textutil import hide_password
 
 CONFIG_ENV = "ASSISTANT_CONFIG"
 LOCAL_NAME = "assistant.toml"
@@ -162,18 +163,7 @@ def expect(value: Any, kind: type | tuple[type, ...]) -> Any:
 def shown(value: Any) -> Any:
     """A setting's value as shown to the user: a URL's password never is
     (postgresql://me:secret@host/db -> postgresql://me:***@host/db)."""
-    if not isinstance(value, str) or "://" not in value or "@" not in value:
-        return value
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(value)
-        password = parts.password
-    except ValueError:
-        return value
-    if not password:
-        return value
-    return value.replace(f":{password}@", ":***@", 1)
+    return hide_password(value) if isinstance(value, str) else value
 
 
 def file_path_value(value: str, config: ConfigFile) -> str:

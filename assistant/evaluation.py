@@ -185,8 +185,11 @@ def evaluate(new_conversation: Callable[[], Conversation], questions: list, path
         rank = gold_rank(result, q)
         answer, span = _answer_parts(result)
         found = bool(result.found)
+        first = result.citations[0] if result.citations else None
         detail = {"question": q.question, "context": list(result.context), "rank": rank,
-                  "found": found, "answer": answer, "span": span, "unanswerable": q.unanswerable}
+                  "found": found, "answer": answer, "span": span, "unanswerable": q.unanswerable,
+                  # what [1] cites (article and offset): the same in any store
+                  "first": f"{first.article.id}@{first.start}" if first else None}
         if q.unanswerable:
             rep.unanswerable += 1
             nf_true += 1

@@ -23,7 +23,9 @@ from assistant.progress import Phase, Progress
 from assistant.query.keywords import ANALYZER, fts_body
 from assistant.query.relevance import background_passages, background_vector, dense_scale
 from assistant.store.database import text_hash
-from assistant.store.writer import IndexWriter, KeywordAnalyzer, NewArticle, NewPassage
+from assistant.store.interface import IndexStoreWriter as IndexWriter
+from assistant.store.location import open_writer
+from assistant.store.writer import KeywordAnalyzer, NewArticle, NewPassage
 
 EMBED_BATCH = 32
 
@@ -159,7 +161,7 @@ class UpdatePlan:
         return self.articles_before - len(set(self.remove_rowids)) + len(self.new_articles)
 
 
-def update_index(directory: str, embedder: Embedder, paths: list[str] | None = None,
+def update_index(location: str, embedder: Embedder, paths: list[str] | None = None,
                  default_root: str | None = None, rebuild: bool = False,
                  progress: Progress | None = None, wait: bool = True,
                  on_wait: Callable[[], None] | None = None,
@@ -167,7 +169,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
                  follow_links: bool = False, yes: bool = False,
                  embed_batches: BatchEmbedding | None = None,
                  hold: Collection[str] = ()) -> IndexSummary:
-    """Bring the index in ``directory`` up to date with ``paths``.
+    """Bring the index at ``location`` (a folder or a PostgreSQL URL) up to date with ``paths``.
 
     With no paths, the folders recorded by earlier runs are scanned again
     (also for ``rebuild``), or ``default_root`` when there is no index yet.
@@ -179,7 +181,7 @@ def update_index(directory: str, embedder: Embedder, paths: list[str] | None = N
     """
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
-    with IndexWriter(directory, embedder.model_id, embedder.dim, rebuild=rebuild,
+    with open_writer(location, embedder.model_id, embedder.dim, rebuild=rebuild,
                      wait=wait, on_wait=on_wait, analyzer=KeywordAnalyzer(ANALYZER, fts_body),
                      index_type=index_type) as writer:
         plan = plan_update(writer, embedder, paths, default_root, forget or [], follow_links,
@@ -236,7 +238,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
                     f"with: assistant index --forget {root})"
                     if root in writer.recorded_roots else "")
             raise InputError(f"no such file or folder: {root}{hint}")
-    summary = IndexSummary(index_dir=os.path.abspath(writer.directory),
+    summary = IndexSummary(index_dir=writer.location,
                            model=embedder.model_id, roots=roots)
     plan = UpdatePlan(summary, roots, articles_before=writer.article_count(), fresh=writer.fresh)
 

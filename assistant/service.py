@@ -12,7 +12,8 @@ from assistant.query.options import Filters
 from assistant.query.relevance import background_vector
 from assistant.results import AskResult
 from assistant.settings import Settings, find_sample_dir
-from assistant.store.index import IndexReader, has_committed_index
+from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.store.location import has_committed_index, open_reader, redact
 
 if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
     import numpy as np
@@ -40,11 +41,21 @@ class Assistant:
 
     @property
     def index_dir(self) -> str:
+        """The local folder: the index (unless a store URL is set), history, transcripts."""
         return self.settings.index_dir
+
+    @property
+    def location(self) -> str:
+        """Where the index lives: the PostgreSQL URL of the store setting, else the folder."""
+        return self.settings.store or self.settings.index_dir
+
+    def where(self) -> str:
+        """The index's location as it may be shown (a URL without its password)."""
+        return redact(self.location) if self.settings.store else os.path.abspath(self.index_dir)
 
     def has_index(self) -> bool:
         """True when a committed index exists (a first build that crashed leaves none)."""
-        return has_committed_index(self.index_dir)
+        return has_committed_index(self.location)
 
     def sample_dir(self) -> str | None:
         """Where a missing index is built from. sample_articles/ is found only for
@@ -55,6 +66,8 @@ class Assistant:
         return find_sample_dir(self.settings.sample_dir)
 
     def is_default_index_dir(self) -> bool:
+        if self.settings.store:
+            return False  # a shared database is never filled with the samples unasked
         return os.path.abspath(self.index_dir) == os.path.abspath(Settings().index_dir)
 
     def _model_for_update(self, rebuild: bool) -> str:
@@ -108,11 +121,21 @@ class Assistant:
                        wait=wait, on_wait=on_wait, index_type=index_type, forget=forget,
                        follow_links=follow_links, yes=yes, hold=hold)
         if cluster is None:
-            return update_index(self.index_dir, embedder, paths, **options)
+            return update_index(self.location, embedder, paths, **options)
         from assistant.cluster import ClusterEmbedding
 
         with ClusterEmbedding(cluster, model_id, self.settings.device) as remote:
-            return update_index(self.index_dir, embedder, paths, embed_batches=remote, **options)
+            return update_index(self.location, embedder, paths, embed_batches=remote, **options)
+
+    def copy_from(self, source: str, yes: bool = False, wait: bool = True,
+                  on_wait=None) -> "IndexSummary":
+        """Replace this index with a copy of the one at ``source`` (a folder or a
+        PostgreSQL URL), vectors and all: nothing is embedded again."""
+        from assistant.migration import copy_index
+
+        self.close()
+        return copy_index(source, self.location, model=self.settings.model, yes=yes, wait=wait,
+                          on_wait=on_wait)
 
     @property
     def reader(self) -> IndexReader:
@@ -121,12 +144,13 @@ class Assistant:
 
     def _open_reader(self) -> IndexReader:
         if self._reader is None:
-            if not self.has_index():
+            # A database says itself that it holds no index (one connection less).
+            if not self.settings.store and not self.has_index():
                 raise NoIndexError(
-                    f"no index in {os.path.abspath(self.index_dir)}; build one with: "
-                    "assistant index PATH"
+                    f"no index in {self.where()}; build one with: assistant index PATH"
+                    + (" --store URL" if self.settings.store else "")
                 )
-            self._reader = IndexReader(self.index_dir)
+            self._reader = open_reader(self.location)
         return self._reader
 
     def info(self) -> dict:
@@ -159,7 +183,7 @@ class Assistant:
         recorded = self.reader.model_id
         if self.settings.model and resolve_model_id(self.settings.model) != recorded:
             raise ModelMismatchError(
-                f"the index in {os.path.abspath(self.index_dir)} was built with model "
+                f"the index in {self.where()} was built with model "
                 f"'{recorded}', not '{resolve_model_id(self.settings.model)}'; ask without --model, "
                 f"or rebuild it with: assistant index --rebuild --model {self.settings.model}"
             )

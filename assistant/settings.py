@@ -26,11 +26,13 @@ from assistant.errors import UsageError
 from assistant.llm.config import SECTION as LLM_SECTION
 from assistant.llm.config import LLMConfig, resolve_llm
 from assistant.query.options import DEFAULT_MODE, check_k, check_mode, parse_rerank
+from assistant.store.location import is_postgres
 
 ENV_PREFIX = "ASSISTANT_"
 # The flag that sets each setting, as `info` names it.
 FLAGS = {"k": "-k", "index_dir": "--index-dir", "model": "--model", "device": "--device",
-         "mode": "--mode", "rerank": "--rerank", "watch": "--watch/--no-watch"}
+         "mode": "--mode", "rerank": "--rerank", "watch": "--watch/--no-watch",
+         "store": "--store"}
 PATH_SETTINGS = ("index_dir", "sample_dir")  # relative to the config file's folder
 
 
@@ -58,6 +60,8 @@ class Settings:
     # "auto" the top 15 of a question in another language than the articles.
     rerank: str = "0"
     sample_dir: str | None = None  # where a first index comes from; "none" to disable
+    # A PostgreSQL URL (postgresql://…) to keep the index in instead of index_dir.
+    store: str | None = None
     # Where each setting came from (absent: its default), and the file read.
     origins: dict[str, Origin] = field(default_factory=dict, compare=False, repr=False)
     config: ConfigFile = field(default=NO_FILE, compare=False, repr=False)
@@ -125,6 +129,8 @@ def _parse(field: str, raw: str):
         parse_rerank(raw)
     if field == "watch":
         return _flag(raw)
+    if field == "store":
+        return check_store(raw)
     return raw
 
 
@@ -135,3 +141,11 @@ def _flag(raw: str) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise UsageError("must be 1 or 0 (also true/false, yes/no, on/off)")
+
+
+def check_store(raw: str) -> str:
+    """A store is a PostgreSQL URL; a folder is given with --index-dir."""
+    if not is_postgres(raw):
+        raise UsageError("the store must be a postgresql:// URL (a local index folder is "
+                         "given with --index-dir)")
+    return raw

@@ -66,3 +66,26 @@ def fold(word: str) -> str:
     """Lower case without diacritics: how the FTS5 tokenizer (remove_diacritics 2) sees a word."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Query parameters of a URL that hold a secret (libpq's password, tokens).
+_SECRET_PARAM = re.compile(r"(?<=[?&])((?:ssl)?password|pass|secret|token)=[^&#]*", re.IGNORECASE)
+
+
+def hide_password(text: str) -> str:
+    """``text`` with the password of a URL in it as ``***``: in the user part
+    (postgresql://me:secret@host/db -> postgresql://me:***@host/db) and in a
+    ``password=`` parameter. Anything else is left as it is."""
+    if "://" not in text:
+        return text
+    text = _SECRET_PARAM.sub(lambda m: m.group(1) + "=***", text)
+    if "@" not in text:
+        return text
+    from urllib.parse import urlsplit  # only for a URL: a cold `ask` never needs it
+
+    try:
+        password = urlsplit(text).password
+    except ValueError:
+        return text.split("://", 1)[0] + "://…"  # unparseable: the scheme alone
+    return text.replace(f":{password}@", ":***@", 1) if password else text
+

@@ -17,16 +17,36 @@ build   Embedding throughput of a full `assistant index` of --articles tydiqa
         Each is measured idle and with --busy CPU-bound processes beside it
         (a busy machine), interleaved run by run.
 
-(Further sections, such as the Postgres store, register in SECTIONS.)
+postgres `ask` latency on the PostgreSQL store (pgvector HNSW +
+tsvector, a real server started by pgserver on a unix socket) as a ratio to
+the local store (SQLite + FAISS), on the same index of about 10,000 passages:
+built once locally, then copied into Postgres with `index --from` (same rows,
+same vectors). Vectors are the hash model's at 384 dimensions (e5-small's
+size): embedding 10,000 passages with e5 takes a quarter of an hour here, and
+the question's embedding is the same work for both stores, so the hash model
+leaves the stores' own cost to compare. Passages are the distinct paragraphs
+of ../shared/eval (Wikipedia and news), topped up to the target with articles
+of random words drawn from them; questions are tydiqa_id and facqa test
+questions.
+- warm: the service's ask (index open, as for questions piped to `assistant
+  ask`), the two stores alternating question by question;
+- cold: `assistant ask QUESTION --json` in a new process, alternating.
+
+(Further sections register in SECTIONS.)
 
 Usage: python benchmarks/bench_scale_out.py [--only build] [--articles 300] [--runs 1]
+       python benchmarks/bench_scale_out.py --only postgres [--passages 10000]
+           [--questions 200] [--cold-runs 7]
 """
 
 import argparse
 import json
 import os
+import random
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,7 +115,123 @@ def build_section(tmp: Path, args) -> dict:
     return out
 
 
-SECTIONS = {"build": build_section}
+EVAL = REPO.parent / "shared" / "eval"
+ENV = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1"}
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def paragraphs() -> list[str]:
+    """Every distinct paragraph of the shared eval sets."""
+    seen: dict[str, None] = {}
+    for name in ("tydiqa_id/train", "tydiqa_id/valid", "tydiqa_id/test", "facqa/train",
+                 "facqa/valid", "facqa/test", "idk_mrc/valid", "idk_mrc/test"):
+        path = EVAL / f"{name}.jsonl"
+        if path.exists():
+            for r in _read(path):
+                text = (r.get("context") or r.get("passage") or "").strip()
+                if text:
+                    seen.setdefault(text)
+    return list(seen)
+
+
+def make_corpus(dest: Path, passages: int) -> int:
+    """A .jsonl of about ``passages`` one-paragraph articles: real ones first,
+    then random-word ones (seeded) to reach the target."""
+    real = paragraphs()[:passages]
+    rng = random.Random(17)
+    vocabulary = sorted({w for text in real[:2000] for w in text.split() if w.isalpha()})
+    lines = [{"id": f"p{i}", "title": f"Paragraf {i}", "text": t} for i, t in enumerate(real)]
+    for i in range(len(real), passages):
+        words = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(30, 70)))
+        lines.append({"id": f"p{i}", "title": f"Acak {i}", "text": words.capitalize() + "."})
+    dest.mkdir(parents=True, exist_ok=True)
+    with (dest / "corpus.jsonl").open("w", encoding="utf-8") as f:
+        for line in lines:
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return len(real)
+
+
+def questions(n: int) -> list[str]:
+    out = [r["question"] for r in _read(EVAL / "tydiqa_id" / "test.jsonl")]
+    out += [r["question"] for r in _read(EVAL / "facqa" / "test.jsonl")]
+    return out[:n]
+
+
+def postgres_section(tmp: Path, args) -> dict:
+    import pgserver
+    import psycopg
+
+    from assistant.migration import copy_index
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    server = pgserver.get_server(tmp / "pgdata", cleanup_mode="delete")
+    try:
+        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE bench")
+        url = server.get_uri("bench")
+        real = make_corpus(tmp / "docs", args.passages)
+        local = str(tmp / "ix")
+        t = time.perf_counter()
+        built = Assistant(Settings(index_dir=local, model="hash-384", sample_dir="none")).index(
+            [str(tmp / "docs")])
+        build_s = time.perf_counter() - t
+        t = time.perf_counter()
+        copy_index(local, url)
+        copy_s = time.perf_counter() - t
+        print(f"{built.passages} passages ({real} real paragraphs); local build {build_s:.0f} s, "
+              f"copy into Postgres {copy_s:.1f} s", file=sys.stderr)
+        qs = questions(args.questions)
+        stores = {"local": Assistant(Settings(index_dir=local, sample_dir="none")),
+                  "postgres": Assistant(Settings(index_dir=local, store=url, sample_dir="none"))}
+        for svc in stores.values():  # open, load, warm caches
+            for q in qs[:5]:
+                svc.ask(q)
+        warm: dict[str, list[float]] = {name: [] for name in stores}
+        same = 0
+        for i, q in enumerate(qs):
+            order = list(stores) if i % 2 == 0 else list(reversed(stores))
+            firsts = {}
+            for name in order:
+                t = time.perf_counter()
+                result = stores[name].ask(q)
+                warm[name].append(time.perf_counter() - t)
+                c = result.citations[0] if result.citations else None
+                firsts[name] = (c.article.id, c.start) if c else None
+            same += firsts["local"] == firsts["postgres"]
+        for svc in stores.values():
+            svc.close()
+        cold: dict[str, list[float]] = {"local": [], "postgres": []}
+        where = {"local": ["--index-dir", local], "postgres": ["--store", url]}
+        for i in range(args.cold_runs):
+            for name in (("local", "postgres") if i % 2 == 0 else ("postgres", "local")):
+                cmd = [sys.executable, "-m", "assistant", "ask", qs[i % len(qs)], "--json",
+                       *where[name]]
+                t = time.perf_counter()
+                subprocess.run(cmd, env=ENV, check=True, capture_output=True)
+                cold[name].append(time.perf_counter() - t)
+        figures = {
+            "passages": built.passages, "real_paragraphs": real, "questions": len(qs),
+            "vectors": "hash-384",
+            "warm_ms": {k: round(1000 * med(v), 2) for k, v in warm.items()},
+            "warm_ratio": round(med(warm["postgres"]) / med(warm["local"]), 2),
+            "warm_p90_ms": {k: round(1000 * sorted(v)[int(0.9 * len(v))], 2)
+                            for k, v in warm.items()},
+            "cold_s": {k: round(med(v), 3) for k, v in cold.items()},
+            "cold_ratio": round(med(cold["postgres"]) / med(cold["local"]), 2),
+            "same_first_citation": round(same / len(qs), 3),
+            "copy_s": round(copy_s, 1),
+        }
+        print(json.dumps({"postgres": figures}, indent=1), flush=True)
+        return figures
+    finally:
+        server.cleanup()
+
+
+SECTIONS = {"build": build_section, "postgres": postgres_section}
 
 
 def main() -> None:
@@ -104,6 +240,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--busy", type=int, default=2, help="CPU-bound processes for 'busy'")
+    ap.add_argument("--passages", type=int, default=10_000, help="postgres: index size")
+    ap.add_argument("--questions", type=int, default=200, help="postgres: warm questions")
+    ap.add_argument("--cold-runs", type=int, default=7, help="postgres: cold asks per store")
     ap.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = ap.parse_args()
     out = {"cpus": os.cpu_count()}

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.embedders import load_embedder  # noqa: E402
-from assistant.query.keywords import fts_query, query_terms  # noqa: E402
+from assistant.query.keywords import query_terms  # noqa: E402
 from assistant.query.retrieval import idf  # noqa: E402
 from assistant.sentences import sentence_spans  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
@@ -78,7 +78,7 @@ def collect(reader, emb, sentences, owners):
             items = []
             for r, q in zip(rows, qv):
                 dense = reader.search_dense(q, POOL)
-                kw = dict(reader.search_keyword(fts_query(r["question"], reader.analyzer), POOL))
+                kw = dict(reader.search_keyword(query_terms(r["question"], reader.analyzer), POOL))
                 ids = list(dict.fromkeys([i for i, _ in dense] + list(kw)))
                 P = np.stack([reader.vectors.reconstruct(int(i)) for i in ids])
                 terms = list(dict.fromkeys(query_terms(r["question"], reader.analyzer)))

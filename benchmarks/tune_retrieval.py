@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.embedders import load_embedder  # noqa: E402
-from assistant.query.keywords import fts_query, query_terms  # noqa: E402
+from assistant.query.keywords import query_terms  # noqa: E402
 from assistant.query.retrieval import keyword_evidence, term_weights  # noqa: E402
 from assistant.store.index import IndexReader  # noqa: E402
 
@@ -41,7 +41,7 @@ def collect(reader, emb, split: str, pool: int):
                 "SELECT p.id, a.public_id FROM passages p JOIN articles a ON a.id = p.article_id"))
             for r, v in zip(rows, qv):
                 dense = reader.search_dense(v, pool)
-                kw = reader.search_keyword(fts_query(r["question"], reader.analyzer), pool)
+                kw = reader.search_keyword(query_terms(r["question"], reader.analyzer), pool)
                 ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in kw]))
                 cos = dict(dense)
                 miss = [i for i in ids if i not in cos]

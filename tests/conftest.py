@@ -58,3 +58,33 @@ def sample_hash_index(root: Path) -> Path:
 
 def json_lines(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL 16 server with pgvector (the pgserver package), in a temp
+    dir, reached over a unix socket; started once for the test session."""
+    import tempfile
+
+    import pgserver
+
+    server = pgserver.get_server(tempfile.mkdtemp(prefix="assistant-pg-"), cleanup_mode="delete")
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A URL to a new, empty database of the session's server."""
+    return new_database(pg_server)
+
+
+def new_database(server) -> str:
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return server.get_uri(name)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.query.answer_types import answer_span, question_type
-from assistant.query.keywords import fts_query, query_terms
+from assistant.query.keywords import query_terms
 from assistant.query.retrieval import coverage_weight, keyword_evidence, retrieve, term_weights
 
 from conftest import write
@@ -80,7 +80,7 @@ def test_a_weak_keyword_match_cannot_outvote_a_strong_dense_match(svc):
 def test_keyword_evidence_counts_terms_missing_from_the_corpus(svc):
     reader = svc.reader
     with reader.snapshot():
-        ids = [pid for pid, _ in reader.search_keyword(fts_query("harga beras", reader.analyzer), 5)]
+        ids = [pid for pid, _ in reader.search_keyword(query_terms("harga beras", reader.analyzer), 5)]
         weights, known = term_weights(reader, query_terms("harga beras"))
         full = keyword_evidence(reader, weights, ids)
         weights, unknown = term_weights(reader, query_terms("harga beras bitcoin ethereum"))

@@ -9,7 +9,8 @@ from conftest import REPO, write
 HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers",
          "httpx", "httpx_sse", "openai", "assistant.llm.client", "dask", "distributed",
          # Read only when a PDF or Word file is, and only while watching folders.
-         "pypdf", "docx", "watchfiles")
+         "pypdf", "docx", "watchfiles",
+         "psycopg", "pgvector", "pgserver", "assistant.store.postgres")
 
 
 def loaded_after(code: str) -> set[str]:
@@ -50,7 +51,7 @@ def test_import_linter_contract():
     lint = os.path.join(os.path.dirname(sys.executable), "lint-imports")
     r = subprocess.run([lint], capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "5 kept, 0 broken" in r.stdout
+    assert "6 kept, 0 broken" in r.stdout
 
 
 def test_ask_with_an_llm_loads_the_http_client(tmp_path):
@@ -85,11 +86,11 @@ def test_a_cluster_build_loads_dask(tmp_path):
 
 
 # Only assistant/store/ talks to SQLite and FAISS; the embedders need neither.
-STORE_ONLY_MODULES = {"sqlite3", "faiss"}
+STORE_ONLY_MODULES = {"sqlite3", "faiss", "psycopg", "pgvector"}
 STORE_ONLY_ATTRIBUTES = {"conn", "execute", "executemany", "executescript", "vectors"}
 
 
-def test_only_the_store_touches_sqlite_and_faiss():
+def test_only_the_store_touches_sqlite_faiss_or_postgres():
     offenders = []
     for path in sorted((REPO / "assistant").rglob("*.py")):
         if (REPO / "assistant" / "store") in path.parents:

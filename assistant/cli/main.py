@@ -18,6 +18,12 @@ from assistant.store.index_types import INDEX_TYPES
 from assistant.textutil import printable, without_surrogates
 
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
+STORE_HELP = ("Keep the index in PostgreSQL instead: postgresql://USER@HOST/DB (password from "
+              "the URL or PG* variables) [env ASSISTANT_STORE].")
+
+
+def store_option(f):
+    return click.option("--store", metavar="URL", default=None, help=STORE_HELP)(f)
 
 
 def _check_rerank(ctx, param, value):
@@ -38,9 +44,11 @@ def _check_cluster(ctx, param, value):
 
 def _settings(ctx: click.Context, **flags):
     """Settings from these flags, ASSISTANT_* variables and the config file."""
-    from assistant.settings import Settings
+    from assistant.settings import Settings, check_store
 
-    return Settings.from_env(config=(ctx.obj or {}).get("config"), **flags)
+    store = flags.pop("store", None) or (ctx.obj or {}).get("store")
+    return Settings.from_env(config=(ctx.obj or {}).get("config"),
+                             store=check_store(store) if store else None, **flags)
 
 
 def _service(settings, llm=None):
@@ -98,9 +106,11 @@ def _color() -> bool:
 @click.option("--config", "config", metavar="FILE",
               help="Settings file (TOML) [env ASSISTANT_CONFIG; default ./assistant.toml, else "
                    "config.toml in the user's config folder; 'none' reads no file].")
+@store_option
 @click.version_option(__version__, prog_name="assistant")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, index_dir: str | None, config: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, index_dir: str | None, config: str | None,
+        store: str | None) -> None:
     """Ask questions about your news articles, in any language.
 
     Run with no command to open the chat; `assistant index` builds the index,
@@ -111,6 +121,7 @@ def cli(ctx: click.Context, debug: bool, index_dir: str | None, config: str | No
     ctx.ensure_object(dict)
     ctx.obj["index_dir"] = index_dir
     ctx.obj["config"] = config
+    ctx.obj["store"] = store
     if ctx.invoked_subcommand is None:
         ctx.invoke(chat)
 
@@ -124,8 +135,9 @@ def cli(ctx: click.Context, debug: bool, index_dir: str | None, config: str | No
               help="Index changes in the index's folders as they come; F3 switches "
                    "[env ASSISTANT_WATCH; default on].")
 @llm_options
+@store_option
 @click.pass_context
-def chat(ctx, paths=(), index_dir=None, model=None, device=None, watch=None, llm_url=None,
+def chat(ctx, paths=(), index_dir=None, model=None, device=None, watch=None, store=None, llm_url=None,
          llm_model=None, llm_timeout=None, llm_first_token_timeout=None):
     """Open the chat (also what `assistant` alone does).
 
@@ -135,7 +147,7 @@ def chat(ctx, paths=(), index_dir=None, model=None, device=None, watch=None, llm
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the chat needs a terminal; for scripts use: assistant ask --json")
     settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device,
-                         watch=watch)
+                         watch=watch, store=store)
     llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     from assistant.tui.app import run_app
 
@@ -178,9 +190,13 @@ def _index_dir(ctx: click.Context, local: str | None) -> str | None:
                    "settle (one line on stderr per update; ctrl+c stops).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary text.")
+@store_option
+@click.option("--from", "copy_from", metavar="DIR|URL", default=None,
+              help="Copy the index in this folder or PostgreSQL database here (to --store or "
+                   "--index-dir), vectors and all, without embedding again.")
 @click.pass_context
 def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, follow_links, yes,
-          no_wait, cluster, watch, as_json, quiet):
+          no_wait, cluster, watch, as_json, quiet, store, copy_from):
     """Build or update the index from files and folders (.txt .md .html .pdf .docx .jsonl).
 
     Updates are incremental: only new, changed and deleted articles cost time.
@@ -194,7 +210,18 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
     from assistant.wording import skipped_file
 
     svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model,
-                             device=device))
+                             device=device, store=store))
+    if copy_from is not None:
+        if paths or forget or rebuild or index_type or cluster or watch:
+            raise UsageError("--from copies an index as it is: give no PATH, --forget, "
+                             "--rebuild, --index-type, --cluster or --watch with it")
+        summary = svc.copy_from(copy_from, yes=yes, wait=not no_wait,
+                                on_wait=lambda: _warn("another update is running; waiting for it…"))
+        if as_json:
+            click.echo(_json_line(summary.to_dict()))
+        elif not quiet:
+            click.echo(render_summary(summary))
+        return
 
     def run_update() -> None:
         bar = ProgressLine()
@@ -246,13 +273,11 @@ def _stdin_questions():
 
 def _ensure_index(svc, quiet: bool) -> None:
     """A fresh clone answers at once: build the sample index on first use."""
-    if svc.has_index():
-        return
     sample = svc.sample_dir()
-    if not sample:
-        return  # the service raises NoIndexError with instructions
+    if not sample or svc.has_index():
+        return  # without a sample, the service raises NoIndexError with instructions
     if not quiet:
-        _warn(f"no index in {os.path.abspath(svc.index_dir)} yet; building it from {sample} "
+        _warn(f"no index in {svc.where()} yet; building it from {sample} "
               "(first run only)…")
     from assistant.cli.progress import ProgressLine
 
@@ -294,12 +319,14 @@ def _ensure_index(svc, quiet: bool) -> None:
               help="Stdin questions form a conversation: a follow-up such as \"and where?\" "
                    "is searched with the question before it. A blank line starts afresh.")
 @click.option("-q", "--quiet", is_flag=True, help="No notes on stderr.")
+@store_option
 @llm_options
 @click.option("--translate", is_flag=True,
               help="With --llm: add the answer sentence translated into the question's language.")
 @click.pass_context
 def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir, model, device,
-        follow_up, quiet, llm_url, llm_model, llm_timeout, llm_first_token_timeout, translate):
+        follow_up, quiet, llm_url, llm_model, llm_timeout, llm_first_token_timeout, translate,
+        store):
     """Answer QUESTION with cited passages.
 
     With no QUESTION, questions are read from stdin, one per line, and
@@ -313,7 +340,7 @@ def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir
 
     filters = Filters.parse(source, since, until)
     settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device,
-                         k=k, mode=mode, rerank=rerank)
+                         k=k, mode=mode, rerank=rerank, store=store)
     llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     if translate and llm is None:
         raise UsageError("--translate needs an LLM: give --llm URL")
@@ -390,14 +417,15 @@ def _generate(result, asker, as_json: bool, first: bool, translate: bool):
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
 @click.option("--check", is_flag=True, help="Also verify that vectors and rows agree.")
+@store_option
 @click.pass_context
-def info(ctx, index_dir, as_json, check):
+def info(ctx, index_dir, as_json, check, store):
     """Show what the index holds (articles, passages, model, size, last update),
     and each setting with where it came from: flag, environment, config file or default."""
     from assistant.cli.render import render_info
     from assistant.errors import CorruptIndexError
 
-    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir))
+    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), store=store)
     svc = _service(settings)
     problems = svc.verify() if check else []  # before anything else reads damaged pages
     if problems:
@@ -430,8 +458,9 @@ def info(ctx, index_dir, as_json, check):
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("--details", is_flag=True, help="With --json: include every question's result.")
+@store_option
 @click.pass_context
-def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
+def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details, store):
     """Measure retrieval and answers on FILE.jsonl of questions with gold references,
     or on a news_dev-style folder (questions.jsonl, offtopic.jsonl, articles/).
 
@@ -443,7 +472,7 @@ def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details):
     from assistant.cli.render import render_eval
     from assistant.evaluation import evaluate, load_questions
 
-    svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir)))
+    svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir), store=store))
     questions = load_questions(file)
     bar = ProgressLine()
     try:

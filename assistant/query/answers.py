@@ -8,7 +8,7 @@ from assistant.query.keywords import ANALYZER, analyze, own_terms, query_terms
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
 from assistant.sentences import sentence_spans
-from assistant.store.index import PassageHit
+from assistant.store.interface import PassageHit
 from assistant.textutil import word_starts
 
 # Sentences are embedded for at most this many citations (best first): it keeps

@@ -169,13 +169,3 @@ def question_names(question: str, analyzer: str = ANALYZER) -> list[list[str]]:
     if run:
         names.append(run)
     return names
-
-
-def fts_match(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: any of the terms (BM25 ranks)."""
-    return " OR ".join(f'"{t}"' for t in terms)
-
-
-def fts_query(question: str, analyzer: str = ANALYZER) -> str:
-    """The MATCH expression for the question's content words."""
-    return fts_match(query_terms(question, analyzer))

@@ -18,7 +18,7 @@ from assistant.query.options import NO_FILTERS, Filters, Rerank, check_k, check_
 from assistant.query.relevance import confidence, confidence_features, is_found, unknown_names
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
-from assistant.store.index import IndexReader
+from assistant.store.interface import IndexStoreReader as IndexReader
 from assistant.textutil import strip_controls
 
 MAX_QUESTION_CHARS = 2000

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.query.keywords import fts_match, query_terms
+from assistant.query.keywords import query_terms
 from assistant.query.options import MODES, NO_FILTERS, RERANK_AUTO, Filters, Rerank
-from assistant.store.index import IndexReader
+from assistant.store.interface import IndexStoreReader as IndexReader
 
 
 @dataclass
@@ -43,7 +43,7 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     n = max(pool, k * 4)
     terms = query_terms(question, reader.analyzer) if mode != "dense" else []
     if mode == "keyword":
-        hits = reader.search_keyword(fts_match(terms), k, filters)
+        hits = reader.search_keyword(terms, k, filters)
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
     assert query_vector is not None, "dense and hybrid search need the question's vector"
     if filters.active and allowed is None:
@@ -53,7 +53,7 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     if mode == "dense":
         ranked = [Candidate(pid, s, dense=s) for pid, s in dense]
     else:
-        keyword = reader.search_keyword(fts_match(terms), n, filters)
+        keyword = reader.search_keyword(terms, n, filters)
         ranked, known = fuse(reader, terms, query_vector, dense, keyword)
     if rerank == RERANK_AUTO:
         top = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0

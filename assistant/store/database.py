@@ -295,18 +295,20 @@ _OPTIONAL = {
 _JSON = {"roots": _json_list(str), "background": _json_list((int, float), "dim")}
 
 
-def manifest_problems(manifest: dict[str, str]) -> list[str]:
-    """Manifest keys whose values are missing or not what the index needs."""
-    bad = [k for k, ok in _REQUIRED.items() if k not in manifest or not ok(manifest[k])]
+def manifest_problems(manifest: dict[str, str], exempt: tuple[str, ...] = ()) -> list[str]:
+    """Manifest keys whose values are missing or not what the index needs
+    (``exempt``: required keys a store does not use, e.g. Postgres has no vector file)."""
+    bad = [k for k, ok in _REQUIRED.items()
+           if k not in exempt and (k not in manifest or not ok(manifest[k]))]
     bad += [k for k, ok in _OPTIONAL.items() if k in manifest and not ok(manifest[k])]
     bad += [k for k, ok in _JSON.items() if k in manifest and not ok(manifest[k], manifest)]
     return bad
 
 
-def check_manifest(manifest: dict[str, str], path: str) -> None:
+def check_manifest(manifest: dict[str, str], path: str, exempt: tuple[str, ...] = ()) -> None:
     """Schema version first (a newer index says so), then every value."""
     check_schema(manifest, path)
-    bad = manifest_problems(manifest)
+    bad = manifest_problems(manifest, exempt)
     if bad:
         raise CorruptIndexError(f"database {path} has an invalid manifest "
                                 f"({', '.join(bad)}); {REBUILD}")

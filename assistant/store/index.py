@@ -13,8 +13,7 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +22,13 @@ from assistant.results import ArticleRef
 from assistant.store import database as db
 from assistant.store import vectors as vec
 from assistant.store.index_types import AUTO
+from assistant.store.interface import (
+    ArticleFilter,
+    PassageHit,
+    StoredArticle,
+    StoredIndex,
+    StoredPassage,
+)
 
 LOCK_NAME = "index.lock"
 
@@ -36,35 +42,9 @@ def has_committed_index(directory: str) -> bool:
     return db.has_manifest(os.path.join(directory, db.DB_NAME))
 
 
-@dataclass
-class PassageHit:
-    passage_id: int
-    article_rowid: int
-    ordinal: int
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    article: ArticleRef
-    page: int | None = None  # a PDF's page
-
-
-class ArticleFilter(Protocol):
-    """Which articles a question may cite (assistant.query.options.Filters)."""
-
-    @property
-    def source(self) -> str | None: ...
-
-    @property
-    def since(self) -> str | None: ...  # YYYY-MM-DD, included
-
-    @property
-    def until(self) -> str | None: ...
-
-    @property
-    def active(self) -> bool: ...
-
-    def matches_source(self, source: str | None, url: str | None) -> bool: ...
+def fts5_match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: any of the terms (BM25 ranks)."""
+    return " OR ".join(f'"{t}"' for t in terms)
 
 
 def _filter_sql(flt: ArticleFilter, article: str) -> tuple[str, list[str]]:
@@ -110,6 +90,10 @@ class IndexReader:
         self._allowed: tuple[tuple, np.ndarray] | None = None  # see passage_ids
         with self.snapshot():
             pass
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.directory)
 
     @property
     def model_id(self) -> str:
@@ -189,10 +173,12 @@ class IndexReader:
             return vec.search(self.vectors, query, n)
         return vec.search_among(self.vectors, query, n, allowed)
 
-    def search_keyword(self, match: str, n: int,
+    def search_keyword(self, terms: list[str], n: int,
                        flt: ArticleFilter | None = None) -> list[tuple[int, float]]:
-        """FTS5 matches as (passage id, bm25 score); higher is better. With an
-        active ``flt``, only passages of the articles it allows."""
+        """Passages with any of the keyword ``terms``, as (passage id, bm25
+        score); higher is better. With an active ``flt``, only passages of the
+        articles it allows."""
+        match = fts5_match(terms)
         if not match or n <= 0:
             return []
         sql = ("SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
@@ -352,6 +338,28 @@ class IndexReader:
         if fts != rows:
             problems.append(f"keyword index disagrees with passages on {len(fts ^ rows)} rows")
         return problems
+
+    def export(self) -> StoredIndex:
+        """Everything this index holds (call inside ``snapshot()``), to copy it."""
+        sources = [tuple(r) for r in self.conn.execute(
+            "SELECT path, size, mtime_ns, sha256 FROM sources ORDER BY path")]
+        articles: dict[int, StoredArticle] = {}
+        for r in self.conn.execute(
+                "SELECT id, key, public_id, source_path, title, source, date, url, text, "
+                "content_hash, text_hash FROM articles ORDER BY id"):
+            articles[r[0]] = StoredArticle(*r[1:])
+        ids: dict[int, list[int]] = {}
+        for r in self.conn.execute(
+                "SELECT p.id, p.article_id, p.ordinal, p.paragraph, p.start, p.end, p.text, "
+                "p.text_hash, p.context, f.body, "
+                + ("p.page" if db.has_pages(self.manifest) else "NULL") + " FROM passages p "
+                "JOIN passages_fts f ON f.rowid = p.id ORDER BY p.article_id, p.ordinal"):
+            articles[r[1]].passages.append(StoredPassage(*r[2:]))
+            ids.setdefault(r[1], []).append(r[0])
+        for rowid, art in articles.items():
+            art.embeddings = (self.vectors_of(ids[rowid]) if rowid in ids
+                           else np.zeros((0, self.dim), dtype=np.float32))
+        return StoredIndex(dict(self.manifest), sources, list(articles.values()))  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.conn.close()

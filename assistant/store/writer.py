@@ -93,7 +93,7 @@ class IndexWriter:
             try:
                 conn = db.connect(self.db_path)
                 manifest = db.read_manifest(conn, self.db_path)
-                self.recorded_roots = _roots_of(manifest)
+                self.recorded_roots = roots_of(manifest)
                 self.had_index = bool(manifest)
                 if manifest:
                     db.check_manifest(manifest, self.db_path)
@@ -139,6 +139,10 @@ class IndexWriter:
         for suffix in ("-wal", "-shm"):
             if os.path.exists(self.db_path + suffix):
                 os.replace(self.db_path + suffix, self.db_path + ".damaged" + suffix)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.directory)
 
     @property
     def vectors(self):
@@ -385,7 +389,7 @@ class IndexWriter:
             db.raise_user_error(exc, self.db_path)
 
 
-def _roots_of(manifest: dict[str, str]) -> list[str]:
+def roots_of(manifest: dict[str, str]) -> list[str]:
     """The recorded folders, when the manifest still says them clearly."""
     try:
         roots = json.loads(manifest.get("roots", "[]"))

@@ -158,7 +158,7 @@ class AssistantApp(App):
             return
         self.source = self.paths[0] if self.paths else self.service.sample_dir()
         self.sub_title = "no index"
-        self.query_one("#chat").mount(IndexOffer(self.service.index_dir, self.source))
+        self.query_one("#chat").mount(IndexOffer(self.service.where(), self.source))
 
     def on_index_offer_accepted(self, message: IndexOffer.Accepted) -> None:
         self._build_offered()

@@ -1,0 +1,74 @@
+"""Where an index lives: a folder (SQLite + FAISS, the default) or a PostgreSQL
+database named by a ``postgresql://`` URL. Opening one picks its store; the
+Postgres store (psycopg, pgvector) is imported only for a URL."""
+
+import os
+
+from assistant.store.interface import IndexStoreReader, IndexStoreWriter
+from assistant.textutil import hide_password
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres(location: str | None) -> bool:
+    return bool(location) and location.lower().startswith(URL_SCHEMES)  # type: ignore[union-attr]
+
+
+def redact(location: str) -> str:
+    """The location as it may be shown: a URL without its password."""
+    return hide_password(location)
+
+
+def secrets_of(location: str) -> list[str]:
+    """The passwords in a URL and in PGPASSWORD: text that must never be shown."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    found = []
+    try:
+        parts = urlsplit(location)
+        found += [parts.password or ""]
+        found += [v for k, v in parse_qsl(parts.query) if "pass" in k.lower()]
+    except ValueError:
+        pass
+    found.append(os.environ.get("PGPASSWORD", ""))
+    return [s for s in found if s]
+
+
+def scrub(text: str, location: str) -> str:
+    """``text`` (an error message) with the location's secrets taken out."""
+    text = text.replace(location, redact(location))
+    for secret in secrets_of(location):
+        text = text.replace(secret, "***")
+    return text
+
+
+def open_reader(location: str) -> IndexStoreReader:
+    if is_postgres(location):
+        from assistant.store.postgres.reader import PostgresReader
+
+        return PostgresReader(location)
+    from assistant.store.index import IndexReader
+
+    return IndexReader(location)
+
+
+def open_writer(location: str, model_id: str, dim: int, **options) -> IndexStoreWriter:
+    """One update of the index at ``location`` (options as for ``IndexWriter``)."""
+    if is_postgres(location):
+        from assistant.store.postgres.writer import PostgresWriter
+
+        return PostgresWriter(location, model_id, dim, **options)
+    from assistant.store.writer import IndexWriter
+
+    return IndexWriter(location, model_id, dim, **options)
+
+
+def has_committed_index(location: str) -> bool:
+    """True when ``location`` holds an index that an update has committed."""
+    if is_postgres(location):
+        from assistant.store.postgres.connection import has_committed_index as pg_has
+
+        return pg_has(location)
+    from assistant.store.index import has_committed_index as local_has
+
+    return local_has(location)
