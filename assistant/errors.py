@@ -20,6 +20,7 @@ class ExitCode:
     DISK_FULL = 9  # no space left to write the index
     PERMISSION = 10  # the index (or its folder) cannot be written or read: permissions, read-only
     CONFIRM = 11  # the update would remove a large share of the index; run again with --yes
+    SERVER = 12  # `ask --server`: the server cannot be reached, or is not an assistant server
     INTERRUPTED = 130
 
 
@@ -73,6 +74,26 @@ class ConfirmationNeeded(AssistantError):
     exit_code = ExitCode.CONFIRM
 
 
+class ServerUnreachableError(AssistantError):
+    """``ask --server URL``: no answer from the server (not an error it reported)."""
+
+    exit_code = ExitCode.SERVER
+
+
+class NotFoundError(UsageError):
+    """A request names an article or a job that does not exist."""
+
+
+def error_for_exit_code(code: int, message: str) -> AssistantError:
+    """The error a server reported as ``{"error", "exit_code"}``, raised again on
+    the client side, so ``ask --server`` exits as the local ``ask`` would."""
+    by_code = {cls.exit_code: cls for cls in (
+        UsageError, NoIndexError, CorruptIndexError, ModelMismatchError, IndexBusyError,
+        InputError, ModelUnavailableError, IndexPermissionError, DiskFullError,
+        ConfirmationNeeded, ServerUnreachableError)}
+    return by_code.get(code, AssistantError)(message)
+
+
 def os_reason(e: OSError) -> str:
     """Why a file could not be read, in a few words (for skip lists)."""
     if isinstance(e, FileNotFoundError):
@@ -96,3 +117,16 @@ def error_for_os(e: OSError, where: str) -> AssistantError | None:
         return IndexPermissionError(f"{where} {what}; the index is unchanged. Give the user "
                                     "write access, or use another folder with --index-dir")
     return None
+
+
+def as_user_error(e: BaseException) -> AssistantError:
+    """Any exception as the error a user sees: ours as it is, a failed write as
+    what it means (full disk, permission), anything else as an internal error
+    (exit code 1) named by its type, never a traceback."""
+    if isinstance(e, AssistantError):
+        return e
+    if isinstance(e, OSError):
+        err = error_for_os(e, e.filename or "a file")
+        if err is not None:
+            return err
+    return AssistantError(f"internal error: {type(e).__name__}: {e}")

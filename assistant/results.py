@@ -4,7 +4,8 @@ Plain dataclasses rather than pydantic models: they are built on every cold
 ``ask``, where importing pydantic costs more than the question itself.
 ``assistant.schema.AskOutput`` is the pydantic model of their JSON, checked by
 the tests. Each ``to_json()`` returns the JSON object as a dict, keys in the
-order ``ask --json`` prints them.
+order ``ask --json`` prints them; ``from_json()`` reads it back (the HTTP
+client of ``ask --server``).
 """
 
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ class ArticleRef:
         return {"id": self.id, "title": self.title, "source": self.source, "date": self.date,
                 "url": self.url, "path": self.path}
 
+    @classmethod
+    def from_json(cls, d: dict) -> "ArticleRef":
+        return cls(d["id"], d["title"], d["source"], d["date"], d["url"], d["path"])
+
 
 @dataclass(frozen=True)
 class Span:
@@ -48,6 +53,10 @@ class Span:
 
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Span":
+        return cls(d["start"], d["end"])
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,11 @@ class Citation:
                 "start": self.start, "end": self.end, "passage_id": self.passage_id,
                 "sentence": self.sentence.to_json(), "article": self.article.to_json()}
 
+    @classmethod
+    def from_json(cls, d: dict) -> "Citation":
+        return cls(d["n"], d["score"], d["text"], d["paragraph"], d["start"], d["end"],
+                   d["passage_id"], Span.from_json(d["sentence"]), ArticleRef.from_json(d["article"]))
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -93,6 +107,11 @@ class Answer:
         span = [self.span.start, self.span.end] if self.span else None
         return {"text": self.text, "citation": self.citation, "span": span}
 
+    @classmethod
+    def from_json(cls, d: dict) -> "Answer":
+        span = d.get("span")
+        return cls(d["text"], d["citation"], Span(*span) if span else None)
+
 
 @dataclass(frozen=True)
 class SentenceCitation:
@@ -104,6 +123,10 @@ class SentenceCitation:
 
     def to_json(self) -> dict:
         return {"n": self.n, "sentence": self.sentence.to_json()}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "SentenceCitation":
+        return cls(d["n"], Span.from_json(d["sentence"]))
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,11 @@ class GeneratedSentence:
     def to_json(self) -> dict:
         return {"text": self.text, "citations": [c.to_json() for c in self.citations],
                 "supported": self.supported, "issues": list(self.issues)}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "GeneratedSentence":
+        return cls(d["text"], [SentenceCitation.from_json(c) for c in d["citations"]],
+                   d["supported"], list(d["issues"]))
 
 
 @dataclass(frozen=True)
@@ -141,6 +169,13 @@ class Generated:
                 "sentences": [s.to_json() for s in self.sentences], "refused": self.refused,
                 "error": self.error, "translation": self.translation,
                 "timings": {"first_token_s": self.first_token_s, "total_s": self.total_s}}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Generated":
+        timings = d.get("timings") or {}
+        return cls(d["text"], d["model"], [GeneratedSentence.from_json(s) for s in d["sentences"]],
+                   d["refused"], timings.get("first_token_s"), timings.get("total_s"), d["error"],
+                   d.get("translation"))
 
 
 @dataclass(frozen=True)
@@ -168,3 +203,12 @@ class AskResult:
         if self.generated is not None:  # absent without an LLM: the output stays as it was
             out["generated"] = self.generated.to_json()
         return out
+
+    @classmethod
+    def from_json(cls, d: dict) -> "AskResult":
+        """The result back from its JSON (``ask --server`` reads the server's answer)."""
+        generated = d.get("generated")
+        return cls(d["question"], d["found"], Answer.from_json(d["answer"]) if d["answer"] else None,
+                   [Citation.from_json(c) for c in d["citations"]], d["mode"], d.get("note"),
+                   list(d.get("context") or []),
+                   Generated.from_json(generated) if generated is not None else None)

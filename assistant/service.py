@@ -202,7 +202,8 @@ class Assistant:
         that this one follows up on; they are searched along with it.
         ``filters``: only articles of this source or dates are cited. Options
         left out come from the settings."""
-        query = pipeline.prepare(question, k or self.settings.k, mode or self.settings.mode,
+        query = pipeline.prepare(question, self.settings.k if k is None else k,
+                                 self.settings.mode if mode is None else mode,
                                  self.settings.rerank if rerank is None else rerank, context,
                                  filters)
         reader = self.reader

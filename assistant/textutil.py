@@ -37,6 +37,14 @@ def without_surrogates(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
+def json_text(data) -> str:
+    """Data as one line of JSON, always valid UTF-8 (undecodable bytes of a name
+    become U+FFFD): what `--json` prints and what the HTTP API sends."""
+    import json
+
+    return without_surrogates(json.dumps(data, ensure_ascii=False))
+
+
 def normalize(text: str) -> str:
     """Unicode NFC, unified newlines, no escapes or control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -5,9 +5,9 @@ import re
 import shutil
 
 import pytest
-from terminal import Terminal, needs_tmux
 
 from conftest import SAMPLE_ARTICLE, run_cli
+from terminal import Terminal, needs_tmux
 
 pytestmark = [needs_tmux, pytest.mark.slow]
 

@@ -2,9 +2,7 @@
 jump, the transcript kept on quit, progress while a first index builds."""
 
 import asyncio
-import threading
 
-from assistant.embedders.hashing import HashEmbedder
 from assistant.tui.screens import HELP
 from assistant.tui.widgets import (
     AnswerCard,
@@ -16,7 +14,17 @@ from assistant.tui.widgets import (
 )
 
 from conftest import TROOPS, write
-from tui_helpers import SIZE, TROOPS_QUESTION, ask, corpus, make_app, sample_chat, service, settle
+from tui_helpers import (
+    SIZE,
+    TROOPS_QUESTION,
+    HeldAfterFirstBatch,
+    ask,
+    corpus,
+    make_app,
+    sample_chat,
+    service,
+    settle,
+)
 
 
 def plain(widget) -> str:
@@ -98,23 +106,6 @@ async def test_no_transcript_without_a_question(tmp_path):
         await settle(pilot)
         await pilot.press("ctrl+q")
     assert not (tmp_path / "ix" / "transcripts").exists()
-
-
-class HeldAfterFirstBatch(HashEmbedder):
-    """Lets the first passage batch through, then holds the next until released."""
-
-    def __init__(self) -> None:
-        super().__init__(dim=64)
-        self.batches = 0
-        self.held = threading.Event()
-        self.release = threading.Event()
-
-    def embed_passages(self, texts):
-        self.batches += 1
-        if self.batches == 2:
-            self.held.set()
-            self.release.wait(60)
-        return super().embed_passages(texts)
 
 
 async def test_a_first_build_shows_its_progress_to_a_waiting_question(tmp_path):

@@ -96,3 +96,20 @@ class GatedEmbedder(HashEmbedder):
             if not self.gate.wait(timeout=60):
                 raise TimeoutError("the test never opened the gate")
         return super().embed_passages(texts)
+
+
+class HeldAfterFirstBatch(HashEmbedder):
+    """Lets the first passage batch through, then holds the next until released."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=64)
+        self.batches = 0
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def embed_passages(self, texts):
+        self.batches += 1
+        if self.batches == 2:
+            self.held.set()
+            self.release.wait(60)
+        return super().embed_passages(texts)

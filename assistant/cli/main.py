@@ -5,7 +5,6 @@ exit code (see ``assistant.errors.ExitCode``); no traceback unless --debug.
 """
 
 import itertools
-import json
 import os
 import sys
 
@@ -15,7 +14,7 @@ from assistant import __version__
 from assistant.errors import AssistantError, ExitCode, UsageError, error_for_os
 from assistant.query.options import DEFAULT_MODE, MAX_K, MODES, parse_rerank
 from assistant.store.index_types import INDEX_TYPES
-from assistant.textutil import printable, without_surrogates
+from assistant.textutil import json_text, printable
 
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 STORE_HELP = ("Keep the index in PostgreSQL instead: postgresql://USER@HOST/DB (password from "
@@ -24,6 +23,9 @@ STORE_HELP = ("Keep the index in PostgreSQL instead: postgresql://USER@HOST/DB (
 
 def store_option(f):
     return click.option("--store", metavar="URL", default=None, help=STORE_HELP)(f)
+
+
+FORMATS = ("text", "json", "markdown")
 
 
 def _check_rerank(ctx, param, value):
@@ -91,11 +93,6 @@ def _warn(message: str) -> None:
     click.echo(f"assistant: {printable(message)}", err=True)
 
 
-def _json_line(data) -> str:
-    """One JSON line, always valid UTF-8 (undecodable bytes of a name become U+FFFD)."""
-    return without_surrogates(json.dumps(data, ensure_ascii=False))
-
-
 def _color() -> bool:
     return sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
 
@@ -134,11 +131,14 @@ def cli(ctx: click.Context, debug: bool, index_dir: str | None, config: str | No
 @click.option("--watch/--no-watch", "watch", default=None,
               help="Index changes in the index's folders as they come; F3 switches "
                    "[env ASSISTANT_WATCH; default on].")
+@click.option("--transcript", "transcript", metavar="FILE", type=click.Path(dir_okay=False),
+              default=None, help="Write the conversation to FILE as Markdown when you quit "
+                                 "(and on ctrl+s) [default: a new file in INDEX/transcripts/].")
 @llm_options
 @store_option
 @click.pass_context
-def chat(ctx, paths=(), index_dir=None, model=None, device=None, watch=None, store=None, llm_url=None,
-         llm_model=None, llm_timeout=None, llm_first_token_timeout=None):
+def chat(ctx, paths=(), index_dir=None, model=None, device=None, watch=None, transcript=None,
+         store=None, llm_url=None, llm_model=None, llm_timeout=None, llm_first_token_timeout=None):
     """Open the chat (also what `assistant` alone does).
 
     With PATHs, they are indexed first (incrementally); with no index yet, the
@@ -151,7 +151,7 @@ def chat(ctx, paths=(), index_dir=None, model=None, device=None, watch=None, sto
     llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
     from assistant.tui.app import run_app
 
-    code = run_app(settings=settings, paths=list(paths) or None, llm=llm)
+    code = run_app(settings=settings, paths=list(paths) or None, llm=llm, transcript=transcript)
     if code:
         sys.exit(code)
 
@@ -239,7 +239,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
         for w in summary.warnings:
             _warn(w)
         if as_json:
-            click.echo(_json_line(summary.to_dict()))
+            click.echo(json_text(summary.to_dict()))
             sys.stdout.flush()
         elif not quiet:
             click.echo(render_summary(summary))
@@ -251,7 +251,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
         raise UsageError("--watch cannot be used with --forget")
     from assistant.cli.watch import watch as watch_folders
 
-    watch_folders(svc, list(paths) or None, as_json, quiet, _warn, _json_line, run_update,
+    watch_folders(svc, list(paths) or None, as_json, quiet, _warn, json_text, run_update,
                   follow_links=follow_links, yes=yes)
 
 
@@ -311,7 +311,11 @@ def _ensure_index(svc, quiet: bool) -> None:
 @click.option("--until", metavar="DATE",
               help="Cite only articles dated on or before DATE (YYYY-MM-DD or 7d); undated "
                    "articles are left out.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question "
+                                                      "(--format json).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="text (default), json, or markdown: the answer and every citation as the "
+                   "chat's transcript writes them.")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
 @click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
@@ -320,13 +324,18 @@ def _ensure_index(svc, quiet: bool) -> None:
                    "is searched with the question before it. A blank line starts afresh.")
 @click.option("-q", "--quiet", is_flag=True, help="No notes on stderr.")
 @store_option
+@click.option("--server", "server", metavar="URL", default=None,
+              help="Ask a running `assistant serve` at URL (e.g. http://127.0.0.1:8000): no "
+                   "model or index to load here.")
+@click.option("--token", metavar="TOKEN", default=None,
+              help="With --server: the server's token [env ASSISTANT_TOKEN].")
 @llm_options
 @click.option("--translate", is_flag=True,
               help="With --llm: add the answer sentence translated into the question's language.")
 @click.pass_context
-def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir, model, device,
-        follow_up, quiet, llm_url, llm_model, llm_timeout, llm_first_token_timeout, translate,
-        store):
+def ask(ctx, question, k, mode, rerank, source, since, until, as_json, fmt, index_dir, model,
+        device, follow_up, quiet, server, token, llm_url, llm_model, llm_timeout,
+        llm_first_token_timeout, translate, store):
     """Answer QUESTION with cited passages.
 
     With no QUESTION, questions are read from stdin, one per line, and
@@ -334,24 +343,31 @@ def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir
     also written in words by that server, each sentence checked against the
     passages it cites; if the server fails, the cited passages still answer.
     --source, --since and --until choose the articles searched (not found when
-    none matches).
+    none matches). With --server URL, a running `assistant serve` answers.
     """
     from assistant.query.options import Filters
 
+    if as_json and fmt not in (None, "json"):
+        raise UsageError(f"--json and --format {fmt} disagree: give one of them")
+    fmt = "json" if as_json else (fmt or "text")
     filters = Filters.parse(source, since, until)
-    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device,
-                         k=k, mode=mode, rerank=rerank, store=store)
-    llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
-    if translate and llm is None:
-        raise UsageError("--translate needs an LLM: give --llm URL")
-    svc = _service(settings, llm)
     if question is not None:
         questions = iter([question])
     elif sys.stdin is None or sys.stdin.isatty():
         raise UsageError("give a QUESTION, or pipe questions to stdin one per line")
     else:
         questions = _stdin_questions()
-    _ensure_index(svc, quiet)
+    if server:
+        svc, llm = _remote(server, token, _index_dir(ctx, index_dir), model, device, llm_url,
+                           translate, store), None
+    else:
+        settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model,
+                             device=device, k=k, mode=mode, rerank=rerank, store=store)
+        llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
+        if translate and llm is None:
+            raise UsageError("--translate needs an LLM: give --llm URL")
+        svc = _service(settings, llm)
+        _ensure_index(svc, quiet)
     chat = svc.conversation() if follow_up else None
     color = _color()
     first = True
@@ -367,16 +383,20 @@ def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir
             if question is not None:
                 raise
             # One bad line of a batch is reported and the batch goes on.
-            if as_json:
-                click.echo(_json_line({"question": q.rstrip("\n"), "error": e.message,
-                                       "exit_code": e.exit_code}))
+            if fmt == "json":
+                click.echo(json_text({"question": q.rstrip("\n"), "error": e.message,
+                                      "exit_code": e.exit_code}))
             else:
                 _warn(f"error: {e.message} (line skipped)")
             continue
         if llm is not None:
-            result = _generate(result, chat or svc, as_json, first, translate)
-        if as_json:
-            click.echo(_json_line(result.to_json()))
+            result = _generate(result, chat or svc, fmt != "text", first, translate)
+        if fmt == "json":
+            click.echo(json_text(result.to_json()))
+        elif fmt == "markdown":
+            from assistant.transcript import turn_markdown
+
+            click.echo(("" if first else "\n") + turn_markdown(result.question, result), nl=False)
         else:
             if not first and llm is None:  # with an LLM the streamed part came first
                 click.echo("")
@@ -385,6 +405,19 @@ def ask(ctx, question, k, mode, rerank, source, since, until, as_json, index_dir
             click.echo(render_answer(result, color, header=llm is None), color=color)
         sys.stdout.flush()
         first = False
+
+
+def _remote(url, token, index_dir, model, device, llm_url, translate, store=None):
+    """The server that answers `ask --server`; what only a local ask uses is refused."""
+    local = [name for name, given in (("--index-dir", index_dir), ("--model", model),
+                                      ("--device", device), ("--llm", llm_url),
+                                      ("--translate", translate), ("--store", store)) if given]
+    if local:
+        raise UsageError(f"{', '.join(local)} cannot go with --server: the server has its own "
+                         "index, model and LLM (see assistant serve --help)")
+    from assistant.cli.remote import RemoteAssistant
+
+    return RemoteAssistant(url, token or os.environ.get("ASSISTANT_TOKEN") or None)
 
 
 def _generate(result, asker, as_json: bool, first: bool, translate: bool):
@@ -414,6 +447,49 @@ def _generate(result, asker, as_json: bool, first: bool, translate: bool):
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but a loopback address needs --token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port; the URL is printed).")
+@click.option("--token", metavar="TOKEN", default=None,
+              help="Every request must send Authorization: Bearer TOKEN [env ASSISTANT_TOKEN].")
+@click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
+@click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
+@click.option("--device", metavar="DEV", help="Device for sentence-transformers (cpu, cuda, mps).")
+@store_option
+@llm_options
+@click.pass_context
+def serve(ctx, host, port, token, index_dir, model, device, store, llm_url, llm_model,
+          llm_timeout, llm_first_token_timeout):
+    """Answer over HTTP with the model and index loaded once (OpenAPI at /docs).
+
+    POST /ask gives the JSON of `ask --json`; POST /ask/stream the same as
+    server-sent events; GET /articles, GET /articles/ID; POST /index updates
+    the index as a job (GET /index/JOB); GET /health. Needs the serve extra:
+    pip install 'assistant[serve]'.
+    """
+    from assistant.api.server import check_bind, require_extra
+    from assistant.api.server import serve as run_server
+
+    token = token or os.environ.get("ASSISTANT_TOKEN") or None
+    require_extra()
+    check_bind(host, token)  # before any loading: a refused address fails at once
+    settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device,
+                         store=store)
+    llm = _llm_config(settings, llm_url, llm_model, llm_timeout, llm_first_token_timeout)
+    svc = _service(settings, llm)
+    _ensure_index(svc, False)
+    if svc.has_index():
+        svc.load_model()  # the first question does not pay for it
+    try:
+        run_server(svc, host, port, token,
+                   on_ready=lambda url: _warn(f"serving {url} (OpenAPI at {url}/docs); "
+                                              "ctrl+c stops"))
+    finally:
+        svc.close()
+
+
+@cli.command()
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
 @click.option("--check", is_flag=True, help="Also verify that vectors and rows agree.")
@@ -437,7 +513,7 @@ def info(ctx, index_dir, as_json, check, store):
     if check:
         data["problems"] = problems
     if as_json:
-        click.echo(_json_line(data))
+        click.echo(json_text(data))
     else:
         click.echo(render_info(data))
         if check:
@@ -482,7 +558,7 @@ def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details, store):
         bar.close()
     data = report.to_dict(with_details=details)
     if as_json:
-        click.echo(_json_line(data))
+        click.echo(json_text(data))
         return
     click.echo(render_eval(report))
 

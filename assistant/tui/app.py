@@ -27,7 +27,7 @@ from assistant.progress import Phase
 from assistant.query.options import NO_FILTERS, Filters
 from assistant.results import Citation
 from assistant.textutil import printable as safe
-from assistant.transcript import Turn, save_transcript
+from assistant.transcript import Turn, default_transcript_path, turn_markdown, write_transcript
 from assistant.tui.filter_line import FILTER_HELP, SUGGESTIONS, FilterCommand, parse_filter_line
 from assistant.tui.messages import (
     Answered,
@@ -79,6 +79,8 @@ class AssistantApp(App):
         Binding("ctrl+r", "update_index", "Update index", priority=True),
         Binding("f2", "toggle_articles", "Articles", priority=True),
         Binding("f3", "toggle_watch", "Watch folders", show=False, priority=True),
+        # Not in the footer, which must fit 80 columns: F1 and the palette list it.
+        Binding("ctrl+s", "save_transcript", "Save chat", show=False, priority=True),
         # Stops an LLM answer being written; the extractive answer stays.
         Binding("escape", "cancel_generation", "Stop answer", show=False),
         Binding("ctrl+c", "cancel_generation", "Stop answer", show=False, priority=True),
@@ -86,7 +88,8 @@ class AssistantApp(App):
 
     def __init__(self, service, paths: list[str] | None = None,
                  history: QuestionHistory | None = None, cursor_blink: bool = True,
-                 transcript_dir: str | None = None, watch: bool = False) -> None:
+                 transcript_dir: str | None = None, transcript_file: str | None = None,
+                 watch: bool = False) -> None:
         super().__init__()
         self.service = service
         self.paths = list(paths or [])
@@ -104,8 +107,11 @@ class AssistantApp(App):
         self._generating: tuple[int, threading.Event] | None = None  # turn and its cancel
         self._questions: dict[int, str] = {}  # turn id -> question, for the transcript
         self.transcript: list[Turn] = []
-        self.transcript_dir = transcript_dir  # where the transcript is kept on quit
-        self.transcript_path: str | None = None
+        self._transcript_turns: dict[int, int] = {}  # turn id -> its place in the transcript
+        self.transcript_dir = transcript_dir  # a new file in it keeps the transcript on quit
+        self.transcript_file = transcript_file  # or this file (--transcript FILE)
+        self.transcript_path: str | None = None  # where it was written, once it was
+        self.started = time.time()
         self._chat_view: tuple = (None, None)  # where the chat scrolls next (see _follow)
         # Watching the index's folders: on by default in `assistant chat` (F3,
         # --no-watch, ASSISTANT_WATCH=0); each settled change runs an update.
@@ -186,6 +192,8 @@ class AssistantApp(App):
                             self.action_start_filter)
         yield SystemCommand("Watch folders", "Turn watching the index's folders on or off (F3)",
                             self.action_toggle_watch)
+        yield SystemCommand("Save chat", "Write the conversation as Markdown, with every "
+                            "citation (ctrl+s)", self.action_save_transcript)
         yield SystemCommand("Help", "Keys and how answers work (F1)", self.action_help)
 
     # -- workers (threads; they only post messages) ----------------------------------------
@@ -350,6 +358,7 @@ class AssistantApp(App):
         self._ask(turn_id, question, filters, cancel)
 
     def on_answered(self, message: Answered) -> None:
+        self._transcript_turns[message.turn_id] = len(self.transcript)
         self.transcript.append((self._questions.pop(message.turn_id, ""), message.result, None))
         self._replace_pending(message.turn_id, AnswerCard(message.result, message.generating,
                                                           id=f"answer-{message.turn_id}"))
@@ -376,7 +385,14 @@ class AssistantApp(App):
         card = self._card(message.turn_id)
         if card is not None:
             card.show_generated(message.result)
+        self._keep_in_transcript(message.turn_id, message.result)
         self._turn_done()
+
+    def _keep_in_transcript(self, turn_id: int, result) -> None:
+        """The transcript keeps a turn's final answer (with its generated part)."""
+        place = self._transcript_turns.get(turn_id)
+        if place is not None:
+            self.transcript[place] = (self.transcript[place][0], result, None)
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "cancel_generation":  # otherwise the keys do what they did before
@@ -396,6 +412,7 @@ class AssistantApp(App):
 
             stopped = GeneratedAnswer("", "", [], error="generation cancelled")
             card.show_generated(dataclasses.replace(card.result, generated=stopped))
+            self._keep_in_transcript(turn_id, card.result)
         self._turn_done()
 
     def on_citation_card_translate(self, message: CitationCard.Translate) -> None:
@@ -647,14 +664,39 @@ class AssistantApp(App):
 
     def on_unmount(self) -> None:
         self._stop_watching()
-        self.save_transcript()
+        try:
+            self.save_transcript()
+        except OSError:
+            pass  # a read-only index folder: the chat still closes cleanly
 
-    def save_transcript(self) -> None:
-        if self.transcript_dir and self.transcript and self.transcript_path is None:
-            try:
-                self.transcript_path = save_transcript(self.transcript_dir, self.transcript)
-            except OSError:
-                pass  # a read-only index folder: the chat still closes cleanly
+    def save_transcript(self) -> str | None:
+        """Write the transcript (again, to the same file, as the chat goes on);
+        its path, or None with nothing to keep or nowhere to keep it."""
+        if not self.transcript:
+            return None
+        path = self.transcript_path or self.transcript_file or (
+            self.transcript_dir and default_transcript_path(self.transcript_dir))
+        if not path:
+            return None
+        self.transcript_path = write_transcript(path, self.transcript, self.started)
+        return self.transcript_path
+
+    def action_save_transcript(self) -> None:
+        try:
+            path = self.save_transcript()
+        except OSError as e:
+            self.notify(safe(f"The chat could not be saved: {e}"), severity="error", markup=False)
+            return
+        if path is None:
+            self.notify("Nothing to save yet: ask a question first.")
+        else:
+            self.notify(safe(f"Chat saved to {path}"), title="Saved", markup=False)
+
+    def on_citation_card_copy(self, message: CitationCard.Copy) -> None:
+        """The answer the citation belongs to, with all its citations, as Markdown."""
+        result = message.result
+        self.copy_to_clipboard(turn_markdown(result.question, result))
+        self.notify(f"Copied the answer with its {len(result.citations)} citations.")
 
     def action_update_index(self) -> None:
         self.run_update(None)
@@ -715,14 +757,17 @@ def _top_visible(chat: VerticalScroll):
     return None
 
 
-def run_app(settings=None, paths: list[str] | None = None, llm=None) -> int:
+def run_app(settings=None, paths: list[str] | None = None, llm=None,
+            transcript: str | None = None) -> int:
     """The chat over ``settings`` (``assistant.settings.Settings``; None: from the
-    environment and the config file)."""
+    environment and the config file); ``transcript``: the file the chat is
+    written to on quit."""
     from assistant.service import Assistant
 
     service = Assistant(settings, llm=llm)
     app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir),
-                       transcript_dir=service.index_dir, watch=service.settings.watch)
+                       transcript_dir=service.index_dir, transcript_file=transcript,
+                       watch=service.settings.watch)
     try:
         app.run()
     finally:

@@ -99,11 +99,13 @@ Ask about your articles in any language; answers cite the passages they come fro
 | Tab | move to the citations of the last answer |
 | Up / Down, j / k | move between citations |
 | Enter, o, click | open the cited article at the passage |
+| c | on a citation: copy its answer with every citation (Markdown) |
 | Escape | back (from an article, or from citations to the box) |
 | ctrl+l | start a new conversation (follow-ups forget earlier turns) |
 | ctrl+r | update the index from its folders (new, changed, deleted articles) |
 | F2 | show or hide the articles panel |
 | F3 | stop or start watching the folders (on: changes are indexed as they come) |
+| ctrl+s | save the chat as Markdown now (the path is shown; kept on quit too) |
 | F1 | this help |
 | ctrl+p | command palette |
 | ctrl+q | quit |

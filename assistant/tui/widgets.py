@@ -91,11 +91,13 @@ class PendingAnswer(Static):
 
 
 class CitationCard(Static, can_focus=True):
-    """One cited passage. Enter or a click opens its article; with an LLM, t
-    shows it translated into the question's language."""
+    """One cited passage. Enter or a click opens its article; c copies its
+    answer with every citation; with an LLM, t shows it translated into the
+    question's language."""
 
     BINDINGS = [
         Binding("enter,o", "open", "Open article"),
+        Binding("c", "copy", "Copy answer"),
         Binding("t", "translate", "Translate"),
         Binding("down,j", "move(1)", "Next citation", show=False),
         Binding("up,k", "move(-1)", "Previous citation", show=False),
@@ -111,6 +113,11 @@ class CitationCard(Static, can_focus=True):
         def __init__(self, card: "CitationCard") -> None:
             super().__init__()
             self.card = card
+
+    class Copy(Message):
+        def __init__(self, result: AskResult) -> None:
+            super().__init__()
+            self.result = result  # the answer as shown now, a generated part included
 
     def __init__(self, citation: Citation, weak: bool, question: str = "") -> None:
         self.citation = citation
@@ -137,6 +144,11 @@ class CitationCard(Static, can_focus=True):
 
     def action_open(self) -> None:
         self.post_message(self.Open(self.citation))
+
+    def action_copy(self) -> None:
+        card = self.parent
+        if isinstance(card, AnswerCard):
+            self.post_message(self.Copy(card.result))
 
     def on_click(self) -> None:
         self.action_open()
