@@ -18,6 +18,11 @@ run (medians of --runs runs; the machines are noisy, absolute times are not figu
    `assistant index --watch` (a subprocess) watches to the first answer citing
    it, against making it answerable by hand (`assistant index`, then `assistant
    ask`, each a new process).
+6. Serve: requests/s of a warm `assistant serve` answering `POST /ask` one at
+   a time against `assistant ask --json` with the same questions piped in
+   (one process: start, model and index load included, as a script pays),
+   side by side; then 20 clients asking for --serve-seconds while an update
+   embeds new articles: requests/s, errors, and answers given during the update.
 
 Each is measured twice: idle, and under load, with --busy CPU-bound processes
 (`while True: pass`) running beside it; the floors and the raw embedder are
@@ -25,6 +30,7 @@ measured under the same load. The cold-ask floor runs with the OpenMP settings
 assistant gives itself (assistant/threads.py). The load average before each column is printed.
 
 Usage: python benchmarks/bench_performance.py [--articles 1000] [--runs 5] [--busy 2]
+       [--only cold|index|warm|serve] [--serve-seconds 30]
 The folder holds the first N distinct tydiqa_id/train contexts from
 ../shared/eval, one .txt file each (Wikipedia paragraphs).
 """
@@ -143,18 +149,20 @@ def cold_ask(tmp: Path, runs: int) -> dict:
             "floor_mib": med(f_rss), "ask_mib": med(a_rss), "rss_ratio": med(a_rss) / med(f_rss)}
 
 
-def make_folder(dest: Path, n: int) -> Path:
+def make_folder(dest: Path, n: int, skip: int = 0) -> Path:
+    """N distinct contexts, after the first ``skip`` (articles new to an index of those)."""
     if not SHARED.exists():
         raise SystemExit(f"needs {SHARED}")
     dest.mkdir(parents=True)
-    seen = set()
+    seen: set[str] = set()
     for line in SHARED.open(encoding="utf-8"):
         ctx = json.loads(line)["context"]
         if ctx in seen:
             continue
         seen.add(ctx)
-        (dest / f"wiki-{len(seen):04d}.txt").write_text(ctx + "\n", encoding="utf-8")
-        if len(seen) >= n:
+        if len(seen) > skip:
+            (dest / f"wiki-{len(seen):04d}.txt").write_text(ctx + "\n", encoding="utf-8")
+        if len(seen) >= skip + n:
             break
     return dest
 
@@ -203,20 +211,26 @@ def build_and_update(tmp: Path, docs: Path, runs: int) -> dict:
             "no_change_s": med(none), "no_change_ratio": med(none) / med(full)}
 
 
+def _questions_for(docs: Path, n: int) -> list[str]:
+    """Questions of the shared set whose context is among the indexed articles."""
+    contexts = {p.read_text(encoding="utf-8").strip() for p in docs.glob("*.txt")}
+    out = []
+    for line in SHARED.open(encoding="utf-8"):
+        row = json.loads(line)
+        if row["context"] in contexts:
+            out.append(row["question"])
+        if len(out) >= n:
+            break
+    return out
+
+
 def warm_throughput(tmp: Path, docs: Path, n_questions: int, runs: int) -> dict:
     from assistant.service import Assistant
     from assistant.settings import Settings
 
     ix = tmp / "warm-ix"
     run(assistant("index", docs, "--index-dir", ix, "-q"))
-    questions = []
-    contexts = {p.read_text(encoding="utf-8").strip() for p in docs.glob("*.txt")}
-    for line in SHARED.open(encoding="utf-8"):
-        row = json.loads(line)
-        if row["context"] in contexts:
-            questions.append(row["question"])
-        if len(questions) >= n_questions:
-            break
+    questions = _questions_for(docs, n_questions)
     settings = Settings(index_dir=str(ix), sample_dir="none")
     svc = Assistant(settings)
     emb = svc.query_embedder()
@@ -305,6 +319,70 @@ def watch_latency(tmp: Path, runs: int) -> dict:
             "by_hand_s": med(by_hand), "ratio": med(watched) / med(by_hand)}
 
 
+UPDATE_ARTICLES = 60  # new articles the update embeds while 20 clients ask
+
+
+def serve_throughput(tmp: Path, docs: Path, n_questions: int, runs: int, seconds: float) -> dict:
+    import threading
+
+    import httpx
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from serve_helpers import running_server
+
+    ix = tmp / "serve-ix"
+    run(assistant("index", docs, "--index-dir", ix, "-q"))
+    questions = [q.replace("\n", " ") for q in _questions_for(docs, n_questions)]
+    stdin = tmp / "questions.txt"
+    stdin.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    piped, served = [], []
+    with running_server("--index-dir", ix) as (url, _, _), \
+            httpx.Client(base_url=url, timeout=300) as http:
+        for q in questions[:5]:  # warm: model, stemmer, sentence cache of a first question
+            http.post("/ask", json={"question": q}).raise_for_status()
+        for _ in range(runs):  # interleaved, so drifts in machine load hit both alike
+            with stdin.open("rb") as f:
+                piped.append(len(questions) / run(assistant("ask", "--json", "--index-dir", ix),
+                                                  stdin=f)[0])
+            t = time.perf_counter()
+            for q in questions:
+                http.post("/ask", json={"question": q}).raise_for_status()
+            served.append(len(questions) / (time.perf_counter() - t))
+        # Many clients while an update embeds new articles.
+        extra = make_folder(tmp / "extra-docs", UPDATE_ARTICLES,
+                            skip=len(list(docs.glob("*.txt"))))
+        answered, errors = [], []
+        end = time.time() + seconds
+
+        def client() -> None:
+            with httpx.Client(base_url=url, timeout=300) as c:
+                i = 0
+                while time.time() < end:
+                    try:
+                        r = c.post("/ask", json={"question": questions[i % len(questions)]})
+                        (answered if r.status_code == 200 else errors).append(time.time())
+                    except httpx.HTTPError:
+                        errors.append(time.time())
+                    i += 1
+
+        for p in extra.glob("*.txt"):
+            shutil.copy(p, docs / f"extra-{p.name}")  # new to the recorded folder
+        job = http.post("/index").json()
+        threads = [threading.Thread(target=client) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        job = http.get(f"/index/{job['id']}", params={"wait": 60}).json()
+    finished = job["finished_at"] or float("inf")
+    during = sum(1 for w in answered if job["started_at"] < w < finished)
+    return {"questions": len(questions), "piped_qps": med(piped), "served_qps": med(served),
+            "ratio": med(served) / med(piped), "concurrent_seconds": seconds,
+            "concurrent_rps": len(answered) / seconds, "concurrent_errors": len(errors),
+            "answered_during_update": during, "update_s": (job["finished_at"] or time.time())
+            - job["started_at"], "update_state": job["state"]}
+
+
 def measure(tmp: Path, args) -> dict:
     out = {}
     if args.only in (None, "watch"):
@@ -338,6 +416,15 @@ def measure(tmp: Path, args) -> dict:
         print(f"warm throughput: {w['ask_qps']:.1f} questions/s vs raw embed + search "
               f"{w['raw_qps']:.1f} = {w['ratio']:.2f}x ({w['questions']} questions)",
               flush=True)
+    if args.only in (None, "serve"):
+        out["serve"] = v = serve_throughput(tmp, docs, args.questions, args.runs,
+                                            args.serve_seconds)
+        print(f"serve: warm POST /ask {v['served_qps']:.1f} requests/s vs `ask` with "
+              f"{v['questions']} piped questions {v['piped_qps']:.1f} questions/s = "
+              f"{v['ratio']:.2f}x; 20 clients for {v['concurrent_seconds']:.0f} s during "
+              f"an update ({v['update_state']}, {v['update_s']:.1f} s): "
+              f"{v['concurrent_rps']:.1f} requests/s, {v['concurrent_errors']} errors, "
+              f"{v['answered_during_update']} answered during the update", flush=True)
     return out
 
 
@@ -347,8 +434,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--json", metavar="FILE", help="also write the figures here")
-    ap.add_argument("--only", choices=["cold", "index", "warm", "watch"],
+    ap.add_argument("--only", choices=["cold", "index", "warm", "watch", "serve"],
                     help="measure one figure group only")
+    ap.add_argument("--serve-seconds", type=float, default=30,
+                    help="how long 20 clients ask the server during an update")
     ap.add_argument("--busy", type=int, default=2,
                     help="CPU-bound processes beside the 'under load' column (0: idle only)")
     args = ap.parse_args()

@@ -327,3 +327,36 @@ def test_ask_server_that_cannot_be_reached_exits_12(tmp_path):
     assert r.returncode == 12
     assert "cannot reach the server at http://127.0.0.1:" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# -- with an LLM ----------------------------------------------------------------------------
+
+
+def test_with_an_llm_the_stream_sends_tokens_then_the_checked_answer(tmp_path):
+    from llm_server import serve, stream
+
+    ix = sample_hash_index(tmp_path)
+    httpd, llm = serve()
+    try:
+        with running_server("--index-dir", ix, "--llm", llm.url, "--llm-timeout", "20") \
+                as (url, _, _), client(url) as http:
+            said = "Korea Utara mengirim 12,000 tentara ke Kursk [1]."
+            llm.script(stream(said))
+            with http.stream("POST", "/ask/stream", json={"question": QUESTION, "k": 3}) as r:
+                events = _events(r.read().decode())
+            llm.script(stream(said))
+            whole = http.post("/ask", json={"question": QUESTION, "k": 3}).json()
+    finally:
+        llm.release.set()
+        httpd.shutdown()
+    kinds = [e for e, _ in events]
+    assert kinds[0] == "result" and kinds[-1] == "generated"
+    assert set(kinds[1:-1]) == {"token"} and len(kinds) > 3
+    assert "generated" not in events[0][1]
+    assert "".join(d["text"] for e, d in events if e == "token") == said
+    final = events[-1][1]
+    assert final["generated"]["sentences"][0]["supported"] is True
+    assert {k: v for k, v in final.items() if k != "generated"} == events[0][1]
+    whole["generated"].pop("timings")
+    final["generated"].pop("timings")
+    assert whole == final  # /ask gives the checked answer at once
