@@ -60,6 +60,8 @@ def turn_markdown(question: str, result: AskResult | None, error: str | None = N
         return "\n".join(out)
     if result.context:
         out += ["*follow-up of: " + " / ".join(map(strip_controls, result.context)) + "*", ""]
+    if result.filters is not None and result.filters.active:
+        out += [f"*only articles with {strip_controls(result.filters.describe())}*", ""]
     if result.note:
         out += [f"*note: {strip_controls(result.note)}*", ""]
     out += _generated(result)

@@ -44,6 +44,22 @@ def test_mode_and_k_are_passed_on(sample):
     assert r.json()["mode"] == "keyword" and len(r.json()["citations"]) == 2
 
 
+def test_filters_are_passed_on(sample):
+    ix, url = sample
+    with client(url) as http:
+        for flags, body in ((["--source", "kompas"], {"source": "kompas"}),
+                            (["--source", "reuters"], {"source": "reuters"}),
+                            (["--since", "2024-11-15"], {"since": "2024-11-15"}),
+                            (["--until", "2024-11-14"], {"until": "2024-11-14"})):
+            local = run_cli("ask", QUESTION, "--json", *flags, "--index-dir", ix)
+            remote = run_cli("ask", QUESTION, "--json", *flags, "--server", url)
+            r = http.post("/ask", json={"question": QUESTION, **body})
+            assert r.json() == json.loads(local.stdout) == json.loads(remote.stdout), flags
+            assert bool(r.json()["citations"]) == (flags[1] in ("kompas", "2024-11-14"))
+        bad = http.post("/ask", json={"question": QUESTION, "since": "yesterday"})
+    assert bad.status_code == 400 and "must be a date as YYYY-MM-DD" in bad.json()["error"]
+
+
 def test_bad_values_get_our_messages(sample):
     _, url = sample
     with client(url) as http:

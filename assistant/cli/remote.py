@@ -4,6 +4,7 @@ as the JSON of `ask --json` and is read into the same typed result, so it is
 printed exactly as a local answer; an error the server reports exits with
 the code the local `ask` would have."""
 
+import dataclasses
 import uuid
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,12 @@ class RemoteAssistant:
                 "conversation": conversation, **(filters.to_json() if filters else {})}
         data = self._post("/ask", {key: v for key, v in body.items() if v is not None})
         try:
-            return AskResult.from_json(data)
+            result = AskResult.from_json(data)
+            if data.get("filters"):  # typed here: the results module sits below the query
+                from assistant.query.options import Filters
+
+                result = dataclasses.replace(result, filters=Filters(**data["filters"]))
+            return result
         except (KeyError, TypeError, ValueError):
             raise ServerUnreachableError(f"{self.url} did not answer as an assistant server "
                                          "(unexpected JSON)") from None
