@@ -91,7 +91,8 @@ class Citation:
     @classmethod
     def from_json(cls, d: dict) -> "Citation":
         return cls(d["n"], d["score"], d["text"], d["paragraph"], d["start"], d["end"],
-                   d["passage_id"], Span.from_json(d["sentence"]), ArticleRef.from_json(d["article"]))
+                   d["passage_id"], Span.from_json(d["sentence"]), ArticleRef.from_json(d["article"]),
+                   d.get("confidence"))
 
 
 @dataclass(frozen=True)
