@@ -92,7 +92,7 @@ class Citation:
     def from_json(cls, d: dict) -> "Citation":
         return cls(d["n"], d["score"], d["text"], d["paragraph"], d["start"], d["end"],
                    d["passage_id"], Span.from_json(d["sentence"]), ArticleRef.from_json(d["article"]),
-                   d.get("confidence"))
+                   d.get("confidence"), d.get("page"))
 
 
 @dataclass(frozen=True)
