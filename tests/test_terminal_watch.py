@@ -4,9 +4,9 @@ import re
 import shutil
 
 import pytest
-from terminal import Terminal, needs_tmux
 
 from conftest import SAMPLE_ARTICLE, run_cli, write
+from terminal import Terminal, needs_tmux
 
 pytestmark = [needs_tmux, pytest.mark.slow]
 
