@@ -218,7 +218,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
         summary = svc.copy_from(copy_from, yes=yes, wait=not no_wait,
                                 on_wait=lambda: _warn("another update is running; waiting for it…"))
         if as_json:
-            click.echo(_json_line(summary.to_dict()))
+            click.echo(json_text(summary.to_dict()))
         elif not quiet:
             click.echo(render_summary(summary))
         return
