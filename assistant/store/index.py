@@ -24,6 +24,7 @@ from assistant.store import vectors as vec
 from assistant.store.index_types import AUTO
 from assistant.store.interface import (
     ArticleFilter,
+    ManifestFields,
     PassageHit,
     StoredArticle,
     StoredIndex,
@@ -64,7 +65,7 @@ def _filter_sql(flt: ArticleFilter, article: str) -> tuple[str, list[str]]:
     return " AND ".join(conds) or "1", params
 
 
-class IndexReader:
+class IndexReader(ManifestFields):
     """A read-only view of an index that follows committed updates.
 
     Use ``with reader.snapshot():`` around a query: inside it, the manifest, the
@@ -94,14 +95,6 @@ class IndexReader:
     @property
     def location(self) -> str:
         return os.path.abspath(self.directory)
-
-    @property
-    def model_id(self) -> str:
-        return self.manifest["model_id"]
-
-    @property
-    def dim(self) -> int:
-        return int(self.manifest["dim"])
 
     @contextmanager
     def snapshot(self):
@@ -227,29 +220,6 @@ class IndexReader:
             f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({','.join('?' * len(terms))})",
             terms).fetchall()
         return {t: int(d) for t, d in rows}, total
-
-    @property
-    def background(self) -> np.ndarray | None:
-        """Mean embedding of the relevance background sentences, if recorded."""
-        raw = self.manifest.get("background")
-        if not raw:
-            return None
-        if getattr(self, "_background_raw", None) != raw:
-            self._background_raw = raw
-            self._background = np.asarray(json.loads(raw), dtype=np.float32)
-        return self._background
-
-    @property
-    def dense_scale(self) -> float | None:
-        """The spread of the model's cosines, recorded at build time (see
-        assistant.query.relevance.dense_scale); None for older indexes."""
-        raw = self.manifest.get("dense_scale")
-        return float(raw) if raw else None
-
-    @property
-    def analyzer(self) -> str:
-        """How the FTS bodies were made (see assistant.query.keywords)."""
-        return self.manifest.get("analyzer", "plain")
 
     def keyword_bodies(self, ids: list[int]) -> dict[int, str]:
         """The analyzed terms stored for each passage, space-separated."""

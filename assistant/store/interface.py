@@ -4,6 +4,7 @@ pipeline use of an index, whatever keeps it. ``assistant.store.index`` and
 ``assistant.store.postgres`` (PostgreSQL + pgvector) both implement it;
 ``assistant.store.location`` opens the right one for a folder or a URL."""
 
+import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.results import ArticleRef
+from assistant.store import database as db
 
 
 @dataclass
@@ -85,6 +87,68 @@ class ArticleFilter(Protocol):
     def active(self) -> bool: ...
 
     def matches_source(self, source: str | None, url: str | None) -> bool: ...
+
+
+class ManifestFields:
+    """What every store's reader reads from its manifest (a dict of strings,
+    ``self.manifest``) the same way."""
+
+    manifest: dict
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest["model_id"]
+
+    @property
+    def dim(self) -> int:
+        return int(self.manifest["dim"])
+
+    @property
+    def background(self) -> np.ndarray | None:
+        """Mean embedding of the relevance background sentences, if recorded."""
+        raw = self.manifest.get("background")
+        if not raw:
+            return None
+        if getattr(self, "_background_raw", None) != raw:
+            self._background_raw = raw
+            self._background = np.asarray(json.loads(raw), dtype=np.float32)
+        return self._background
+
+    @property
+    def dense_scale(self) -> float | None:
+        """The spread of the model's cosines, recorded at build time (see
+        assistant.query.relevance.dense_scale); None for older indexes."""
+        raw = self.manifest.get("dense_scale")
+        return float(raw) if raw else None
+
+    @property
+    def analyzer(self) -> str:
+        """How the keyword bodies were made (see assistant.query.keywords)."""
+        return self.manifest.get("analyzer", "plain")
+
+
+def next_manifest(previous: dict, fresh: bool, model_id: str, dim: int, analyzer,
+                  generation: int, next_passage_id: int, roots: list[str], now: str,
+                  store_keys: dict, extra: dict) -> dict:
+    """The manifest an update commits, the same for every store; ``store_keys``:
+    what only this store records (its vectors file, its index kind); ``analyzer``:
+    the keyword analyzer (its ``name`` is recorded), if any."""
+    manifest = {
+        "schema_version": str(db.SCHEMA_VERSION),
+        "model_id": model_id,
+        "dim": str(dim),
+        "generation": str(generation),
+        "next_passage_id": str(next_passage_id),
+        "roots": roots,
+        "updated_at": now,
+    }
+    if analyzer:
+        manifest["analyzer"] = analyzer.name
+    manifest.update(store_keys)
+    manifest.update(extra)
+    if fresh or "created_at" not in previous:
+        manifest["created_at"] = now
+    return manifest
 
 
 class IndexStoreReader(Protocol):

@@ -18,6 +18,7 @@ from assistant.store import vectors as vec
 from assistant.store.files import exclusive_lock
 from assistant.store.index import LOCK_NAME, vectors_name
 from assistant.store.index_types import AUTO
+from assistant.store.interface import next_manifest
 
 
 @dataclass(frozen=True)
@@ -321,23 +322,10 @@ class IndexWriter:
 
     def _next_manifest(self, generation: int, next_passage_id: int, roots: list[str], now: str,
                        extra: dict) -> dict:
-        manifest = {
-            "schema_version": str(db.SCHEMA_VERSION),
-            "model_id": self.model_id,
-            "dim": str(self.dim),
-            "generation": str(generation),
-            "vectors_file": vectors_name(generation),
-            "next_passage_id": str(next_passage_id),
-            "roots": roots,
-            "updated_at": now,
-        }
-        if self.analyzer:
-            manifest["analyzer"] = self.analyzer.name
-        manifest["index_type"] = self.index_type
-        manifest.update(extra)
-        if self.fresh or "created_at" not in self.manifest:
-            manifest["created_at"] = now
-        return manifest
+        return next_manifest(self.manifest, self.fresh, self.model_id, self.dim, self.analyzer,
+                             generation, next_passage_id, roots, now,
+                             {"vectors_file": vectors_name(generation),
+                              "index_type": self.index_type}, extra)
 
     def _apply_vectors(self, removed_ids: list[int], new_ids: list[int],
                        vectors: np.ndarray) -> dict:

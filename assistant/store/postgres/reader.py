@@ -12,6 +12,7 @@ from assistant.results import ArticleRef
 from assistant.store import database as db
 from assistant.store.interface import (
     ArticleFilter,
+    ManifestFields,
     PassageHit,
     StoredArticle,
     StoredIndex,
@@ -38,7 +39,7 @@ def check_manifest(manifest: dict[str, str], url: str) -> None:
     db.check_manifest(manifest, redact(url), exempt=NOT_USED)
 
 
-class PostgresReader:
+class PostgresReader(ManifestFields):
     """A read-only view of the index in a PostgreSQL database."""
 
     def __init__(self, url: str) -> None:
@@ -58,14 +59,6 @@ class PostgresReader:
     @property
     def location(self) -> str:
         return redact(self.url)
-
-    @property
-    def model_id(self) -> str:
-        return self.manifest["model_id"]
-
-    @property
-    def dim(self) -> int:
-        return int(self.manifest["dim"])
 
     @contextmanager
     def snapshot(self):
@@ -168,25 +161,6 @@ class PostgresReader:
         rows = self._q("SELECT term, docs FROM {S}.terms WHERE term = ANY(%s)",
                        (list(dict.fromkeys(terms)),))
         return {t: int(d) for t, d in rows}, total
-
-    @property
-    def background(self) -> np.ndarray | None:
-        raw = self.manifest.get("background")
-        if not raw:
-            return None
-        if getattr(self, "_background_raw", None) != raw:
-            self._background_raw = raw
-            self._background = np.asarray(json.loads(raw), dtype=np.float32)
-        return self._background
-
-    @property
-    def dense_scale(self) -> float | None:
-        raw = self.manifest.get("dense_scale")
-        return float(raw) if raw else None
-
-    @property
-    def analyzer(self) -> str:
-        return self.manifest.get("analyzer", "plain")
 
     def keyword_bodies(self, ids: list[int]) -> dict[int, str]:
         if not ids:

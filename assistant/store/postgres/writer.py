@@ -9,6 +9,7 @@ import numpy as np
 from assistant.errors import CorruptIndexError, ModelMismatchError, UsageError
 from assistant.store import database as db
 from assistant.store.index_types import AUTO
+from assistant.store.interface import next_manifest
 from assistant.store.location import redact
 from assistant.store.postgres.connection import (
     HNSW_INDEX,
@@ -253,23 +254,9 @@ class PostgresWriter:
 
     def _next_manifest(self, generation: int, next_passage_id: int, roots: list[str], now: str,
                        extra: dict) -> dict:
-        manifest = {
-            "schema_version": str(db.SCHEMA_VERSION),
-            "model_id": self.model_id,
-            "dim": str(self.dim),
-            "generation": str(generation),
-            "next_passage_id": str(next_passage_id),
-            "roots": roots,
-            "updated_at": now,
-            "index_type": INDEX_KIND,
-            "index_kind": INDEX_KIND,
-        }
-        if self.analyzer:
-            manifest["analyzer"] = self.analyzer.name
-        manifest.update(extra)
-        if self.fresh or "created_at" not in self.manifest:
-            manifest["created_at"] = now
-        return manifest
+        return next_manifest(self.manifest, self.fresh, self.model_id, self.dim, self.analyzer,
+                             generation, next_passage_id, roots, now,
+                             {"index_type": INDEX_KIND, "index_kind": INDEX_KIND}, extra)
 
     def close(self) -> None:
         try:
