@@ -46,6 +46,19 @@ def index_cmd(docs, ix):
             "--model", "hash", "-q"], env
 
 
+def mutate_corpus(docs, rng: random.Random, round_) -> int:
+    """Change a third, delete some, add some: every update has work to do.
+    Returns how many files the folder gained."""
+    names = sorted(p.name for p in docs.glob("*.txt"))
+    for name in rng.sample(names, len(names) // 3):
+        (docs / name).write_text(article(rng, rng.randint(0, 10**6), f"ronde {round_}"))
+    for name in rng.sample(names, 5):
+        (docs / name).unlink()
+    for n in range(7):
+        (docs / f"baru-{round_}-{n}.txt").write_text(article(rng, 10**6 + n, "baru"))
+    return 2
+
+
 def articles_in(ix) -> int:
     r = run_cli("info", "--json", "--check", "--index-dir", ix)
     assert r.returncode == 0, r.stderr  # --check: every vector has its row and back
@@ -84,15 +97,7 @@ def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path):
     files = 300
 
     def mutate(round_):
-        """Change a third, delete some, add some: every update has work to do."""
-        names = sorted(p.name for p in docs.glob("*.txt"))
-        for name in rng.sample(names, len(names) // 3):
-            (docs / name).write_text(article(rng, rng.randint(0, 10**6), f"ronde {round_}"))
-        for name in rng.sample(names, 5):
-            (docs / name).unlink()
-        for n in range(7):
-            (docs / f"baru-{round_}-{n}.txt").write_text(article(rng, 10**6 + n, "baru"))
-        return 2
+        return mutate_corpus(docs, rng, round_)
 
     # How long such an update runs once it holds the lock: the window the kills fall in.
     files += mutate("ukur")

@@ -11,7 +11,7 @@ import time
 
 import psycopg
 import pytest
-from test_crash_and_concurrency import article, make_corpus
+from test_crash_and_concurrency import make_corpus, mutate_corpus
 
 from conftest import json_lines, run_cli
 
@@ -59,14 +59,7 @@ def test_sigkill_of_index_on_postgres_never_breaks_the_index(tmp_path, pg_url):
     probe = psycopg.connect(pg_url, autocommit=True)
 
     def mutate(round_):
-        names = sorted(p.name for p in docs.glob("*.txt"))
-        for name in rng.sample(names, len(names) // 3):
-            (docs / name).write_text(article(rng, rng.randint(0, 10**6), f"ronde {round_}"))
-        for name in rng.sample(names, 5):
-            (docs / name).unlink()
-        for n in range(7):
-            (docs / f"baru-{round_}-{n}.txt").write_text(article(rng, 10**6 + n, "baru"))
-        return 2
+        return mutate_corpus(docs, rng, round_)
 
     files += mutate("ukur")
     proc = start_update(cmd, env, probe)
