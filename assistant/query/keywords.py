@@ -150,6 +150,29 @@ def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
     return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
 
 
+def name_variants(question: str, analyzer: str = ANALYZER) -> dict[str, str]:
+    """For each name of the question (a capitalised word after the first), its
+    other keyword form: the Sastrawi root when the question reads as English
+    (whose names stay whole), the whole word when it was stemmed. Indonesian
+    text stems names it takes for affixed words ("Bekasi" -> "bekas"), English
+    text keeps them: an English question about an Indonesian article, or the
+    other way round, would otherwise miss the name. Retrieval keeps the form
+    the articles use (``retrieval.names_as_indexed``)."""
+    if analyzer == PLAIN:
+        return {}
+    raw = tokens(question)
+    folded = [fold(w) for w in raw]
+    root = _rooter(folded, analyzer)
+    out = {}
+    for i, (w, f) in enumerate(zip(raw, folded)):
+        if i > 0 and w[:1].isupper() and w.isalpha() and len(w) > 1 and f not in STOPWORDS:
+            term = root(w, f)
+            other = stem(f) if term == f else f
+            if other != term:
+                out[term] = other
+    return out
+
+
 def question_names(question: str, analyzer: str = ANALYZER) -> list[list[str]]:
     """The names in a question, each as the keyword terms of its words: runs
     of capitalised words after the first word (which is capitalised anyway),

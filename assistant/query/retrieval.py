@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.query.keywords import query_terms
+from assistant.query.keywords import name_variants, query_terms
 from assistant.query.options import MODES, NO_FILTERS, RERANK_AUTO, Filters, Rerank
 from assistant.store.interface import IndexStoreReader as IndexReader
 
@@ -41,7 +41,8 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     n = max(pool, k * 4)
-    terms = query_terms(question, reader.analyzer) if mode != "dense" else []
+    terms = names_as_indexed(reader, question, query_terms(question, reader.analyzer)) \
+        if mode != "dense" else []
     if mode == "keyword":
         hits = reader.search_keyword(terms, k, filters)
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
@@ -62,6 +63,17 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     if top > 0 and embedder is not None:
         ranked = rerank_by_sentence(reader, embedder, query_vector, ranked, max(top, k))
     return ranked[:k]
+
+
+def names_as_indexed(reader: IndexReader, question: str, terms: list[str]) -> list[str]:
+    """``terms`` with each name in the form the articles use, where the
+    question's analyzer gave it another (``keywords.name_variants``)."""
+    variants = {t: v for t, v in name_variants(question, reader.analyzer).items() if t in terms}
+    if not variants:
+        return terms
+    dfs, _ = reader.doc_freqs(sorted(set(variants) | set(variants.values())))
+    swap = {t: v for t, v in variants.items() if dfs.get(v, 0) > dfs.get(t, 0)}
+    return list(dict.fromkeys(swap.get(t, t) for t in terms))
 
 
 # With rerank "auto", a question is treated as asked in another language than
