@@ -22,6 +22,8 @@ from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.progress import Phase, Progress
 from assistant.query.keywords import ANALYZER, fts_body
 from assistant.query.relevance import background_passages, background_vector, dense_scale
+from assistant.sentences import sentence_spans
+from assistant.store import sentence_vectors
 from assistant.store.database import text_hash
 from assistant.store.interface import IndexStoreWriter as IndexWriter
 from assistant.store.location import open_writer
@@ -54,6 +56,7 @@ class IndexSummary:
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
     warnings: list[str] = field(default_factory=list)
     embedded: int = 0  # passages sent to the model
+    sentences: int = 0  # sentences sent to the model (of passages with two or more)
     reused: int = 0  # passages whose vector was already stored
     articles: int = 0  # totals after the update
     passages: int = 0
@@ -398,9 +401,13 @@ def _check_batch(vecs, n: int, dim: int) -> None:
 
 def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSummary,
            progress: Progress, embed_batches: BatchEmbedding) -> tuple[list[NewArticle], np.ndarray]:
+    """The new articles with their passages, and one vector a passage. Each
+    passage of two sentences or more also gets its sentences' vectors
+    (``store.sentence_vectors``). Unchanged text reuses what is stored."""
     additions: list[NewArticle] = []
     texts: list[str] = []
     hashes: list[str] = []
+    sentence_texts: dict[int, list[str]] = {}  # passage's position in ``hashes`` -> sentences
     for art in articles:
         passages = []
         contexts = passage_contexts(art.title, [p.text for p in art.passages],
@@ -410,35 +417,66 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSumm
             h = text_hash(embedded)
             passages.append(NewPassage(p.ordinal, p.paragraph, p.start, p.end, p.text, h,
                                        fts_body(p.text, context), context, p.page))
+            spans = sentence_spans(p.text)
+            if len(spans) > 1:
+                sentence_texts[len(hashes)] = [p.text[a:b] for a, b in spans]
             texts.append(embedded)
             hashes.append(h)
         additions.append(NewArticle(art.key, art.id, art.path, art.title, art.source, art.date,
                                     art.url, art.text, art.content_hash, passages,
                                     art.text_hash))
     stored = writer.vectors_for_hashes(hashes)
+    stored_sentences = writer.sentences_for_hashes([hashes[i] for i in sentence_texts])
     todo: dict[str, str] = {}
     for t, h in zip(texts, hashes):
         if h not in stored:
             todo.setdefault(h, t)
+    passage_items = len(todo)
+    for i, sentences in sentence_texts.items():
+        packed = stored_sentences.get(hashes[i])
+        if _fits(packed, len(sentences), embedder.dim):
+            continue
+        for t in sentences:
+            todo.setdefault(text_hash(t), t)
     summary.reused = sum(1 for h in hashes if h in stored)
+    fresh = _embed_texts(todo, embedder.dim, passage_items, progress, embed_batches)
+    summary.embedded = passage_items
+    summary.sentences = len(todo) - passage_items
+    flat = [p for a in additions for p in a.passages]
+    for i, sentences in sentence_texts.items():
+        packed = stored_sentences.get(hashes[i])
+        flat[i].sentences = packed if _fits(packed, len(sentences), embedder.dim) else \
+            sentence_vectors.pack(np.stack([fresh[text_hash(t)] for t in sentences]))
+    if not hashes:
+        return additions, np.zeros((0, embedder.dim), dtype=np.float32)
+    vectors = np.stack([stored[h] if h in stored else fresh[h] for h in hashes]).astype(np.float32)
+    return additions, vectors
+
+
+def _fits(packed: bytes | None, sentences: int, dim: int) -> bool:
+    unpacked = sentence_vectors.unpack(packed, dim)
+    return unpacked is not None and len(unpacked) == sentences
+
+
+def _embed_texts(todo: dict[str, str], dim: int, passages: int, progress: Progress,
+                 embed_batches: BatchEmbedding) -> dict[str, np.ndarray]:
+    """Embed ``todo`` (text hash -> text). Progress counts passages: the
+    share of texts done, of the ``passages`` among them."""
     fresh: dict[str, np.ndarray] = {}
     # Similar lengths batched together: a padded batch (sentence-transformers)
     # then wastes little on padding.
     items = sorted(todo.items(), key=lambda item: len(item[1]))
     batches = [items[i:i + EMBED_BATCH] for i in range(0, len(items), EMBED_BATCH)]
-    progress(Phase.EMBED, 0, len(items))
+    unit = passages or len(items)
+    progress(Phase.EMBED, 0, unit)
     done = 0
     for i, vecs in embed_batches([[t for _, t in batch] for batch in batches]):
         batch = batches[i]
-        _check_batch(vecs, len(batch), embedder.dim)
+        _check_batch(vecs, len(batch), dim)
         for (h, _), v in zip(batch, vecs):
             fresh[h] = v
         done += len(batch)
-        progress(Phase.EMBED, done, len(items))
+        progress(Phase.EMBED, round(done * unit / len(items)), unit)
     if len(fresh) != len(items):  # never commit a passage without its vector
         raise ModelUnavailableError(f"the embedding returned {len(fresh)} of {len(items)} vectors")
-    summary.embedded = len(items)
-    if not hashes:
-        return additions, np.zeros((0, embedder.dim), dtype=np.float32)
-    vectors = np.stack([stored[h] if h in stored else fresh[h] for h in hashes]).astype(np.float32)
-    return additions, vectors
+    return fresh

@@ -72,6 +72,8 @@ def word_starts(text: str) -> list[int]:
 
 def fold(word: str) -> str:
     """Lower case without diacritics: how the FTS5 tokenizer (remove_diacritics 2) sees a word."""
+    if word.isascii():  # most words: nothing to decompose (a third of a warm ask's answer step)
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -168,14 +168,22 @@ def make_folder(dest: Path, n: int, skip: int = 0) -> Path:
 
 
 def embedded_texts(ix: Path) -> list[str]:
-    """What a build embedded: each passage with its article's title where the
-    indexer added it, in the indexer's order (by length)."""
+    """What a build embedded, once each as the indexer does: each passage with
+    its article's title where the indexer added it, and the sentences of each
+    passage of two or more (stored with it: assistant/store/sentence_vectors.py),
+    in the indexer's order (by length)."""
     from assistant.ingest.context import with_context
+    from assistant.sentences import sentence_spans
 
     conn = sqlite3.connect(ix / "index.sqlite3")
     rows = conn.execute("SELECT context, text FROM passages ORDER BY id").fetchall()
     conn.close()
-    return sorted((with_context(c, t) for c, t in rows), key=len)
+    texts = [with_context(c, t) for c, t in rows]
+    for _, t in rows:
+        spans = sentence_spans(t)
+        if len(spans) > 1:
+            texts += [t[a:b] for a, b in spans]
+    return sorted(dict.fromkeys(texts), key=len)
 
 
 def build_and_update(tmp: Path, docs: Path, runs: int) -> dict:
@@ -188,7 +196,7 @@ def build_and_update(tmp: Path, docs: Path, runs: int) -> dict:
         full.append(run(assistant("index", docs, "--index-dir", ix, "-q"))[0])
         texts = embedded_texts(ix)
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
-        passages = len(texts)
+        passages = len(texts)  # texts embedded: passages and their sentences
         # The raw model on the same passages, same batches: one thread; a thread
         # a core with OpenMP's defaults; and with assistant's (passive waits).
         raw1.append(raw_seconds(texts_file, raw_env(OMP_NUM_THREADS="1")))

@@ -1,5 +1,7 @@
 """Follow-up questions: recognised in the core, searched with the turn before."""
 
+import sqlite3
+
 import pytest
 
 from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, Conversation, is_follow_up
@@ -92,6 +94,12 @@ def test_sentence_vectors_are_remembered_between_questions(make_service, embedde
                 "sejak Jumat malam.\n\nGempa mengguncang Cianjur. Ratusan rumah rusak berat.\n")
     svc = make_service()
     svc.index([str(doc)])
+    # Passages indexed before sentence vectors were stored (schema 4) have none:
+    # their sentences are embedded when cited, and remembered.
+    conn = sqlite3.connect(tmp_path / "index" / "index.sqlite3")
+    conn.execute("UPDATE passages SET sentences = NULL")
+    conn.commit()
+    conn.close()
     before = embedder.passages_embedded
     first = svc.ask("berapa warga mengungsi karena banjir")
     embedded = embedder.passages_embedded

@@ -127,6 +127,7 @@ def test_a_schema_3_index_is_read_without_pages_and_migrated(tmp_path):
     assert run_cli("index", docs, "--index-dir", ix, "--model", "hash", "-q").returncode == 0
     conn = sqlite3.connect(ix / "index.sqlite3")
     conn.execute("ALTER TABLE passages DROP COLUMN page")
+    conn.execute("ALTER TABLE passages DROP COLUMN sentences")
     conn.execute("UPDATE manifest SET value = '3' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()

@@ -21,8 +21,9 @@ def test_add_change_delete_embeds_only_what_changed(tmp_path, make_service, embe
     first = svc.index([str(docs)])
     assert (first.added, first.updated, first.removed, first.unchanged) == (5, 0, 0, 0)
     passages_before = embedder.passages_embedded
-    # A new index also embeds the fixed relevance background, once.
-    assert first.embedded + len(background_sentences()) == passages_before
+    # A new index also embeds the fixed relevance background, once, and the
+    # sentences of passages with more than one.
+    assert first.embedded + first.sentences + len(background_sentences()) == passages_before
     assert first.embedded > 0
 
     write(docs / "a5.txt", article(5))  # added
@@ -33,7 +34,7 @@ def test_add_change_delete_embeds_only_what_changed(tmp_path, make_service, embe
     assert (second.added, second.updated, second.removed, second.unchanged) == (1, 1, 1, 3)
     # New article: all its passages; changed article: only its changed passage.
     new_passages = embedder.passages_embedded - passages_before
-    assert new_passages == second.embedded
+    assert new_passages == second.embedded + second.sentences
     assert 1 <= second.embedded <= 2
     assert embedder.calls - calls_before == 1  # one batch
 
@@ -90,7 +91,7 @@ def test_jsonl_is_incremental_per_line(tmp_path, make_service, embedder):
     before = embedder.passages_embedded
     s = svc.index([str(feed)])
     assert (s.added, s.updated, s.removed, s.unchanged) == (1, 1, 1, 2)
-    assert embedder.passages_embedded - before == s.embedded <= 3
+    assert embedder.passages_embedded - before == s.embedded + s.sentences and s.embedded <= 3
     assert {a["id"] for a in svc.articles()} == {"n1", "n2", "n3", "n9"}
 
 
@@ -175,5 +176,5 @@ def test_passages_are_embedded_shortest_first(tmp_path, make_service, embedder):
     make_service().index([str(docs)])
     background = set(background_sentences())
     passages = [t for t in seen if t not in background]
-    assert len(passages) == 2
+    assert len(passages) == 4  # two passages, and the two sentences of the second
     assert passages == sorted(passages, key=len)  # a padded batch wastes little

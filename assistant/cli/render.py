@@ -113,12 +113,17 @@ def render_answer(result: AskResult, color: bool, header: bool = True) -> str:
     return "\n".join(lines)
 
 
+def _and_sentences(s: "IndexSummary") -> str:
+    return f" and {s.sentences} sentences" if s.sentences else ""
+
+
 def render_summary(s: "IndexSummary") -> str:
     """The summary of an update; the skipped files are listed apart (on stderr)."""
     return "\n".join([
         f"indexed into {_safe(s.index_dir)} with {_safe(s.model)}",
         f"  {index_changes(s)}",
-        f"  embedded {s.embedded} passages (reused {s.reused}); index now holds {index_totals(s)}",
+        f"  embedded {s.embedded} passages{_and_sentences(s)} (reused {s.reused}); "
+        f"index now holds {index_totals(s)}",
         f"  took {s.seconds:.2f} s",
     ])
 

@@ -11,8 +11,10 @@ from assistant.sentences import sentence_spans
 from assistant.store.interface import PassageHit
 from assistant.textutil import word_starts
 
-# Sentences are embedded for at most this many citations (best first): it keeps
-# a cold query fast while covering where answers almost always are.
+# The answer is chosen among this many citations (best first); their sentences
+# are embedded when the index has not stored their vectors (an index built
+# before schema 5), which keeps such a query fast while covering where answers
+# almost always are.
 SENTENCE_SCORED_CITATIONS = 3
 # Weights of a sentence's evidence besides its similarity to the question
 # (tuned on the valid splits with benchmarks/tune_answers.py).
@@ -25,22 +27,32 @@ RANK_PENALTY = 0.01  # per citation rank below the first
 
 def best_sentences(embedder: Embedder | None, question: str, query_vector: np.ndarray | None,
                    passages: list[PassageHit], passage_scores: list[float | None],
-                   analyzed: dict[int, str] | None = None, analyzer: str = ANALYZER
+                   analyzed: dict[int, str] | None = None, analyzer: str = ANALYZER,
+                   stored: dict[int, np.ndarray] | None = None
                    ) -> list[tuple[tuple[int, int], float]]:
     """For each passage, the span (within the passage text) of the sentence that
     best answers the question, and that sentence's score.
 
     A one-sentence passage needs no extra embedding: its sentence score is the
-    passage's own similarity. Without an embedder (keyword mode) sentences are
-    scored by shared words and answer type alone.
+    passage's own similarity. ``stored``: the sentence vectors the index holds
+    (passage id -> one row a sentence); the sentences of the first
+    ``SENTENCE_SCORED_CITATIONS`` passages without them are embedded now.
+    Without an embedder (keyword mode) sentences are scored by shared words
+    and answer type alone.
     """
     terms = set(query_terms(question, analyzer))
     kind = question_type(question)
     spans_per = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
     sims: dict[tuple[int, int], float] = {}
+    if query_vector is not None:
+        for i, (p, spans) in enumerate(zip(passages, spans_per)):
+            vectors = (stored or {}).get(p.passage_id)
+            if len(spans) > 1 and vectors is not None and len(vectors) == len(spans):
+                for j, s in enumerate(vectors @ query_vector):
+                    sims[(i, j)] = float(s)
     if embedder is not None and query_vector is not None:
         to_embed = [(i, j) for i, spans in enumerate(spans_per[:SENTENCE_SCORED_CITATIONS])
-                    if len(spans) > 1 for j in range(len(spans))]
+                    if len(spans) > 1 and (i, 0) not in sims for j in range(len(spans))]
         if to_embed:
             texts = [passages[i].text[slice(*spans_per[i][j])] for i, j in to_embed]
             for key, s in zip(to_embed, embedder.embed_passages(texts) @ query_vector):
@@ -81,13 +93,16 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
              embedder: Embedder | None, query_vector: np.ndarray | None, found: bool,
              note: str | None = None, analyzed: dict[int, str] | None = None,
              analyzer: str = ANALYZER, context: list[str] | None = None,
-             confidences: dict[int, float] | None = None) -> AskResult:
+             confidences: dict[int, float] | None = None,
+             sentence_vectors: dict[int, np.ndarray] | None = None) -> AskResult:
     """The result of one question. ``analyzed``: the stored keyword terms of the
     passages (their FTS bodies); ``context``: the earlier questions it was searched with;
-    ``confidences``: each passage's chance of holding the answer (none in keyword mode)."""
+    ``confidences``: each passage's chance of holding the answer (none in keyword mode);
+    ``sentence_vectors``: the stored vectors of their sentences."""
     ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
     sentences = best_sentences(embedder, question, query_vector, [h for _, h in ordered],
-                               [c.dense for c, _ in ordered], analyzed, analyzer)
+                               [c.dense for c, _ in ordered], analyzed, analyzer,
+                               sentence_vectors)
     citations = [
         Citation(n=n, score=round(cand.score, 4), text=hit.text, paragraph=hit.paragraph,
                  start=hit.start, end=hit.end, passage_id=hit.passage_id,

@@ -102,9 +102,10 @@ def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
     confidences = None
     if baseline is not None:
         confidences = _confidences(ranked, candidates, baseline, found, reader)
+    stored = reader.sentence_vectors(ids) if query_vector is not None else None
     result = assemble(query.question, query.mode, candidates, hits, sentence_embedder,
                       query_vector, found, query.note, analyzed, reader.analyzer, query.context,
-                      confidences)
+                      confidences, stored)
     return dataclasses.replace(result, filters=query.filters) if query.filters.active else result
 
 

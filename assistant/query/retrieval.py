@@ -97,20 +97,29 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
     """Add each top candidate's best sentence similarity to its score.
 
     A passage that answers in one sentence among several unrelated ones is
-    diluted in its passage vector; its best sentence is not. Costs one
-    embedding per sentence of the top candidates, so it is opt-in (--rerank).
+    diluted in its passage vector; its best sentence is not. The index stores
+    the vectors of each passage's sentences; those of passages indexed before
+    it did are embedded now.
     """
     from assistant.sentences import sentence_spans
 
     head, tail = ranked[:top], ranked[top:]
-    hits = reader.passages([c.passage_id for c in head])
+    ids = [c.passage_id for c in head]
+    hits = reader.passages(ids)
+    stored = reader.sentence_vectors(ids)
     texts, owners = [], []
+    best = [-1.0] * len(head)
     for i, c in enumerate(head):
         text = hits[c.passage_id].text
-        for a, b in sentence_spans(text) or [(0, len(text))]:
-            texts.append(text[a:b])
-            owners.append(i)
-    best = [-1.0] * len(head)
+        spans = sentence_spans(text) or [(0, len(text))]
+        vectors = stored.get(c.passage_id)
+        if vectors is not None and len(vectors) == len(spans):
+            best[i] = float((vectors @ query_vector).max())
+        elif len(spans) == 1 and c.dense is not None:
+            best[i] = c.dense  # its sentence is the passage
+        else:
+            texts += [text[a:b] for a, b in spans]
+            owners += [i] * len(spans)
     if texts:
         for i, s in zip(owners, embedder.embed_passages(texts) @ query_vector):
             best[i] = max(best[i], float(s))

@@ -20,7 +20,8 @@ from assistant.store.index_types import AUTO, INDEX_TYPES
 # 2: articles.text_hash, to find the same article filed twice.
 # 3: passages.context, the article context matched along with a passage.
 # 4: passages.page, the page of a PDF a passage comes from (NULL otherwise).
-SCHEMA_VERSION = 4
+# 5: passages.sentences, the vectors of a passage's sentences (store/sentence_vectors.py).
+SCHEMA_VERSION = 5
 DB_NAME = "index.sqlite3"
 
 _SCHEMA = """
@@ -64,7 +65,8 @@ CREATE TABLE IF NOT EXISTS passages (
     text       TEXT NOT NULL,
     text_hash  TEXT NOT NULL,
     context    TEXT NOT NULL DEFAULT '',
-    page       INTEGER
+    page       INTEGER,
+    sentences  BLOB
 );
 CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
 CREATE INDEX IF NOT EXISTS passages_by_hash ON passages(text_hash);
@@ -192,13 +194,25 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE passages ADD COLUMN page INTEGER")
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    # Passages indexed before have no sentence vectors: their sentences are
+    # embedded when a question cites them, as before, until they change or
+    # the index is rebuilt.
+    conn.execute("ALTER TABLE passages ADD COLUMN sentences BLOB")
+
+
 # MIGRATIONS[v] turns a version-v database into version v + 1.
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def has_pages(manifest: dict[str, str]) -> bool:
     """Whether passages have a page column (readers read older versions as they are)."""
     return int(manifest.get("schema_version", "0")) >= 4
+
+
+def has_sentences(manifest: dict[str, str]) -> bool:
+    """Whether passages can hold sentence vectors (schema 5 on, either store)."""
+    return int(manifest.get("schema_version", "0")) >= 5
 
 
 def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 from assistant.errors import CorruptIndexError, NoIndexError
 from assistant.results import ArticleRef
 from assistant.store import database as db
+from assistant.store import sentence_vectors
 from assistant.store import vectors as vec
 from assistant.store.index_types import AUTO
 from assistant.store.interface import (
@@ -267,6 +268,16 @@ class IndexReader(ManifestFields):
         """The stored vectors of these passages, one row each."""
         return vec.reconstruct(self.vectors, ids)
 
+    def sentence_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
+        """The stored vectors of these passages' sentences, for those that have them."""
+        if not ids or not db.has_sentences(self.manifest):
+            return {}
+        rows = self.conn.execute(
+            f"SELECT id, sentences FROM passages WHERE id IN ({','.join('?' * len(ids))}) "
+            "AND sentences IS NOT NULL", [int(i) for i in ids]).fetchall()
+        out = {pid: sentence_vectors.unpack(blob, self.dim) for pid, blob in rows}
+        return {pid: v for pid, v in out.items() if v is not None}
+
     def stats(self) -> dict:
         articles, passages = db.counts(self.conn)
         size = 0
@@ -322,7 +333,8 @@ class IndexReader(ManifestFields):
         for r in self.conn.execute(
                 "SELECT p.id, p.article_id, p.ordinal, p.paragraph, p.start, p.end, p.text, "
                 "p.text_hash, p.context, f.body, "
-                + ("p.page" if db.has_pages(self.manifest) else "NULL") + " FROM passages p "
+                + ("p.page" if db.has_pages(self.manifest) else "NULL") + ", "
+                + ("p.sentences" if db.has_sentences(self.manifest) else "NULL") + " FROM passages p "
                 "JOIN passages_fts f ON f.rowid = p.id ORDER BY p.article_id, p.ordinal"):
             articles[r[1]].passages.append(StoredPassage(*r[2:]))
             ids.setdefault(r[1], []).append(r[0])

@@ -41,6 +41,7 @@ class NewPassage:
     fts_body: str
     context: str = ""
     page: int | None = None  # a PDF's page
+    sentences: bytes | None = None  # its sentences' vectors, packed (store/sentence_vectors.py)
 
 
 @dataclass
@@ -223,6 +224,20 @@ class IndexWriter:
                 out[h] = self.vectors.reconstruct(int(pid))
         return out
 
+    def sentences_for_hashes(self, hashes: list[str]) -> dict[str, bytes]:
+        """Stored sentence vectors (packed) of passages with these text hashes."""
+        if self.fresh or not hashes or not db.has_sentences(self.manifest):
+            return {}
+        out: dict[str, bytes] = {}
+        uniq = list(dict.fromkeys(hashes))
+        for i in range(0, len(uniq), 500):
+            chunk = uniq[i:i + 500]
+            out.update(self.conn.execute(
+                f"SELECT text_hash, sentences FROM passages WHERE text_hash IN "
+                f"({','.join('?' * len(chunk))}) AND sentences IS NOT NULL GROUP BY text_hash",
+                chunk).fetchall())
+        return out
+
     # -- the commit -----------------------------------------------------------------
 
     def commit(self, remove_articles: list[int], add: list[NewArticle], vectors: np.ndarray,
@@ -305,10 +320,10 @@ class IndexWriter:
             for p in a.passages:
                 i = next(pid)
                 passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
-                                     p.text_hash, p.context, p.page))
+                                     p.text_hash, p.context, p.page, p.sentences))
                 fts_rows.append((i, p.fts_body))
         conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
-                         "text, text_hash, context, page) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                         "text, text_hash, context, page, sentences) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                          passage_rows)
         conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
         if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \

@@ -10,6 +10,7 @@ import numpy as np
 from assistant.errors import CorruptIndexError, NoIndexError
 from assistant.results import ArticleRef
 from assistant.store import database as db
+from assistant.store import sentence_vectors
 from assistant.store.interface import (
     ArticleFilter,
     ManifestFields,
@@ -206,6 +207,15 @@ class PostgresReader(ManifestFields):
                              ([int(i) for i in ids],), binary=True))
         return np.stack([as_array(found[int(i)]) for i in ids])
 
+    def sentence_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
+        """The stored vectors of these passages' sentences, for those that have them."""
+        if not ids or not db.has_sentences(self.manifest):
+            return {}
+        rows = self._q("SELECT id, sentences FROM {S}.passages WHERE id = ANY(%s) "
+                       "AND sentences IS NOT NULL", ([int(i) for i in ids],), binary=True)
+        out = {int(pid): sentence_vectors.unpack(bytes(blob), self.dim) for pid, blob in rows}
+        return {pid: v for pid, v in out.items() if v is not None}
+
     def stats(self) -> dict:
         articles = int(self._q("SELECT count(*) FROM {S}.articles")[0][0])
         passages = self.passage_count()
@@ -269,9 +279,12 @@ class PostgresReader(ManifestFields):
             articles[r[0]] = StoredArticle(*r[1:])
         vectors: dict[int, list[np.ndarray]] = {}
         for r in self._q('SELECT article_id, ordinal, paragraph, start, "end", text, text_hash, '
-                         "context, body, page, embedding FROM {S}.passages ORDER BY article_id, ordinal",
-                         binary=True):
-            articles[r[0]].passages.append(StoredPassage(*r[1:10]))
+                         "context, body, page, embedding, "
+                         + ("sentences" if db.has_sentences(self.manifest) else "NULL")
+                         + " FROM {S}.passages ORDER BY article_id, ordinal", binary=True):
+            passage = StoredPassage(*r[1:10])
+            passage.sentences = bytes(r[11]) if r[11] is not None else None
+            articles[r[0]].passages.append(passage)
             vectors.setdefault(r[0], []).append(as_array(r[10]))
         for rowid, art in articles.items():
             art.embeddings = (np.stack(vectors[rowid]) if rowid in vectors

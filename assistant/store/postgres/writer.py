@@ -121,6 +121,16 @@ class PostgresWriter:
                            (list(dict.fromkeys(hashes)),), binary=True)
         return {h: as_array(v) for h, v in rows}
 
+    def sentences_for_hashes(self, hashes: list[str]) -> dict[str, bytes]:
+        """Stored sentence vectors (packed) of passages with these text hashes."""
+        if self.fresh or not hashes or not db.has_sentences(self.manifest):
+            return {}
+        with user_errors(self.url):
+            rows = self._q("SELECT DISTINCT ON (text_hash) text_hash, sentences FROM {S}.passages "
+                           "WHERE text_hash = ANY(%s) AND sentences IS NOT NULL "
+                           "ORDER BY text_hash, id", (list(dict.fromkeys(hashes)),), binary=True)
+        return {h: bytes(b) for h, b in rows}
+
     def counts(self) -> tuple[int, int]:
         with user_errors(self.url):
             a = self._q("SELECT count(*) FROM {S}.articles")[0][0]
@@ -185,13 +195,15 @@ class PostgresWriter:
                               a.text_hash or db.text_hash(a.text)))
         pid = next_id
         with cur.copy(f"COPY {SCHEMA}.passages (id, article_id, ordinal, paragraph, start, "
-                      '"end", text, text_hash, context, page, body, tsv, embedding) FROM STDIN') as cp:
+                      '"end", text, text_hash, context, page, body, tsv, embedding, sentences) '
+                      "FROM STDIN") as cp:
             for rowid, a in zip(article_ids, add):
                 for p in a.passages:
                     cp.write_row((pid, rowid, p.ordinal, p.paragraph, p.start, p.end,
                                   clean_text(p.text), p.text_hash, clean_text(p.context),
                                   p.page, p.fts_body, tsvector_literal(p.fts_body),
-                                  np.asarray(vectors[pid - next_id], dtype=np.float32)))
+                                  np.asarray(vectors[pid - next_id], dtype=np.float32),
+                                  p.sentences))
                     terms.update(set(terms_of(p.fts_body)))
                     pid += 1
         if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \
