@@ -118,7 +118,7 @@ def stored(location) -> dict:
     for a in data.articles:
         out[a.key] = ([(a.public_id, a.title, a.source, a.date, a.url, a.text, a.content_hash)]
                       + [(p.ordinal, p.paragraph, p.start, p.end, p.text, p.text_hash, p.context,
-                          p.fts_body) for p in a.passages],
+                          p.fts_body, p.sentences) for p in a.passages],
                       a.embeddings)
     return out
 
@@ -141,6 +141,8 @@ def test_migration_both_ways_copies_the_index_as_it_is(tmp_path, pg_url):
     r = run_cli("index", "--index-dir", back, "--from", pg_url, "--json")
     assert r.returncode == 0, r.stderr
     original = stored(local)
+    articles = [v[0] for k, v in original.items() if k not in ("manifest", "sources")]
+    assert any(p[-1] for rows in articles for p in rows[1:])  # sentence vectors go along
     assert_same_index(original, stored(pg_url))
     assert_same_index(original, stored(back))
     assert run_cli("info", "--check", "--index-dir", back).returncode == 0
