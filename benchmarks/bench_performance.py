@@ -224,7 +224,7 @@ def make_folder(dest: Path, n: int, skip: int = 0) -> Path:
     return dest
 
 
-def embedded_texts(ix: Path) -> list[str]:
+def embedded_texts(ix: Path, sentences: bool = True) -> list[str]:
     """What a build embedded, once each as the indexer does: each passage with
     its article's title where the indexer added it, and the sentences of each
     passage of two or more (stored with it: assistant/store/sentence_vectors.py),
@@ -236,7 +236,7 @@ def embedded_texts(ix: Path) -> list[str]:
     rows = conn.execute("SELECT context, text FROM passages ORDER BY id").fetchall()
     conn.close()
     texts = [with_context(c, t) for c, t in rows]
-    for _, t in rows:
+    for _, t in rows if sentences else []:
         spans = sentence_spans(t)
         if len(spans) > 1:
             texts += [t[a:b] for a, b in spans]
@@ -244,7 +244,8 @@ def embedded_texts(ix: Path) -> list[str]:
 
 
 def build_and_update(tmp: Path, docs: Path, runs: int) -> dict:
-    full, none, one, raw1, raw_n, raw_passive, passages = [], [], [], [], [], [], 0
+    full, none, one, raw1, raw_n, raw_passive, raw_passages = [], [], [], [], [], [], []
+    passages = 0
     changed = sorted(docs.glob("*.txt"))[len(list(docs.glob("*.txt"))) // 2]
     original = changed.read_text(encoding="utf-8")
     texts_file = tmp / "texts.json"
@@ -259,6 +260,9 @@ def build_and_update(tmp: Path, docs: Path, runs: int) -> dict:
         raw1.append(raw_seconds(texts_file, raw_env(OMP_NUM_THREADS="1")))
         raw_n.append(raw_seconds(texts_file, raw_env()))
         raw_passive.append(raw_seconds(texts_file, assistant_env()))
+        # What the sentences cost: the same embedder on the passages alone.
+        texts_file.write_text(json.dumps(embedded_texts(ix, sentences=False)), encoding="utf-8")
+        raw_passages.append(raw_seconds(texts_file, assistant_env()))
         none.append(run(assistant("index", docs, "--index-dir", ix, "-q"))[0])
         changed.write_text(original + f"Paragraf tambahan nomor {r} untuk uji.\n", encoding="utf-8")
         one.append(run(assistant("index", docs, "--index-dir", ix, "-q"))[0])
@@ -272,6 +276,7 @@ def build_and_update(tmp: Path, docs: Path, runs: int) -> dict:
             "raw_one_thread_pps": passages / med(raw1),
             "raw_default_threads_pps": passages / med(raw_n),
             "raw_passive_threads_pps": passages / med(raw_passive),
+            "sentence_cost": med(raw_passive) / med(raw_passages),
             "one_change_s": med(one), "one_change_ratio": med(one) / med(full),
             "no_change_s": med(none), "no_change_ratio": med(none) / med(full)}
 
@@ -475,12 +480,13 @@ def measure(tmp: Path, args) -> dict:
               flush=True)
     if args.only in (None, "index"):
         out["index"] = b = build_and_update(tmp, docs, args.runs)
-        print(f"index build: {b['articles']} articles, {b['passages']} passages; pipeline "
-              f"{b['pipeline_pps']:.1f} passages/s vs the better raw embedder "
+        print(f"index build: {b['articles']} articles, {b['passages']} texts; pipeline "
+              f"{b['pipeline_pps']:.1f} texts/s vs the better raw embedder "
               f"{b['raw_pps']:.1f} = {b['build_ratio']:.2f}x (raw: one thread "
               f"{b['raw_one_thread_pps']:.1f}, threads with OpenMP's defaults "
               f"{b['raw_default_threads_pps']:.1f}, with passive waits "
-              f"{b['raw_passive_threads_pps']:.1f} passages/s)", flush=True)
+              f"{b['raw_passive_threads_pps']:.1f} texts/s); embedding the sentences too "
+              f"takes {b['sentence_cost']:.2f}x the passages alone", flush=True)
         print(f"incremental: one changed article {b['one_change_s']:.2f} s = "
               f"{100 * b['one_change_ratio']:.2f}% of the full build ({b['full_s']:.1f} s); "
               f"no change {b['no_change_s']:.2f} s = {100 * b['no_change_ratio']:.2f}%",
