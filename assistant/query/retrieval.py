@@ -8,6 +8,7 @@ import numpy as np
 from assistant.embedders import Embedder
 from assistant.query.keywords import name_variants, query_terms
 from assistant.query.options import MODES, NO_FILTERS, RERANK_AUTO, Filters, Rerank
+from assistant.query.passage_evidence import add_passage_evidence
 from assistant.store.interface import IndexStoreReader as IndexReader
 
 
@@ -55,7 +56,7 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
         ranked = [Candidate(pid, s, dense=s) for pid, s in dense]
     else:
         keyword = reader.search_keyword(terms, n, filters)
-        ranked, known = fuse(reader, terms, query_vector, dense, keyword)
+        ranked, known = fuse(reader, terms, query_vector, dense, keyword, question=question)
     if rerank == RERANK_AUTO:
         top = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0
     else:
@@ -145,9 +146,12 @@ def coverage_weight(reader: IndexReader) -> float:
 
 def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
          dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
-         weight: float | None = None) -> tuple[list[Candidate], float]:
+         weight: float | None = None, question: str | None = None
+         ) -> tuple[list[Candidate], float]:
     """Hybrid ranking on the dense scale: each candidate's cosine plus a bonus for
-    the share of the question's (IDF-weighted) ``terms`` it contains. Also returns
+    the share of the question's (IDF-weighted) ``terms`` it contains, and, given
+    the ``question``, small bonuses for an article's lead passage and for
+    holding the kind of answer asked for (``passage_evidence``). Also returns
     the share of the question's term weight that occurs in the articles at all.
 
     The bonus is bounded by ``weight`` (``coverage_weight``) and shrinks when the question's words are
@@ -168,6 +172,9 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
                      coverage=evidence.get(pid, 0.0))
            for pid, c in cos.items()]
     out.sort(key=lambda c: -c.score)
+    if question is not None:
+        add_passage_evidence(reader, question, out, weight)
+        out.sort(key=lambda c: -c.score)
     return out, known
 
 

@@ -1,0 +1,75 @@
+"""Evidence for ranking beyond a passage's match with the question's words and
+meaning: where the passage stands in its article, and whether it holds the
+kind of answer the question asks for.
+
+Both decide between passages that match about equally, which is what
+competing paragraphs of one news story do: their vectors carry the same title
+and topic, and their cosines differ in the third decimal.
+
+- **The lead.** News is written lead first ("inverted pyramid"): the first
+  paragraph holds who, what, where and the headline figure. On news_dev 19 of
+  the 60 gold passages are an article's first passage, against one in nine
+  passages overall.
+- **The answer's kind.** A "how many"/"berapa" question is answered by a
+  passage that holds a number, a "who" question by one that names a person
+  (``answer_types.best_answer``, the same reading the answer span uses).
+
+Measured with benchmarks/tune_fusion.py (hybrid, k 10, e5-small); see
+benchmarks/RESULTS.md, "Ranking evidence".
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from assistant.query.answer_types import DATE, NUMBER, ORG, PERSON, PLACE, TIME, best_answer, question_type
+from assistant.sentences import sentence_spans
+from assistant.store.interface import IndexStoreReader as IndexReader
+
+# Both weights are shares of the keyword coverage weight (``retrieval.coverage_weight``),
+# which follows the model's spread of cosines, so they weigh the same against
+# the dense side for any model. Tuned together on news_dev and the valid splits
+# of tydiqa_id, facqa and belebele (benchmarks/tune_fusion.py): lead 0.05–0.25
+# and answer kind 0.2–0.5 all raise news_dev's MRR by 0.04–0.07; these values
+# gave the best mean MRR over the five sets, every valid set within 0.005 of
+# its figure without them.
+LEAD_WEIGHT = 0.15
+ANSWER_KIND_WEIGHT = 0.3
+# Only the best candidates are read for the answer's kind: the evidence
+# reorders the head of the list, where it costs a few sentences each.
+ANSWER_KIND_TOP = 10
+# The kinds whose answers best_answer finds reliably. A bare "which X"
+# (answer_types.NAME) matches any capitalised word, and on belebele's English
+# questions ("Which of the following ...") it lowered MRR by 0.04.
+ANSWER_KINDS = frozenset({NUMBER, DATE, TIME, PERSON, PLACE, ORG})
+
+
+class Scored(Protocol):
+    passage_id: int
+    score: float
+
+
+def add_passage_evidence(reader: IndexReader, question: str, ranked: Sequence[Scored],
+                         weight: float) -> None:
+    """Add the lead and answer-kind bonuses to the scores of ``ranked`` (best
+    first, as fused); ``weight`` is the keyword coverage weight. The caller
+    sorts again."""
+    if not ranked or weight <= 0:
+        return
+    kind = question_type(question)
+    hits = reader.passages([c.passage_id for c in ranked])
+    for i, c in enumerate(ranked):
+        hit = hits.get(c.passage_id)
+        if hit is None:
+            continue
+        bonus = LEAD_WEIGHT if hit.ordinal == 0 else 0.0
+        if kind in ANSWER_KINDS and i < ANSWER_KIND_TOP:
+            bonus += ANSWER_KIND_WEIGHT * answer_fit(question, hit.text)
+        c.score += weight * bonus
+
+
+def answer_fit(question: str, text: str) -> float:
+    """How well the best answer candidate in ``text`` fits ``question``, 0..1
+    (``answer_types.best_answer`` over its sentences; 0 without one)."""
+    fits = [found[1] for a, b in sentence_spans(text) or [(0, len(text))]
+            if (found := best_answer(question, text[a:b]))]
+    return max(fits, default=0.0)
