@@ -7,6 +7,7 @@ import pytest
 
 from assistant.query.answer_types import answer_span, question_type
 from assistant.query.keywords import query_terms
+from assistant.query.passage_evidence import ANSWER_KIND_WEIGHT, LEAD_WEIGHT
 from assistant.query.retrieval import coverage_weight, keyword_evidence, retrieve, term_weights
 
 from conftest import write
@@ -72,8 +73,11 @@ def test_a_weak_keyword_match_cannot_outvote_a_strong_dense_match(svc):
                 zip(cands, reader.passages([c.passage_id for c in cands]).values())}
     top = cands[0]
     assert reader.passages([top.passage_id])[top.passage_id].article.id == "troops"
+    # The bonus is bounded: keyword coverage, plus the lead and answer-kind
+    # evidence (tests/test_passage_evidence.py), each a share of the same weight.
+    bound = coverage_weight(reader) * (1 + LEAD_WEIGHT + ANSWER_KIND_WEIGHT)
     for c in cands:
-        assert 0.0 <= c.score - c.dense <= coverage_weight(reader) + 1e-9  # the bonus is bounded
+        assert 0.0 <= c.score - c.dense <= bound + 1e-9
     assert len(arts) == 3
 
 

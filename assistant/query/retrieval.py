@@ -19,6 +19,7 @@ class Candidate:
     dense: float | None = None  # cosine similarity to the question
     keyword: float | None = None  # bm25, higher is better
     coverage: float | None = None  # IDF-weighted share of the question's terms present
+    evidence: float = 0.0  # lead and answer-kind bonus in score (passage_evidence)
 
 
 def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None, k: int,
