@@ -11,8 +11,7 @@ import json
 import numpy as np
 import pytest
 
-from assistant.query.passage_evidence import (ANSWER_KIND_WEIGHT, LEAD_WEIGHT,
-                                              add_passage_evidence)
+from assistant.query.passage_evidence import ANSWER_KIND_WEIGHT, LEAD_WEIGHT, add_passage_evidence
 from assistant.query.retrieval import coverage_weight, fuse
 
 
