@@ -158,6 +158,25 @@ def table(label: str, sets: dict, with_question: bool = True) -> dict:
     return res
 
 
+
+def explain(reader, items):
+    """The questions whose gold passage is not first: what outranks it."""
+    with reader.snapshot():
+        for it in items:
+            ranked, known = retrieval.fuse(reader, it["terms"], it["v"], it["dense"], it["keyword"],
+                                           question=it["text"])
+            rank = next((i for i, c in enumerate(ranked, 1) if c.passage_id in it["gold"]), None)
+            if rank == 1:
+                continue
+            hits = reader.passages([c.passage_id for c in ranked[:5]] + list(it["gold"]))
+            print(f"\n#{rank} known={known:.2f} [{it['lang']}/{it['kind']}] {it['text']}")
+            for c in ranked[:3] + [c for c in ranked if c.passage_id in it["gold"]][:1]:
+                h = hits.get(c.passage_id) or reader.passages([c.passage_id])[c.passage_id]
+                g = "*" if c.passage_id in it["gold"] else " "
+                print(f"  {g} {c.score:.3f} cos {c.dense:.3f} cov {c.coverage:.2f} "
+                      f"{h.article.title[:40]!r} ¶{h.paragraph} {h.text[:70]!r}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--news", default=None)
@@ -184,21 +203,3 @@ def main():
 
 if __name__ == "__main__":
     main()
-
-
-def explain(reader, items):
-    """The questions whose gold passage is not first: what outranks it."""
-    with reader.snapshot():
-        for it in items:
-            ranked, known = retrieval.fuse(reader, it["terms"], it["v"], it["dense"], it["keyword"],
-                                           question=it["text"])
-            rank = next((i for i, c in enumerate(ranked, 1) if c.passage_id in it["gold"]), None)
-            if rank == 1:
-                continue
-            hits = reader.passages([c.passage_id for c in ranked[:5]] + list(it["gold"]))
-            print(f"\n#{rank} known={known:.2f} [{it['lang']}/{it['kind']}] {it['text']}")
-            for c in ranked[:3] + [c for c in ranked if c.passage_id in it["gold"]][:1]:
-                h = hits.get(c.passage_id) or reader.passages([c.passage_id])[c.passage_id]
-                g = "*" if c.passage_id in it["gold"] else " "
-                print(f"  {g} {c.score:.3f} cos {c.dense:.3f} cov {c.coverage:.2f} "
-                      f"{h.article.title[:40]!r} ¶{h.paragraph} {h.text[:70]!r}")
