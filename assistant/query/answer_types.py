@@ -19,7 +19,7 @@ the cold path of a question that needs no span.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from assistant.datelines import dateline
 from assistant.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
@@ -424,6 +424,9 @@ def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
     return found[0] if found else None
 
 
+# Ranking reads the answer's kind in the best passages (passage_evidence) and
+# the answer step reads it again in the same sentences: read each pair once.
+@lru_cache(maxsize=2048)
 def best_answer(question: str, sentence: str) -> tuple[tuple[int, int], float] | None:
     """The likely answer in ``sentence`` and how well it fits the question,
     from 1 (the asked kind and quantity: money for "how much ... paid") through
