@@ -30,6 +30,7 @@ STOPWORDS = frozenset(
     apa apakah siapa siapakah kapan kapankah mana manakah dimana dimanakah bagaimana mengapa
     kenapa berapa berapakah seberapa sebutkan jelaskan cara bisakah dapatkah
     akan telah sudah sedang juga tidak bukan ada saat sejak sebagai secara para pun lah kah
+    lalu kemudian terus also
     tersebut bahwa karena jika kalau agar supaya namun tetapi tapi serta hingga sampai
     nya se sang si
     """.split()
