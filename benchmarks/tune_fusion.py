@@ -108,15 +108,29 @@ class _All:
         return True
 
 
-def score(reader, items, with_question: bool = True) -> dict:
-    """R@1, R@5 and MRR; without the question, fuse adds no passage evidence."""
+def reciprocal_rank(it: dict, k0: int) -> list[int]:
+    """Passage ids by reciprocal-rank fusion of the dense and keyword lists."""
+    score: dict[int, float] = {}
+    for hits in (it["dense"], it["keyword"]):
+        for rank, (pid, _) in enumerate(hits):
+            score[pid] = score.get(pid, 0.0) + 1.0 / (k0 + rank)
+    return sorted(score, key=lambda pid: -score[pid])
+
+
+def score(reader, items, with_question: bool = True, rrf: int = 0) -> dict:
+    """R@1, R@5 and MRR; without the question, fuse adds no passage evidence;
+    with ``rrf``, reciprocal-rank fusion (that k) instead of ``fuse``."""
     rr = r1 = r5 = 0.0
     ranks = []
     with reader.snapshot():
         for it in items:
-            ranked, _ = retrieval.fuse(reader, it["terms"], it["v"], it["dense"], it["keyword"],
-                                       question=it["text"] if with_question else None)
-            rank = next((i for i, c in enumerate(ranked[:K], 1) if c.passage_id in it["gold"]), None)
+            if rrf:
+                ids = reciprocal_rank(it, rrf)
+            else:
+                ranked, _ = retrieval.fuse(reader, it["terms"], it["v"], it["dense"], it["keyword"],
+                                           question=it["text"] if with_question else None)
+                ids = [c.passage_id for c in ranked]
+            rank = next((i for i, pid in enumerate(ids[:K], 1) if pid in it["gold"]), None)
             ranks.append(rank)
             if rank:
                 rr += 1 / rank
@@ -150,8 +164,8 @@ def load(args):
     return sets
 
 
-def table(label: str, sets: dict, with_question: bool = True) -> dict:
-    res = {name: score(reader, items, with_question) for name, (reader, items) in sets.items()}
+def table(label: str, sets: dict, with_question: bool = True, rrf: int = 0) -> dict:
+    res = {name: score(reader, items, with_question, rrf) for name, (reader, items) in sets.items()}
     print(f"{label:<34} " + "  ".join(
         f"{n[:10]:>10} {m['r1']:.3f}/{m['r5']:.3f}/{m['mrr']:.3f}" for n, m in res.items()),
         flush=True)
@@ -184,11 +198,15 @@ def main():
     ap.add_argument("--valid-index", default=None)
     ap.add_argument("--sets", default=",".join(VALID_SETS))
     ap.add_argument("--grid", action="store_true", help="the lead and answer-kind weights")
+    ap.add_argument("--rrf", type=int, default=0, metavar="K",
+                    help="also score reciprocal-rank fusion with this k (60 is usual)")
     ap.add_argument("--explain", action="store_true",
                     help="print what outranks each gold passage that is not first")
     args = ap.parse_args()
     sets = load(args)
     table("without passage evidence", sets, with_question=False)
+    if args.rrf:
+        table(f"reciprocal-rank fusion (k {args.rrf})", sets, rrf=args.rrf)
     if args.explain:
         for reader, items in sets.values():
             explain(reader, items)

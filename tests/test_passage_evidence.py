@@ -88,3 +88,29 @@ def test_the_bonus_is_bounded_and_nothing_without_weight(reader):
         add_passage_evidence(reader, "Berapa warga yang mengungsi?", cands, w)
         for c in cands:
             assert 0.0 <= c.score - 0.5 <= w * (LEAD_WEIGHT + ANSWER_KIND_WEIGHT) + 1e-9
+
+
+def test_the_answer_sentence_is_chosen_without_the_ranking_bonus():
+    """The answer is the best sentence of the top citations, weighed with each
+    passage's score; the lead and answer-kind bonus helped rank the passages
+    but is not counted again there (the sentence's own fit is)."""
+    from assistant.query.answers import PASSAGE_WEIGHT, RANK_PENALTY, assemble
+    from assistant.query.retrieval import Candidate
+    from assistant.results import ArticleRef
+    from assistant.store.interface import PassageHit
+
+    def hit(pid, text):
+        ref = ArticleRef(f"a{pid}", None, None, None, None, "feed.jsonl")
+        return PassageHit(pid, pid, 0, 1, 0, len(text), text, ref)
+
+    hits = {1: hit(1, "Banjir melanda kampung nelayan."),
+            2: hit(2, "Warga mengungsi ke balai desa.")}
+    # [1] leads on keywords; [2] matches better in meaning and was brought
+    # close by its bonus. Without the bonus [1] answers, with it [2] would.
+    first = Candidate(1, 0.80, dense=0.70, evidence=0.0)
+    second = Candidate(2, 0.79, dense=0.76, evidence=0.03)
+    with_bonus = [c.dense + PASSAGE_WEIGHT * c.score - n * RANK_PENALTY
+                  for n, c in enumerate((first, second))]
+    assert with_bonus[1] > with_bonus[0]  # the staging is what the test says
+    result = assemble("apa yang terjadi?", "hybrid", [first, second], hits, None, None, True)
+    assert result.answer is not None and result.answer.citation == 1

@@ -117,7 +117,9 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
         for n, ((cand, _), (_, s_score)) in enumerate(zip(ordered, sentences), start=1):
             if n > SENTENCE_SCORED_CITATIONS:
                 break
-            val = s_score + PASSAGE_WEIGHT * cand.score - (n - 1) * RANK_PENALTY
+            # Less the lead and answer-kind bonus (passage_evidence): the
+            # sentence's own fit and the rank already count them.
+            val = s_score + PASSAGE_WEIGHT * (cand.score - cand.evidence) - (n - 1) * RANK_PENALTY
             if val > best_val:
                 best_n, best_val = n, val
         text = citations[best_n - 1].sentence_text
