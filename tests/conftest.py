@@ -1,6 +1,7 @@
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,17 @@ def sample_hash_index(root: Path) -> Path:
     r = run_cli("index", docs, "--index-dir", root / "ix", "--model", "hash", "-q")
     assert r.returncode == 0, r.stderr
     return root / "ix"
+
+
+def as_older_schema(index_dir: Path, version: int, *dropped_columns: str) -> None:
+    """Make a new index look like one written at schema ``version``: take out
+    the passage columns that version did not have."""
+    conn = sqlite3.connect(Path(index_dir) / "index.sqlite3")
+    for column in dropped_columns:
+        conn.execute(f"ALTER TABLE passages DROP COLUMN {column}")
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'schema_version'", (str(version),))
+    conn.commit()
+    conn.close()
 
 
 def json_lines(stdout: str) -> list[dict]:

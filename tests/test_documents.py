@@ -1,7 +1,6 @@
 """PDF and Word files: indexed through the real entry point, PDF citations name
 their page, and files that cannot give text are skipped with their reason."""
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from assistant.ingest.documents import parse_file
 from assistant.results import ArticleRef, Citation, Span
 from assistant.wording import citation_heading
 
-from conftest import json_lines, run_cli, write
+from conftest import as_older_schema, json_lines, run_cli, write
 
 FLOOD = ["Banjir besar melanda Kota Semarang pada hari Senin.",
          "Sebanyak 4.500 warga mengungsi ke masjid dan sekolah."]
@@ -125,12 +124,7 @@ def test_a_schema_3_index_is_read_without_pages_and_migrated(tmp_path):
     write(docs / "gempa.txt", "Gempa mengguncang Cianjur pada hari Senin pagi.\n")
     ix = tmp_path / "ix"
     assert run_cli("index", docs, "--index-dir", ix, "--model", "hash", "-q").returncode == 0
-    conn = sqlite3.connect(ix / "index.sqlite3")
-    conn.execute("ALTER TABLE passages DROP COLUMN page")
-    conn.execute("ALTER TABLE passages DROP COLUMN sentences")
-    conn.execute("UPDATE manifest SET value = '3' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    as_older_schema(ix, 3, "page", "sentences")
     r = run_cli("ask", "gempa Cianjur", "--json", "--index-dir", ix)
     assert r.returncode == 0, r.stderr
     assert json_lines(r.stdout)[0]["citations"][0]["page"] is None

@@ -4,7 +4,6 @@ Embedding the sentences of the cited passages when a question was asked cost
 85-90 % of a warm `ask` (benchmarks/bench_peers.py --profile); the index now
 stores them with each passage of two sentences or more."""
 
-import sqlite3
 
 import numpy as np
 from hypothesis import given, settings
@@ -14,7 +13,7 @@ from assistant.sentences import sentence_spans
 from assistant.store import sentence_vectors
 from assistant.store.index import IndexReader
 
-from conftest import json_lines, run_cli, write
+from conftest import as_older_schema, json_lines, run_cli, write
 
 STORY = """Banjir Rendam Semarang
 
@@ -78,11 +77,7 @@ def test_a_schema_4_index_answers_and_gains_sentence_vectors_on_rebuild(tmp_path
     write(docs / "banjir.txt", STORY)
     ix = tmp_path / "ix"
     assert run_cli("index", docs, "--index-dir", ix, "--model", "hash", "-q").returncode == 0
-    conn = sqlite3.connect(ix / "index.sqlite3")
-    conn.execute("ALTER TABLE passages DROP COLUMN sentences")
-    conn.execute("UPDATE manifest SET value = '4' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    as_older_schema(ix, 4, "sentences")
     r = run_cli("ask", "berapa warga mengungsi?", "--json", "--index-dir", ix)
     assert r.returncode == 0, r.stderr
     assert "1.200" in json_lines(r.stdout)[0]["answer"]["text"]
