@@ -4,12 +4,11 @@ variables, which beat the file, which beats the defaults.
 The file is TOML: ``--config PATH`` or ``ASSISTANT_CONFIG=PATH`` (``none``: no
 file), else ``./assistant.toml``, else ``config.toml`` in the user's config
 folder (platformdirs: ``~/.config/assistant/`` on Linux). Read with the
-standard library's ``tomllib`` on every start, so it stays light: platformdirs
+standard library's ``tomllib``, loaded only when there is a file; platformdirs
 loads only when there is no ``./assistant.toml``.
 """
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +83,8 @@ def load_config(explicit: str | None = None, environ: Mapping[str, str] | None =
     path = find_config(explicit, environ)
     if path is None:
         return NO_FILE
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         with open(path, "rb") as f:
             return ConfigFile(path, tomllib.load(f))

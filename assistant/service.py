@@ -13,7 +13,7 @@ from assistant.query.relevance import background_vector
 from assistant.results import AskResult
 from assistant.settings import Settings, find_sample_dir
 from assistant.store.interface import IndexStoreReader as IndexReader
-from assistant.store.location import has_committed_index, open_reader, redact
+from assistant.store.location import has_committed_index, open_reader, recorded_model, redact
 
 if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
     import numpy as np
@@ -206,12 +206,53 @@ class Assistant:
                                  self.settings.mode if mode is None else mode,
                                  self.settings.rerank if rerank is None else rerank, context,
                                  filters)
+        query_vector = self._embed_while_opening(query)
         reader = self.reader
         emb = self.query_embedder() if query.needs_embedding else None
-        query_vector = pipeline.embed(query, emb)
+        if query_vector is None or emb is None:
+            query_vector = pipeline.embed(query, emb)
         with self._lock, reader.snapshot():
             return pipeline.answer(reader, query, query_vector, self._sentence_embedder(emb),
                                    lambda: self._background(emb))
+
+    def _embed_while_opening(self, query: "pipeline.Query") -> "np.ndarray | None":
+        """The first question of a process: load the index's model and embed the
+        question in a thread while this one opens the index. Both take tens of
+        milliseconds, and the model's C code runs without the GIL, so a cold
+        `ask` pays for the longer of the two instead of both. None when there is
+        nothing to overlap (the model or the index already loaded, keyword mode,
+        a database server, another model asked for): the caller embeds."""
+        with self._lock:
+            if not query.needs_embedding or self._embedder is not None or self._reader is not None:
+                return None
+        model_id = recorded_model(self.location)
+        if model_id is None or (self.settings.model
+                                and resolve_model_id(self.settings.model) != model_id):
+            return None  # opening the index reports what is wrong
+        loaded: dict = {}
+
+        def load() -> None:
+            try:
+                emb = load_embedder(model_id, device=self.settings.device)
+                loaded["vector"] = pipeline.embed(query, emb)
+                loaded["embedder"] = emb
+            except Exception as e:  # raised below, once the index has opened
+                loaded["error"] = e
+
+        worker = threading.Thread(target=load, name="assistant-load-model", daemon=True)
+        worker.start()
+        try:
+            self.reader  # noqa: B018 (opens the index: FAISS loads meanwhile)
+        finally:
+            worker.join()
+        if "error" in loaded:
+            raise loaded["error"]
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = loaded["embedder"]
+            elif self._embedder.model_id != model_id:
+                return None
+        return loaded["vector"]
 
     def generate(self, result: AskResult, history: Sequence[tuple[str, str]] = (), on_token=None,
                  cancel=None, translate: bool = False) -> AskResult:

@@ -87,72 +87,97 @@ _WORD_NUMBER = (r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepulu
 _SCALE = r"(?:ribu|rb|juta|jt|miliar|milyar|triliun|thousand|million|billion|trillion|mln|bn)"
 
 # Units by the quantity they measure: a question about money wants a currency.
+# Words, not patterns: a set lookup costs nothing to build, where compiling
+# these lists as regular expressions cost a cold `ask` several milliseconds.
 _UNITS = {
-    "money": r"rupiah|dolar(?:\s+AS)?|dollars?|euros?|yen|ringgit|yuan|pounds?",
-    "percent": r"persen|percent|per cent|%|basis points?|poin|points?",
-    "area": r"hektare|hektar|hectares?|ha|km2|km²|m2|m²|acres?|"
-            r"square (?:kilometers?|kilometres?|meters?|metres?|miles?)",
-    "length": r"kilometers?|kilometres?|kilometer|km|meters?|metres?|meter|m|cm|mm|mil|miles?|feet|ft",
-    "weight": r"kilograms?|kg|gram|grams|g|ton|tons|tonnes?",
-    "time": r"tahun|years?|bulan|months?|pekan|minggu|weeks?|hari|days?|jam|hours?|menit|minutes?|"
-            r"detik|seconds?",
-    "people": r"orang|jiwa|people|persons",
-    "other": r"magnitudo|SR|derajat|degrees?|°C|liter|litres?|liters?|knots?|unit|units|buah|ekor|"
-             r"kali|times|dosis|doses|suara|votes?|kursi|seats?",
+    "money": "rupiah|dolar|dolar as|dollar|dollars|euro|euros|yen|ringgit|yuan|pound|pounds",
+    "percent": "persen|percent|per cent|%|basis point|basis points|poin|point|points",
+    "area": "hektare|hektar|hectare|hectares|ha|km2|km²|m2|m²|acre|acres|square kilometer|"
+            "square kilometers|square kilometre|square kilometres|square meter|square meters|"
+            "square metre|square metres|square mile|square miles",
+    "length": "kilometer|kilometers|kilometre|kilometres|km|meter|meters|metre|metres|m|cm|mm|"
+              "mil|mile|miles|feet|ft",
+    "weight": "kilogram|kilograms|kg|gram|grams|g|ton|tons|tonne|tonnes",
+    "time": "tahun|year|years|bulan|month|months|pekan|minggu|week|weeks|hari|day|days|jam|hour|"
+            "hours|menit|minute|minutes|detik|second|seconds",
+    "people": "orang|jiwa|people|persons",
+    "other": "magnitudo|sr|derajat|degree|degrees|°c|liter|litre|litres|liters|knot|knots|unit|"
+             "units|buah|ekor|kali|times|dosis|dosis|dose|doses|suara|vote|votes|kursi|seat|seats",
 }
 # What the question asks about, by the quantity's words (English and Indonesian).
 _CUES = {
-    "money": r"pay|paid|cost|costs|price|worth|fee|fare|wage|salary|budget|spend|spent|fund|"
-             r"fine|toll|tariff|value|money|rupiah|dollars?|bayar|dibayar|biaya|harga|tarif|"
-             r"upah|gaji|anggaran|dana|nilai|senilai|denda|ongkos|imbalan|rp",
-    "percent": r"percent|percentage|per cent|rate|share|turnout|growth|inflation|interest|"
-               r"persen|persentase|tingkat|partisipasi|pertumbuhan|inflasi|bunga|kenaikan|naik|"
-               r"turun|rise|fall|fell|rose|increase",
-    "area": r"hectares?|area|land|acres?|luas|lahan|hektare|hektar",
-    "length": r"how long|how far|length|long|distance|panjang|jarak|kilometers?|km|tinggi|height|"
-              r"deep|depth|kedalaman",
-    "weight": r"weigh|weight|kilograms?|tons?|tonnes?|berat|kg",
-    "time": r"how long|berapa lama|lama|duration|days|weeks|months|years|hari|pekan|bulan",
-    "level": r"level|close|closed|closing|posisi|ditutup|index|indeks",
-    "score": r"score|skor|scoreline",
-    "people": r"people|persons|died|dead|killed|victims|injured|residents|passengers|evacuees|"
-              r"orang|korban|warga|penumpang|jiwa|tewas|meninggal|pengungsi",
+    "money": "pay|paid|cost|costs|price|worth|fee|fare|wage|salary|budget|spend|spent|fund|"
+             "fine|toll|tariff|value|money|rupiah|dollar|dollars|bayar|dibayar|biaya|harga|tarif|"
+             "upah|gaji|anggaran|dana|nilai|senilai|denda|ongkos|imbalan|rp",
+    "percent": "percent|percentage|per cent|rate|share|turnout|growth|inflation|interest|"
+               "persen|persentase|tingkat|partisipasi|pertumbuhan|inflasi|bunga|kenaikan|naik|"
+               "turun|rise|fall|fell|rose|increase",
+    "area": "hectare|hectares|area|land|acre|acres|luas|lahan|hektare|hektar",
+    "length": "how long|how far|length|long|distance|panjang|jarak|kilometer|kilometers|km|"
+              "tinggi|height|deep|depth|kedalaman",
+    "weight": "weigh|weight|kilogram|kilograms|ton|tons|tonne|tonnes|berat|kg",
+    "time": "how long|berapa lama|lama|duration|days|weeks|months|years|hari|pekan|bulan",
+    "level": "level|close|closed|closing|posisi|ditutup|index|indeks",
+    "score": "score|skor|scoreline",
+    "people": "people|persons|died|dead|killed|victims|injured|residents|passengers|evacuees|"
+              "orang|korban|warga|penumpang|jiwa|tewas|meninggal|pengungsi",
 }
+
+
+def _unit_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, units in _UNITS.items():
+        for unit in units.split("|"):
+            table.setdefault(unit, name)
+    return table
+
+
+_UNIT_OF = _unit_table()  # "dolar as" -> "money"
+_CUE_WORDS = {name: tuple(f" {c} " for c in cues.split("|")) for name, cues in _CUES.items()}
+# A unit after a figure: one word (letters, or "km2"), "%" or "°C", and maybe a
+# second word ("per cent", "dolar AS"); the whole unit ends the word.
+_UNIT_WORDS = re.compile(r"\s*(%|°C|[^\W\d_]+[2²]?)(?:\s+([^\W\d_]+[2²]?))?", re.I)
 
 
 @cache
 def _number_re() -> re.Pattern:
-    units = "|".join(_UNITS.values())
     one = (rf"(?:{_CURRENCY_PRE})?(?:{_DIGITS}|\b{_WORD_NUMBER}\b)"
            rf"(?:\s*{_SCALE}\b)?")
-    unit = rf"(?:\s*(?:{units})(?![\w²]))?"
-    return re.compile(rf"(?<![\w.,]){one}(?:\s*(?:-|–|hingga|sampai|to)\s*{one})?{unit}"
-                      rf"(?<![\s.,])", re.I)
+    return re.compile(rf"(?<![\w.,]){one}(?:\s*(?:-|–|hingga|sampai|to)\s*{one})?", re.I)
 
 
-@cache
-def _unit_classes() -> list[tuple[str, re.Pattern]]:
-    classes = [(name, re.compile(rf"(?<![^\W\d_])(?:{p})(?![\w²])\s*$", re.I))
-               for name, p in _UNITS.items()]
-    return [("money", re.compile(_CURRENCY_PRE, re.I))] + classes
+def _unit_after(sentence: str, b: int) -> tuple[int, str | None]:
+    """Where a figure ending at ``b`` ends with its unit, and the unit's kind."""
+    m = _UNIT_WORDS.match(sentence, b)
+    if not m:
+        return b, None
+    first = m.group(1).lower()
+    if m.group(2):
+        two = f"{first} {m.group(2).lower()}"
+        if two in _UNIT_OF and not _word_goes_on(sentence, m.end()):
+            return m.end(), _UNIT_OF[two]
+    if first in _UNIT_OF and not _word_goes_on(sentence, m.end(1)):
+        return m.end(1), _UNIT_OF[first]
+    return b, None
 
 
-def _unit_class(text: str) -> str | None:
-    if re.match(_CURRENCY_PRE, text):
-        return "money"
-    for name, rule in _unit_classes()[1:]:
-        if rule.search(text):
-            return name
-    return None
+def _word_goes_on(sentence: str, at: int) -> bool:
+    return at < len(sentence) and (sentence[at].isalnum() or sentence[at] in "_²")
 
 
-@cache
-def _cue_rules() -> dict[str, re.Pattern]:
-    return {name: re.compile(rf"\b(?:{p})\b", re.I) for name, p in _CUES.items()}
+def _numbers(sentence: str, start: int):
+    """Figures with their units as (start, end, unit kind or None)."""
+    for m in _number_re().finditer(sentence, start):
+        a, b = m.span()
+        b, unit = _unit_after(sentence, b)
+        if re.match(_CURRENCY_PRE, m.group()):
+            unit = "money"
+        yield a, b, unit
 
 
 def _asked_quantities(question: str) -> set[str]:
-    return {name for name, rule in _cue_rules().items() if rule.search(question)}
+    text = " " + " ".join(re.findall(r"\w+", question.lower())) + " "
+    return {name for name, cues in _CUE_WORDS.items() if any(c in text for c in cues)}
 
 
 # -- dates and times --------------------------------------------------------------------
@@ -280,9 +305,8 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
     wanted = _asked_quantities(question)
     asks_age = re.search(r"\b(?:how old|age|usia|umur)\b", question, re.I)
     out = []
-    for m in _number_re().finditer(sentence, start):
-        a, b = m.span()
-        text = m.group()
+    for a, b, unit in _numbers(sentence, start):
+        text = sentence[a:b]
         if _overlaps((a, b), times):
             continue
         if re.fullmatch(r"(?:1[5-9]|20)\d{2}", text) or (
@@ -292,7 +316,6 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
             continue  # "salah satu": one of
         if not asks_age and re.match(r"\(\d{1,3}\)", sentence[a - 1:b + 1]):
             continue  # "Sukardi (54)": an age
-        unit = _unit_class(text)
         if re.fullmatch(r"\d+\s*[-–]\s*\d+", text):
             unit = "score"
         weight = 0.0

@@ -17,7 +17,6 @@ all asks about something the articles do not cover.
 """
 
 from functools import cache
-from importlib import resources
 
 import numpy as np
 
@@ -43,6 +42,8 @@ def margin_threshold(model_id: str) -> float:
 
 @cache
 def background_sentences() -> tuple[str, ...]:
+    from importlib import resources  # only for indexes without a stored background (it is slow)
+
     text = resources.files(__package__).joinpath("background.txt").read_text("utf-8")
     return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
 

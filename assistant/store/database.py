@@ -1,6 +1,5 @@
 """The SQLite side of the index: schema, manifest and connection handling."""
 
-import hashlib
 import json
 import os
 import re
@@ -173,6 +172,8 @@ def create_schema(conn: sqlite3.Connection) -> None:
 
 def text_hash(text: str) -> str:
     """The hash that identifies a passage's or an article's text."""
+    import hashlib  # not on the question path
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -247,6 +248,20 @@ def has_manifest(path: str) -> bool:
             conn.close()
     except sqlite3.Error:
         return True
+
+
+def recorded_model(path: str) -> str | None:
+    """The model id the database at ``path`` records, read without opening the
+    index (None when there is none to read: the reader reports why)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM manifest WHERE key = 'model_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
 
 
 def counts(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -44,6 +44,12 @@ def has_committed_index(directory: str) -> bool:
     return db.has_manifest(os.path.join(directory, db.DB_NAME))
 
 
+def recorded_model(directory: str) -> str | None:
+    """The model id of the index in ``directory``, or None."""
+    path = os.path.join(directory, db.DB_NAME)
+    return db.recorded_model(path) if os.path.exists(path) else None
+
+
 def fts5_match(terms: list[str]) -> str:
     """An FTS5 MATCH expression: any of the terms (BM25 ranks)."""
     return " OR ".join(f'"{t}"' for t in terms)

@@ -72,3 +72,14 @@ def has_committed_index(location: str) -> bool:
     from assistant.store.index import has_committed_index as local_has
 
     return local_has(location)
+
+
+def recorded_model(location: str) -> str | None:
+    """The model id the index at ``location`` records, read cheaply before the
+    index is opened; None where that is not cheap (a database server) or there
+    is none."""
+    if is_postgres(location):
+        return None
+    from assistant.store.index import recorded_model as local_model
+
+    return local_model(location)
