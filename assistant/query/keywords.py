@@ -14,7 +14,10 @@ from functools import cache
 
 from assistant.textutil import fold, tokens
 
-ANALYZER = "sastrawi-en-2"  # recorded in the index; a change re-derives the FTS table
+ANALYZER = "sastrawi-en-3"  # recorded in the index; a change re-derives the FTS table
+# Indexes written before words with letters beyond a-z were kept whole: their
+# queries stem such words as they were indexed, until an update re-derives them.
+SASTRAWI_BROKE_WORDS = ("sastrawi-en-2", "sastrawi-1")
 SASTRAWI_ONLY = "sastrawi-1"  # indexes written before English plurals were folded
 PLAIN = "plain"  # indexes written before stemming: folded words only
 
@@ -87,6 +90,15 @@ def stem(word: str) -> str:
     return _sastrawi()(word) or word
 
 
+@cache
+def _stem_as_before(word: str) -> str:
+    """``stem`` as analyzers up to sastrawi-en-2 had it: any alphabetic word
+    went to Sastrawi ("københavn" -> "k benhavn")."""
+    if word.isalpha() and not _PLAIN_WORD.fullmatch(word):
+        return _sastrawi()(word) or word
+    return stem(word)
+
+
 # Words that mark English text; Indonesian text has almost none of them.
 _ENGLISH = frozenset(
     """the of and to in is are was were an that for on with as by at from it this be
@@ -129,6 +141,8 @@ def _rooter(folded: list[str], analyzer: str):
     if analyzer != SASTRAWI_ONLY and is_english(folded):
         # Capitalised words are names ("Wales", "Williams"): other languages write them alike.
         return lambda raw, f: english_stem(f) if raw.islower() else f
+    if analyzer in SASTRAWI_BROKE_WORDS:
+        return lambda raw, f: _stem_as_before(f)
     return lambda raw, f: stem(f)
 
 
