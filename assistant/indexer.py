@@ -6,6 +6,7 @@ to the index are embedded (the rest reuse their stored vectors).
 """
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -21,6 +22,7 @@ from assistant.ingest.discovery import discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.progress import Phase, Progress
 from assistant.query.keywords import ANALYZER, fts_body
+from assistant.query.languages import passage_language, updated_means
 from assistant.query.relevance import background_passages, background_vector, dense_scale
 from assistant.sentences import sentence_spans
 from assistant.store import sentence_vectors
@@ -385,10 +387,25 @@ def apply_update(writer: IndexWriter, embedder: Embedder, plan: UpdatePlan,
             extra["background"] = [round(float(x), 6) for x in background_vector(embedder, passages)]
         if new_scale:
             extra["dense_scale"] = f"{dense_scale(embedder, passages):.5f}"
+    means = _language_means(writer, additions, vectors)
+    if means is not None:
+        extra["language_means"] = means
     writer.commit(plan.remove_rowids, additions, vectors, plan.sources_upsert,
                   plan.sources_delete, plan.roots, extra=extra)
     progress(Phase.WRITE, 1, 1)
     summary.articles, summary.passages = writer.counts()
+
+
+def _language_means(writer: IndexWriter, additions: list[NewArticle],
+                    vectors: np.ndarray) -> dict | None:
+    """The manifest's language means with the new passages in (query/languages.py).
+    An index built before they were recorded gets them at its next rebuild: a
+    mean of only the passages added since would stand for the wrong texts."""
+    recorded = None if writer.fresh else writer.manifest.get("language_means")
+    if (not writer.fresh and not recorded) or not len(vectors):
+        return None
+    languages = [passage_language(p.fts_body) for a in additions for p in a.passages]
+    return updated_means(json.loads(recorded) if recorded else None, vectors, languages)
 
 
 def _check_batch(vecs, n: int, dim: int) -> None:

@@ -49,7 +49,7 @@ def collect(reader, emb, split: str, pool: int):
                     m = np.stack([reader.vectors.reconstruct(int(i)) for i in miss]) @ v
                     cos.update(zip(miss, map(float, m)))
                 weights, _ = term_weights(reader, query_terms(r["question"], reader.analyzer))
-                ev = keyword_evidence(reader, weights, ids)
+                ev = keyword_evidence(weights, reader.keyword_bodies(ids))
                 vecs = np.stack([reader.vectors.reconstruct(int(i)) for i in ids])
                 items.append({"gold": r["gold_article_id"], "ids": ids, "q": v, "vecs": vecs,
                               "art": [art[i] for i in ids],

@@ -86,9 +86,9 @@ def test_keyword_evidence_counts_terms_missing_from_the_corpus(svc):
     with reader.snapshot():
         ids = [pid for pid, _ in reader.search_keyword(query_terms("harga beras", reader.analyzer), 5)]
         weights, known = term_weights(reader, query_terms("harga beras"))
-        full = keyword_evidence(reader, weights, ids)
+        full = keyword_evidence(weights, reader.keyword_bodies(ids))
         weights, unknown = term_weights(reader, query_terms("harga beras bitcoin ethereum"))
-        diluted = keyword_evidence(reader, weights, ids)
+        diluted = keyword_evidence(weights, reader.keyword_bodies(ids))
     best = max(full, key=full.get)
     assert full[best] == pytest.approx(1.0)
     assert 0 < diluted[best] < 0.6  # unknown words weigh in the denominator

@@ -119,7 +119,9 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
                 break
             # Less the lead and answer-kind bonus (passage_evidence): the
             # sentence's own fit and the rank already count them.
-            val = s_score + PASSAGE_WEIGHT * (cand.score - cand.evidence) - (n - 1) * RANK_PENALTY
+            # The sentence's cosine less its language's pull, as the passage's (languages.py).
+            val = (s_score - cand.shift + PASSAGE_WEIGHT * (cand.score - cand.evidence)
+                   - (n - 1) * RANK_PENALTY)
             if val > best_val:
                 best_n, best_val = n, val
         text = citations[best_n - 1].sentence_text

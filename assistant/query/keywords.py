@@ -100,7 +100,7 @@ def _stem_as_before(word: str) -> str:
 
 
 # Words that mark English text; Indonesian text has almost none of them.
-_ENGLISH = frozenset(
+ENGLISH_WORDS = frozenset(
     """the of and to in is are was were an that for on with as by at from it this be
     how what who when where which why did do does many much have has had their they
     his her its not or but will would can there been into than""".split()
@@ -110,7 +110,7 @@ _ENGLISH = frozenset(
 def is_english(folded: list[str]) -> bool:
     """Whether folded words read as English: at least two English function
     words, making up at least an eighth of the words."""
-    hits = sum(1 for w in folded if w in _ENGLISH)
+    hits = sum(1 for w in folded if w in ENGLISH_WORDS)
     return hits >= 2 and hits * 8 >= len(folded)
 
 

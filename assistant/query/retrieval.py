@@ -7,6 +7,7 @@ import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.query.keywords import name_variants, query_terms
+from assistant.query.languages import language_shifts, usable_means
 from assistant.query.options import MODES, NO_FILTERS, RERANK_AUTO, Filters, Rerank
 from assistant.query.passage_evidence import add_passage_evidence
 from assistant.store.interface import IndexStoreReader as IndexReader
@@ -20,6 +21,7 @@ class Candidate:
     keyword: float | None = None  # bm25, higher is better
     coverage: float | None = None  # IDF-weighted share of the question's terms present
     evidence: float = 0.0  # lead and answer-kind bonus in score (passage_evidence)
+    shift: float = 0.0  # the question's pull to its language, taken off score (languages.py)
 
 
 def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None, k: int,
@@ -54,7 +56,12 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     dense = reader.search_dense(query_vector, n, allowed if filters.active else None)
     known = 1.0
     if mode == "dense":
-        ranked = [Candidate(pid, s, dense=s) for pid, s in dense]
+        means = usable_means(reader.language_means)
+        shifts = language_shifts(means, query_vector,
+                                 reader.keyword_bodies([pid for pid, _ in dense]) if means else {})
+        ranked = [Candidate(pid, s - shifts.get(pid, 0.0), dense=s, shift=shifts.get(pid, 0.0))
+                  for pid, s in dense]
+        ranked.sort(key=lambda c: -c.score)
     else:
         keyword = reader.search_keyword(terms, n, filters)
         ranked, known = fuse(reader, terms, query_vector, dense, keyword, question=question)
@@ -126,7 +133,7 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
         for i, s in zip(owners, embedder.embed_passages(texts) @ query_vector):
             best[i] = max(best[i], float(s))
     for c, similarity in zip(head, best):
-        c.score += RERANK_WEIGHT * similarity
+        c.score += RERANK_WEIGHT * (similarity - c.shift)
     head.sort(key=lambda c: -c.score)
     return head + tail
 
@@ -158,7 +165,8 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
          weight: float | None = None, question: str | None = None
          ) -> tuple[list[Candidate], float]:
     """Hybrid ranking on the dense scale: each candidate's cosine plus a bonus for
-    the share of the question's (IDF-weighted) ``terms`` it contains, and, given
+    the share of the question's (IDF-weighted) ``terms`` it contains, less the
+    question's pull to the passage's language (``languages``), and, given
     the ``question``, small bonuses for an article's lead passage and for
     holding the kind of answer asked for (``passage_evidence``). Also returns
     the share of the question's term weight that occurs in the articles at all.
@@ -174,11 +182,15 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
         for pid, s in zip(missing, vecs @ query_vector.astype(np.float32)):
             cos[pid] = float(s)
     weights, known = term_weights(reader, terms)
-    evidence = keyword_evidence(reader, weights, list(cos))
+    means = usable_means(reader.language_means)
+    bodies = reader.keyword_bodies(list(cos)) if (weights or means) and cos else {}
+    evidence = keyword_evidence(weights, bodies)
+    shifts = language_shifts(means, query_vector, bodies)
     weight = coverage_weight(reader) if weight is None else weight
     kw = dict(keyword)
-    out = [Candidate(pid, c + weight * evidence.get(pid, 0.0), dense=c, keyword=kw.get(pid),
-                     coverage=evidence.get(pid, 0.0))
+    out = [Candidate(pid, c - shifts.get(pid, 0.0) + weight * evidence.get(pid, 0.0), dense=c,
+                     keyword=kw.get(pid), coverage=evidence.get(pid, 0.0),
+                     shift=shifts.get(pid, 0.0))
            for pid, c in cos.items()]
     out.sort(key=lambda c: -c.score)
     if question is not None:
@@ -203,9 +215,9 @@ def term_weights(reader: IndexReader, terms: list[str]) -> tuple[dict[str, float
     return weights, (known / denom if denom else 1.0)
 
 
-def keyword_evidence(reader: IndexReader, weights: dict[str, float], ids: list[int]
-                     ) -> dict[int, float]:
-    """For each passage, the IDF-weighted share of the question's terms it contains (0..1).
+def keyword_evidence(weights: dict[str, float], bodies: dict[int, str]) -> dict[int, float]:
+    """For each passage (id -> stored FTS body, ``reader.keyword_bodies``), the
+    IDF-weighted share of the question's terms it contains (0..1).
     ``weights``: from ``term_weights``.
 
     Terms absent from the corpus (an English question's words over Indonesian
@@ -213,11 +225,11 @@ def keyword_evidence(reader: IndexReader, weights: dict[str, float], ids: list[i
     articles do not use gets little keyword evidence: the dense side decides.
     The share does not grow with corpus size, unlike raw BM25.
     """
-    if not weights or not ids:
+    if not weights or not bodies:
         return {}
     denom = sum(weights.values())
     out = {}
-    for pid, body in reader.keyword_bodies(ids).items():
+    for pid, body in bodies.items():
         present = set(body.split())
         out[pid] = sum(w for t, w in weights.items() if t in present) / denom
     return out

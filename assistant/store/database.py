@@ -321,7 +321,22 @@ _OPTIONAL = {
     "created_at": lambda v: True,
     "updated_at": lambda v: True,
 }
-_JSON = {"roots": _json_list(str), "background": _json_list((int, float), "dim")}
+def _language_means(v: str, manifest: dict) -> bool:
+    """{language: {"n": passages, "mean": [dim numbers]}} (query/languages.py)."""
+    try:
+        value = json.loads(v)
+    except ValueError:
+        return False
+    dim = manifest.get("dim")
+    return isinstance(value, dict) and all(
+        isinstance(m, dict) and isinstance(m.get("n"), int) and m["n"] > 0
+        and isinstance(m.get("mean"), list) and str(len(m["mean"])) == dim
+        and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in m["mean"])
+        for m in value.values())
+
+
+_JSON = {"roots": _json_list(str), "background": _json_list((int, float), "dim"),
+         "language_means": _language_means}
 
 
 def manifest_problems(manifest: dict[str, str], exempt: tuple[str, ...] = ()) -> list[str]:

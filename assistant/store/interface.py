@@ -116,6 +116,18 @@ class ManifestFields:
         return self._background
 
     @property
+    def language_means(self) -> dict | None:
+        """Each language's passage count and mean vector (see
+        assistant.query.languages), if recorded."""
+        raw = self.manifest.get("language_means")
+        if not raw:
+            return None
+        if getattr(self, "_language_means_raw", None) != raw:
+            self._language_means_raw = raw
+            self._language_means = json.loads(raw)
+        return self._language_means
+
+    @property
     def dense_scale(self) -> float | None:
         """The spread of the model's cosines, recorded at build time (see
         assistant.query.relevance.dense_scale); None for older indexes."""
@@ -170,6 +182,8 @@ class IndexStoreReader(Protocol):
     def background(self) -> np.ndarray | None: ...
     @property
     def dense_scale(self) -> float | None: ...
+    @property
+    def language_means(self) -> dict | None: ...
 
     def snapshot(self) -> AbstractContextManager["IndexStoreReader"]: ...
     def search_dense(self, query: np.ndarray, n: int,
