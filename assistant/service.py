@@ -242,7 +242,9 @@ class Assistant:
         worker = threading.Thread(target=load, name="assistant-load-model", daemon=True)
         worker.start()
         try:
-            self.reader  # noqa: B018 (opens the index: FAISS loads meanwhile)
+            # Meanwhile: open the index (FAISS loads), then load what reading
+            # the question needs (the stemmer, the answer-type patterns).
+            pipeline.warm_up(self.reader, query)
         finally:
             worker.join()
         if "error" in loaded:

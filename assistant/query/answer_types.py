@@ -281,9 +281,11 @@ def _names(sentence: str, start: int) -> list[tuple[int, int, str]]:
     return out
 
 
-_PLACE_PREP = re.compile(r"\b(?:di|ke|dari|in|at|to|from|near|dekat|menuju|antara|between)\s+"
-                         r"((?:[a-z]+\s+){0,2}" + _NAME.pattern[2:]
-                         + r"(?:(?:,\s*|\s+(?:dan|and)\s+)" + _NAME.pattern[2:] + r")*)")
+@cache
+def _place_prep() -> re.Pattern:
+    return re.compile(r"\b(?:di|ke|dari|in|at|to|from|near|dekat|menuju|antara|between)\s+"
+                      r"((?:[a-z]+\s+){0,2}" + _NAME.pattern[2:]
+                      + r"(?:(?:,\s*|\s+(?:dan|and)\s+)" + _NAME.pattern[2:] + r")*)")
 
 
 def _body_start(sentence: str) -> int:
@@ -359,13 +361,15 @@ def _date_candidates(question: str, sentence: str, start: int) -> list[tuple[int
 _PLACE_TAIL = (r"(?:\s+(?:regency|province|district|city|village|island|county|state|region))?")
 _PLACE_ONE = _NAME.pattern[2:] + _PLACE_TAIL
 # An enumeration ends with a conjunction; ", West Java" alone is an apposition.
-_PLACE_LIST = re.compile(rf"(?:(?:,\s*{_PLACE_ONE})*,?\s+(?:dan|and|serta)\s+{_PLACE_ONE})?")
+@cache
+def _place_list() -> re.Pattern:
+    return re.compile(rf"(?:(?:,\s*{_PLACE_ONE})*,?\s+(?:dan|and|serta)\s+{_PLACE_ONE})?")
 
 
 def _extend_places(sentence: str, b: int) -> int:
     m = re.compile(_PLACE_TAIL).match(sentence, b)
     b = m.end() if m else b
-    listed = _PLACE_LIST.match(sentence, b)  # the pattern may match empty: always a match
+    listed = _place_list().match(sentence, b)  # the pattern may match empty: always a match
     return listed.end() if listed else b
 
 
@@ -397,7 +401,7 @@ def _name_candidates(kind: str, question: str, sentence: str,
             out.append((a, b, weight))
     if kind == PLACE:
         heads = [(a, b) for a, b, w in out if w >= 0.9]
-        for m in _PLACE_PREP.finditer(sentence, start):
+        for m in _place_prep().finditer(sentence, start):
             if m.group(1).split()[0].lower() not in _MONTH_OR_DAY:
                 a, b = m.start(1), _extend_places(sentence, m.end(1))
                 # "di kaki Gunung Meja": as good as the named place it holds
@@ -439,6 +443,13 @@ _QUESTION_FILLER = frozenset("""what which who whom whose when where why how man
 of in on at to is are was were did does do and or for from by with that this it its they their
 has have had will would be been apa siapa kapan mana berapa bagaimana mengapa yang di ke dari dan
 atau untuk pada dengan itu ini ada adalah oleh""".split())
+
+
+def load_patterns(question: str) -> None:
+    """Build (once) the patterns that reading this question's answers uses."""
+    kind = question_type(question)
+    if kind is not None:
+        _candidates(kind, question, "")
 
 
 def answer_span(question: str, sentence: str) -> tuple[int, int] | None:

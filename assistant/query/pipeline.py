@@ -13,7 +13,9 @@ import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.errors import UsageError
+from assistant.query.answer_types import load_patterns
 from assistant.query.answers import assemble
+from assistant.query.keywords import query_terms
 from assistant.query.options import NO_FILTERS, Filters, Rerank, check_k, check_mode, parse_rerank
 from assistant.query.relevance import confidence, confidence_features, is_found, unknown_names
 from assistant.query.retrieval import Candidate, retrieve
@@ -63,6 +65,14 @@ def prepare(question: str, k: int, mode: str, rerank: str | int,
     return Query(question=q, note=note, context=[c for c in (context or []) if c.strip()],
                  k=check_k(k), mode=check_mode(mode), rerank=parse_rerank(rerank),
                  filters=filters or NO_FILTERS)
+
+
+def warm_up(reader: IndexReader, query: Query) -> None:
+    """Load what answering ``query`` will read, ahead: its keyword terms (with
+    the stemmer) and its answer kind (with the patterns) are memoized, so a
+    cold process can do this while the model embeds the question."""
+    query_terms(query.searched, reader.analyzer)
+    load_patterns(query.question)
 
 
 def embed(query: Query, embedder: Embedder | None) -> np.ndarray | None:
