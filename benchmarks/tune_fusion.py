@@ -29,7 +29,6 @@ from assistant.evaluation import displayed  # noqa: E402
 from assistant.query import passage_evidence as evidence  # noqa: E402
 from assistant.query import retrieval  # noqa: E402
 from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, is_follow_up  # noqa: E402
-from assistant.query.keywords import query_terms  # noqa: E402
 from assistant.store.location import open_reader  # noqa: E402
 
 DATA = REPO / "benchmarks" / "data"
@@ -70,7 +69,7 @@ def collect(reader, emb, rows: list[dict], cache: Path, gold_of) -> list[dict]:
             if r.get("unanswerable"):
                 continue
             n = max(50, K * 4)
-            terms = retrieval.names_as_indexed(reader, text, query_terms(text, reader.analyzer))
+            terms = retrieval.terms_as_indexed(reader, text)
             items.append({"q": r["question"], "text": text, "v": v, "terms": terms,
                           "dense": reader.search_dense(v, n),
                           "keyword": reader.search_keyword(terms, n),

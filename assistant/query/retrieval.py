@@ -45,8 +45,7 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     n = max(pool, k * 4)
-    terms = names_as_indexed(reader, question, query_terms(question, reader.analyzer)) \
-        if mode != "dense" else []
+    terms = terms_as_indexed(reader, question) if mode != "dense" else []
     if mode == "keyword":
         hits = reader.search_keyword(terms, k, filters)
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
@@ -74,6 +73,13 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     return ranked[:k]
 
 
+def terms_as_indexed(reader: IndexReader, question: str) -> list[str]:
+    """The question's keyword terms in the forms the articles use: its names
+    (``names_as_indexed``), then its other words (``endings_as_indexed``)."""
+    terms = query_terms(question, reader.analyzer)
+    return endings_as_indexed(reader, names_as_indexed(reader, question, terms))
+
+
 def names_as_indexed(reader: IndexReader, question: str, terms: list[str]) -> list[str]:
     """``terms`` with each name in the form the articles use, where the
     question's analyzer gave it another (``keywords.name_variants``)."""
@@ -83,6 +89,47 @@ def names_as_indexed(reader: IndexReader, question: str, terms: list[str]) -> li
     dfs, _ = reader.doc_freqs(sorted(set(variants) | set(variants.values())))
     swap = {t: v for t, v in variants.items() if dfs.get(v, 0) > dfs.get(t, 0)}
     return list(dict.fromkeys(swap.get(t, t) for t in terms))
+
+
+# A question word that no article uses may be one of theirs with another
+# ending: a word the two languages share ("gesture" / "gestur", "geologic" /
+# "geologi", "translation" / "translate"), which an English question and
+# Indonesian articles root differently. Such a word is searched as the indexed
+# term that shares its longest beginning, at least ENDING_MIN_STEM letters,
+# with at most ENDING_SLACK letters left over on either side (the commonest
+# of equals). Measured with all-MiniLM-L6-v2 on the peers corpus
+# (benchmarks/bench_peers.py) and with e5-small on news_dev and the pooled
+# valid splits: benchmarks/RESULTS.md, "Question words with another ending".
+ENDING_MIN_STEM = 5
+ENDING_SLACK = 3
+
+
+def endings_as_indexed(reader: IndexReader, terms: list[str]) -> list[str]:
+    """``terms`` with each one that no passage holds replaced by an indexed
+    term that differs from it only in its ending, where there is one; only
+    for a question asked in another language than the articles'
+    (``CROSS_LINGUAL_SHARE``)."""
+    dfs, total = reader.doc_freqs(terms)
+    if known_share(dfs, total, terms) >= CROSS_LINGUAL_SHARE:
+        return terms
+    swap = {t: v for t in terms if not dfs.get(t) and (v := same_stem(reader, t))}
+    if not swap:
+        return terms
+    return list(dict.fromkeys(swap.get(t, t) for t in terms))
+
+
+def same_stem(reader: IndexReader, term: str) -> str | None:
+    """The indexed term sharing the longest beginning with ``term`` (see ENDING_SLACK)."""
+    stem = max(ENDING_MIN_STEM, len(term) - ENDING_SLACK)
+    if len(term) < ENDING_MIN_STEM or not term.isalpha():
+        return None
+    best, best_key = None, (0, 0)
+    for other, df in sorted(reader.terms_starting(term[:stem]).items()):
+        shared = next((i for i, (a, b) in enumerate(zip(term, other)) if a != b),
+                      min(len(term), len(other)))
+        if len(other) - shared <= ENDING_SLACK and (shared, df) > best_key:
+            best, best_key = other, (shared, df)
+    return best
 
 
 # With rerank "auto", a question is treated as asked in another language than
@@ -210,9 +257,16 @@ def term_weights(reader: IndexReader, terms: list[str]) -> tuple[dict[str, float
         return {}, 1.0
     dfs, total = reader.doc_freqs(terms)
     weights = {t: idf(dfs.get(t, 0), max(total, 1)) for t in terms}
+    return weights, known_share(dfs, total, terms)
+
+
+def known_share(dfs: dict[str, int], total: int, terms: list[str]) -> float:
+    """The share of the IDF weight of ``terms`` carried by those that occur
+    in the articles (``dfs``: their document frequencies; 1.0 without terms)."""
+    weights = {t: idf(dfs.get(t, 0), max(total, 1)) for t in terms}
     denom = sum(weights.values())
     known = sum(w for t, w in weights.items() if dfs.get(t, 0) > 0)
-    return weights, (known / denom if denom else 1.0)
+    return known / denom if denom else 1.0
 
 
 def keyword_evidence(weights: dict[str, float], bodies: dict[int, str]) -> dict[int, float]:

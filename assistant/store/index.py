@@ -228,6 +228,13 @@ class IndexReader(ManifestFields):
             terms).fetchall()
         return {t: int(d) for t, d in rows}, total
 
+    def terms_starting(self, prefix: str) -> dict[str, int]:
+        """The indexed terms that start with ``prefix``, each with its document frequency."""
+        rows = self.conn.execute(
+            "SELECT term, doc FROM temp.passages_vocab WHERE term >= ? AND term < ?",
+            (prefix, prefix + "\U0010ffff")).fetchall()
+        return {t: int(d) for t, d in rows if t.startswith(prefix)}
+
     def keyword_bodies(self, ids: list[int]) -> dict[int, str]:
         """The analyzed terms stored for each passage, space-separated."""
         if not ids:

@@ -163,6 +163,12 @@ class PostgresReader(ManifestFields):
                        (list(dict.fromkeys(terms)),))
         return {t: int(d) for t, d in rows}, total
 
+    def terms_starting(self, prefix: str) -> dict[str, int]:
+        """The indexed terms that start with ``prefix``, each with its document frequency."""
+        rows = self._q("SELECT term, docs FROM {S}.terms WHERE starts_with(term, %s) AND docs > 0",
+                       (prefix,))
+        return {t: int(d) for t, d in rows}
+
     def keyword_bodies(self, ids: list[int]) -> dict[int, str]:
         if not ids:
             return {}
