@@ -239,7 +239,10 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
                      keyword=kw.get(pid), coverage=evidence.get(pid, 0.0),
                      shift=shifts.get(pid, 0.0))
            for pid, c in cos.items()]
-    out.sort(key=lambda c: -c.score)
+    # Equal scores (passages that only the keyword side found, with the same
+    # words) go in passage order, not in the keyword search's, which differs
+    # between stores: the answer-kind evidence reads the first ten.
+    out.sort(key=lambda c: (-c.score, c.passage_id))
     if question is not None:
         add_passage_evidence(reader, question, out, weight)
         out.sort(key=lambda c: -c.score)
