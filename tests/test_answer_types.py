@@ -121,3 +121,32 @@ def test_question_types_take_the_leading_question_word():
 def test_an_agent_after_by_is_a_person_not_a_byline():
     assert span_of("Who opened the bridge?",
                    "The new bridge in Esteka, opened by Bagus Halim, cost 3698 million.") == "Bagus Halim"
+
+
+# "Why" and "what triggered it": the clause after a cause, an occasion news
+# gives as one, or a purpose; at most REASON_CHARS characters.
+@pytest.mark.parametrize("question,sentence,expected", [
+    ("Mengapa harga beras naik?",
+     "Harga beras naik karena pasokan dari daerah sentra berkurang.",
+     "pasokan dari daerah sentra berkurang"),
+    ("Apa penyebab kebakaran itu?", "Kebakaran itu diduga disebabkan oleh korsleting listrik.",
+     "korsleting listrik"),
+    ("and what triggered it?",
+     "Longsor terjadi sekitar pukul 02.30 WIB setelah hujan deras mengguyur wilayah itu selama "
+     "hampir 12 jam.", "hujan deras mengguyur wilayah itu selama"),
+    ("why did they burn the land?",
+     "Polisi menangkap tiga petani yang diduga membakar lahan untuk menanam padi.",
+     "menanam padi"),
+    ("What caused the crash?", "The bus crashed because its brakes failed on a steep road.",
+     "its brakes failed on a steep road"),
+    ("Why were schools closed?", "Schools were closed due to thick haze, officials said.",
+     "thick haze"),
+])
+def test_reason_spans(question, sentence, expected):
+    assert question_type(question) == "reason"
+    assert span_of(question, sentence) == expected
+
+
+def test_a_reason_prefers_a_stated_cause_to_a_purpose():
+    sentence = "Warga mengungsi untuk sementara karena air terus naik."
+    assert span_of("Mengapa warga mengungsi?", sentence) == "air terus naik"

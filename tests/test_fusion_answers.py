@@ -148,8 +148,10 @@ def test_question_types():
     assert question_type("Ke manakah tentara dikirim?") == "place"
     assert question_type("Dari manakah asal kopi ini?") == "place"
     assert question_type("Tahun berapakah perang dimulai?") == "date"
-    assert question_type("Mengapa harga naik?") is None
+    assert question_type("Mengapa harga naik?") == "reason"
+    # a "why" with no cause, occasion or purpose in the sentence has no span
     assert answer_span("Mengapa harga naik?", "Harga naik 10 persen.") is None
+    assert question_type("Apa itu Kursk?") is None
 
 
 def test_answer_has_span_offsets_into_answer_text(svc):

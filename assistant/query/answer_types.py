@@ -25,8 +25,8 @@ from assistant.datelines import dateline
 from assistant.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
 from assistant.textutil import fold
 
-NUMBER, DATE, TIME, PERSON, PLACE, ORG, NAME = (
-    "number", "date", "time", "person", "place", "org", "name")
+NUMBER, DATE, TIME, PERSON, PLACE, ORG, NAME, REASON = (
+    "number", "date", "time", "person", "place", "org", "name", "reason")
 
 
 @cache
@@ -49,6 +49,11 @@ def _type_rules() -> list[tuple[str, re.Pattern]]:
                  r"how deep|how tall|what percentage|what share|what proportion|berapa|seberapa|"
                  r"jumlah)" + kah),
         (PERSON, r"\b(?:who|whom|whose|siapa)" + kah),
+        # "why", "what triggered it?", "apa penyebab ...": a cause or a purpose.
+        (REASON, r"\b(?:why|mengapa|kenapa|how come|what (?:caused|causes|triggered|sparked|"
+                 r"led to|prompted)|apa (?:yang )?(?:menyebabkan|memicu|penyebab|pemicu)|"
+                 r"(?:apa|what is|what was) (?:the )?(?:penyebab|pemicu|alasan|cause|reason|trigger)|"
+                 r"untuk apa|for what reason)" + kah),
         (ORG, r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:" + org_nouns + r")s?\b"
               r"|\b(?:" + org_nouns + r")\s+(?:apa|mana)" + kah),
         (PLACE, r"\b(?:where|di ?mana|ke ?mana|dari ?mana)" + kah
@@ -417,8 +422,38 @@ def _asked_noun(question: str) -> str | None:
     return (m.group(1) or m.group(2)).lower() if m else None
 
 
+# What introduces a cause ("karena", "due to"), an occasion that news gives as
+# one ("setelah hujan deras ...", "after ..."), or a purpose ("untuk menanam
+# padi"): the clause after it answers "why" / "what triggered it".
+_CAUSE = re.compile(
+    r"\b(?:(?P<cause>karena|akibat|disebabkan(?: oleh)?|dipicu(?: oleh)?|lantaran|gara-gara|"
+    r"because(?: of)?|due to|caused by|triggered by|owing to|as a result of)"
+    r"|(?P<occasion>setelah|usai|sesudah|after|following)"
+    r"|(?P<purpose>untuk|agar|supaya|demi|in order to|so that))\s+", re.I)
+# A reason is a clause, longer than a name: cut at its end, or at this many
+# characters on a word boundary.
+REASON_CHARS = 40
+_REASON_WEIGHT = {"cause": 1.0, "occasion": 0.6, "purpose": 0.5}
+
+
+def _reason_candidates(sentence: str, start: int) -> list[tuple[int, int, float]]:
+    out = []
+    for m in _CAUSE.finditer(sentence, start):
+        a = m.end()
+        end = re.search(r"[,;:.!?()\"“”]|\s[-–—]\s|$", sentence[a:])
+        b = a + (end.start() if end else len(sentence) - a)
+        if b - a > REASON_CHARS:
+            cut = sentence.rfind(" ", a, a + REASON_CHARS + 1)
+            b = cut if cut > a else a + REASON_CHARS
+        if b > a:
+            out.append((a, b, _REASON_WEIGHT[m.lastgroup or "cause"]))
+    return out
+
+
 def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int, float]]:
     start = _body_start(sentence)
+    if kind == REASON:
+        return _reason_candidates(sentence, start)
     if kind == NUMBER:
         return _number_candidates(question, sentence, start)
     if kind == DATE:
