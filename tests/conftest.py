@@ -1,6 +1,5 @@
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -49,10 +48,15 @@ def run_cli(*args, stdin=None, cwd=None, env=None, timeout=300):
 
 def sample_hash_index(root: Path) -> Path:
     """An index of the sample article alone, built by the real CLI with the hash model."""
-    docs = root / "docs"
-    docs.mkdir()
-    shutil.copy(SAMPLE_ARTICLE, docs / SAMPLE_ARTICLE.name)
-    r = run_cli("index", docs, "--index-dir", root / "ix", "--model", "hash", "-q")
+    return hash_index(root, {SAMPLE_ARTICLE.name: SAMPLE_ARTICLE.read_text(encoding="utf-8")})
+
+
+def hash_index(root: Path, files: dict[str, str]) -> Path:
+    """``root``/ix: an index of ``files`` (name -> text, written to ``root``/docs),
+    built by the real CLI with the hash model."""
+    for name, text in files.items():
+        write(root / "docs" / name, text)
+    r = run_cli("index", root / "docs", "--index-dir", root / "ix", "--model", "hash", "-q")
     assert r.returncode == 0, r.stderr
     return root / "ix"
 

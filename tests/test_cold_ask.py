@@ -12,15 +12,12 @@ from assistant.errors import AssistantError, NoIndexError
 from assistant.service import Assistant
 from assistant.settings import Settings
 
-from conftest import REPO, SAMPLE_ARTICLE, TROOPS, run_cli
+from conftest import REPO, SAMPLE_ARTICLE, TROOPS, run_cli, sample_hash_index
 
 
 @pytest.fixture(scope="module")
 def hash_index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("cold")
-    r = run_cli("index", SAMPLE_ARTICLE, "--index-dir", root / "ix", "--model", "hash", "-q")
-    assert r.returncode == 0, r.stderr
-    return root / "ix"
+    return sample_hash_index(tmp_path_factory.mktemp("cold"))
 
 
 def fresh(ix) -> Assistant:

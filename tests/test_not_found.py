@@ -3,7 +3,7 @@ place no article covers is not found, with the nearest passages listed as weak."
 
 import pytest
 
-from conftest import json_lines, run_cli, write
+from conftest import hash_index, json_lines, run_cli
 
 FLOOD = """Banjir Rendam Semarang, 1.200 Warga Mengungsi
 
@@ -30,13 +30,9 @@ Serikat pekerja sebelumnya menuntut kenaikan 10 persen.
 
 @pytest.fixture(scope="module")
 def two_topics(tmp_path_factory):
-    root = tmp_path_factory.mktemp("two-topics")
-    write(root / "docs" / "banjir-semarang.txt", FLOOD)
-    write(root / "docs" / "pilkades-sukaraja.txt", ELECTION)
-    write(root / "docs" / "umk-bekasi.txt", WAGE)
-    r = run_cli("index", root / "docs", "--index-dir", root / "ix", "--model", "hash", "-q")
-    assert r.returncode == 0, r.stderr
-    return root / "ix"
+    return hash_index(tmp_path_factory.mktemp("two-topics"),
+                      {"banjir-semarang.txt": FLOOD, "pilkades-sukaraja.txt": ELECTION,
+                       "umk-bekasi.txt": WAGE})
 
 
 def ask(ix, question):

@@ -8,7 +8,7 @@ import pytest
 from assistant.query.retrieval import endings_as_indexed, same_stem
 from assistant.store.location import open_reader
 
-from conftest import json_lines, run_cli, write
+from conftest import hash_index, json_lines, run_cli
 
 GESTURE = """Arti Lambaian Tangan di Malaysia
 
@@ -27,13 +27,8 @@ Ilmuwan menemukan lereng curam di permukaan bulan yang menunjukkan aktivitas geo
 
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory):
-    root = tmp_path_factory.mktemp("endings")
-    write(root / "docs" / "gestur.txt", GESTURE)
-    write(root / "docs" / "kuliner.txt", FOOD)
-    write(root / "docs" / "bulan.txt", MOON)
-    r = run_cli("index", root / "docs", "--index-dir", root / "ix", "--model", "hash", "-q")
-    assert r.returncode == 0, r.stderr
-    return root / "ix"
+    return hash_index(tmp_path_factory.mktemp("endings"),
+                      {"gestur.txt": GESTURE, "kuliner.txt": FOOD, "bulan.txt": MOON})
 
 
 def test_the_indexed_word_with_another_ending_is_found(collection):

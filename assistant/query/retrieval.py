@@ -110,7 +110,7 @@ def endings_as_indexed(reader: IndexReader, terms: list[str]) -> list[str]:
     for a question asked in another language than the articles'
     (``CROSS_LINGUAL_SHARE``)."""
     dfs, total = reader.doc_freqs(terms)
-    if known_share(dfs, total, terms) >= CROSS_LINGUAL_SHARE:
+    if known_share(idf_weights(dfs, total, terms), dfs) >= CROSS_LINGUAL_SHARE:
         return terms
     swap = {t: v for t in terms if not dfs.get(t) and (v := same_stem(reader, t))}
     if not swap:
@@ -259,14 +259,18 @@ def term_weights(reader: IndexReader, terms: list[str]) -> tuple[dict[str, float
     if not terms:
         return {}, 1.0
     dfs, total = reader.doc_freqs(terms)
-    weights = {t: idf(dfs.get(t, 0), max(total, 1)) for t in terms}
-    return weights, known_share(dfs, total, terms)
+    weights = idf_weights(dfs, total, terms)
+    return weights, known_share(weights, dfs)
 
 
-def known_share(dfs: dict[str, int], total: int, terms: list[str]) -> float:
-    """The share of the IDF weight of ``terms`` carried by those that occur
-    in the articles (``dfs``: their document frequencies; 1.0 without terms)."""
-    weights = {t: idf(dfs.get(t, 0), max(total, 1)) for t in terms}
+def idf_weights(dfs: dict[str, int], total: int, terms: list[str]) -> dict[str, float]:
+    """Each term's IDF (``dfs``: document frequencies of ``total`` passages)."""
+    return {t: idf(dfs.get(t, 0), max(total, 1)) for t in terms}
+
+
+def known_share(weights: dict[str, float], dfs: dict[str, int]) -> float:
+    """The share of the IDF ``weights`` carried by terms that occur in the
+    articles (``dfs``: their document frequencies; 1.0 without terms)."""
     denom = sum(weights.values())
     known = sum(w for t, w in weights.items() if dfs.get(t, 0) > 0)
     return known / denom if denom else 1.0

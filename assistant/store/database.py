@@ -241,11 +241,8 @@ def has_manifest(path: str) -> bool:
     if not os.path.exists(path):
         return False
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return conn.execute("SELECT count(*) FROM manifest").fetchone()[0] > 0
-        finally:
-            conn.close()
+        row = _peek(path, "SELECT count(*) FROM manifest")
+        return row is not None and row[0] > 0
     except sqlite3.Error:
         return True
 
@@ -254,14 +251,19 @@ def recorded_model(path: str) -> str | None:
     """The model id the database at ``path`` records, read without opening the
     index (None when there is none to read: the reader reports why)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM manifest WHERE key = 'model_id'").fetchone()
-        finally:
-            conn.close()
+        row = _peek(path, "SELECT value FROM manifest WHERE key = 'model_id'")
     except sqlite3.Error:
         return None
     return row[0] if row else None
+
+
+def _peek(path: str, sql: str) -> tuple | None:
+    """One row of a read-only query on a connection of its own."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchone()
+    finally:
+        conn.close()
 
 
 def counts(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -291,16 +293,20 @@ def _int(minimum: int):
     return check
 
 
+def _list_of(value, of: type | tuple[type, ...]) -> bool:
+    """``value`` is a list of ``of`` (never bools)."""
+    return isinstance(value, list) and all(isinstance(x, of) and not isinstance(x, bool)
+                                           for x in value)
+
+
 def _json_list(of: type | tuple[type, ...], length_key: str | None = None):
     def check(v: str, manifest: dict) -> bool:
         try:
             value = json.loads(v)
         except ValueError:
             return False
-        if not isinstance(value, list) or not all(isinstance(x, of) and not isinstance(x, bool)
-                                                  for x in value):
-            return False
-        return length_key is None or str(len(value)) == manifest.get(length_key)
+        return _list_of(value, of) and (length_key is None
+                                        or str(len(value)) == manifest.get(length_key))
     return check
 
 
@@ -321,17 +327,17 @@ _OPTIONAL = {
     "created_at": lambda v: True,
     "updated_at": lambda v: True,
 }
+
+
 def _language_means(v: str, manifest: dict) -> bool:
     """{language: {"n": passages, "mean": [dim numbers]}} (query/languages.py)."""
     try:
         value = json.loads(v)
     except ValueError:
         return False
-    dim = manifest.get("dim")
     return isinstance(value, dict) and all(
         isinstance(m, dict) and isinstance(m.get("n"), int) and m["n"] > 0
-        and isinstance(m.get("mean"), list) and str(len(m["mean"])) == dim
-        and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in m["mean"])
+        and _list_of(m.get("mean"), (int, float)) and str(len(m["mean"])) == manifest.get("dim")
         for m in value.values())
 
 
