@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.query.answer_types import answer_span, question_type
+from assistant.query.answer_types import answer_span, best_answer, question_type
 
 
 def span_of(question: str, sentence: str) -> str | None:
@@ -49,7 +49,7 @@ def span_of(question: str, sentence: str) -> str | None:
      "UMK naik Rp361.000 atau 6,5 persen dibanding tahun lalu.", "6,5 persen"),
     # Years, dates, times and ages are not counts
     ("Berapa warga mengungsi?", "Sebanyak 3.400 warga mengungsi, Senin (14/11/2024) pukul 14.05 WIB.",
-     "3.400"),
+     "3.400 warga"),
     ("How many homes were buried?", "In 2025 the slide buried 17 homes.", "17"),
 ])
 def test_number_spans_as_news_writes_them(question, sentence, expected):
@@ -150,3 +150,22 @@ def test_reason_spans(question, sentence, expected):
 def test_a_reason_prefers_a_stated_cause_to_a_purpose():
     sentence = "Warga mengungsi untuk sementara karena air terus naik."
     assert span_of("Mengapa warga mengungsi?", sentence) == "air terus naik"
+
+
+@pytest.mark.parametrize("question,better,worse", [
+    # a figure of the asked quantity, or of what the question counts, fits
+    # better than a count of something else
+    ("How many people died in the landslide?", "Enam orang meninggal dunia dalam peristiwa itu.",
+     "Seluruh korban meninggal merupakan satu keluarga besar."),
+    ("berapa penumpang yang terluka?", "Empat penumpang mengalami luka ringan.",
+     "Penumpang dipindahkan menggunakan 12 bus."),
+    ("How many passengers were on the train?", "Total penumpang di dalam kereta sebanyak 386 orang.",
+     "Penumpang dipindahkan menggunakan 12 bus."),
+])
+def test_a_figure_of_what_was_asked_fits_better_than_another_count(question, better, worse):
+    assert best_answer(question, better)[1] > best_answer(question, worse)[1]
+
+
+def test_a_venue_is_not_a_person():
+    sentence = "Gim ketiga final digelar di GOR Britama Arena, Minggu (12/7/2026) malam."
+    assert span_of("Who was the finals MVP?", sentence) is None

@@ -250,3 +250,17 @@ def test_keyword_bonus_follows_the_spread_of_the_models_cosines(svc):
     assert recorded == pytest.approx(dense_scale(svc.query_embedder()), abs=1e-4)
     assert coverage_weight(reader) == pytest.approx(
         COVERAGE_WEIGHT * (recorded / REFERENCE_SCALE) ** SPREAD_POWER, rel=1e-6)
+
+
+def test_a_sentence_that_opens_with_a_pronoun_answers_with_the_sentence_before():
+    """"Ia dinobatkan sebagai pemain terbaik final." names nobody: a who
+    question's answer is that sentence with the one before, which does."""
+    from assistant.query.answers import best_sentences
+    from assistant.store.interface import PassageHit
+
+    text = ("Garda Pelita Jaya, Andika Saputra, mencetak 27 poin dan 8 asis. "
+            "Ia dinobatkan sebagai pemain terbaik final.")
+    hit = PassageHit(passage_id=1, article_rowid=1, ordinal=2, paragraph=3, start=0, end=len(text),
+                     text=text, article=None)
+    [(span, _)] = best_sentences(None, "Siapa pemain terbaik final?", None, [hit], [None])
+    assert text[slice(*span)] == text

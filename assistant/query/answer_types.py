@@ -27,6 +27,8 @@ from assistant.textutil import fold
 
 NUMBER, DATE, TIME, PERSON, PLACE, ORG, NAME, REASON = (
     "number", "date", "time", "person", "place", "org", "name", "reason")
+# Kinds whose answer a pronoun may stand for (answers.best_sentences).
+NAMED_BEFORE = frozenset({PERSON, ORG})
 
 
 @cache
@@ -105,7 +107,8 @@ _UNITS = {
     "weight": "kilogram|kilograms|kg|gram|grams|g|ton|tons|tonne|tonnes",
     "time": "tahun|year|years|bulan|month|months|pekan|minggu|week|weeks|hari|day|days|jam|hour|"
             "hours|menit|minute|minutes|detik|second|seconds",
-    "people": "orang|jiwa|people|persons",
+    "people": "orang|jiwa|people|persons|korban|warga|penumpang|pengungsi|victims|residents|"
+              "passengers|evacuees",
     "other": "magnitudo|sr|derajat|degree|degrees|°c|liter|litre|litres|liters|knot|knots|unit|"
              "units|buah|ekor|kali|times|dosis|dosis|dose|doses|suara|vote|votes|kursi|seat|seats",
 }
@@ -226,8 +229,9 @@ captain commander officer senator lt col sgt gen rev former incumbent challenger
 # Words that open the name of a place or an organisation, not a person.
 _PLACE_HEADS = frozenset("""kecamatan kabupaten kota desa dusun kelurahan provinsi jalan jl gunung
 pulau sungai danau pantai teluk selat stasiun pelabuhan bandara bandar terminal lembang kampung
+gor stadion gedung lapangan hotel masjid gereja pura candi pasar taman alun museum istana
 mount lake river island province regency district village city street road station port airport
-bay gulf strait""".split())
+bay gulf strait stadium arena hall mosque church temple market park palace square""".split())
 _ORG_HEADS = frozenset("""pt cv tim badan dinas komisi kementerian lembaga polres polda polsek
 pengadilan kejaksaan universitas rumah sakit rsud bank partai dewan majelis mahkamah persatuan
 asosiasi yayasan perusahaan ministry agency commission company bank party council court university
@@ -239,6 +243,13 @@ adapun sedangkan bahkan tetapi jika kalau meski wib wita wit gmt utc am pm""".sp
 
 
 _MONTH_OR_DAY = frozenset(MONTHS) | frozenset(WEEKDAYS)
+# Who a sentence that opens with one of these is about, the sentence before says.
+_PRONOUNS = frozenset("ia dia beliau mereka keduanya he she they both".split())
+
+
+def opens_with_pronoun(sentence: str) -> bool:
+    m = re.match(r"[\s\"'“‘(]*(\w+)", sentence)
+    return bool(m) and m.group(1).lower() in _PRONOUNS
 
 
 def _name_words(sentence: str, a: int, b: int) -> list[tuple[int, int, str]]:
@@ -311,9 +322,14 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
     times = [m.span() for m in _time_re().finditer(sentence)]
     wanted = _asked_quantities(question)
     asks_age = re.search(r"\b(?:how old|age|usia|umur)\b", question, re.I)
+    counted = _question_nouns(question)
     out = []
     for a, b, unit in _numbers(sentence, start):
         text = sentence[a:b]
+        # "Empat penumpang" for "berapa penumpang": the figure counts what was asked.
+        names_asked = bool(counted) and unit is None and bool(
+            (m := re.match(r"\s+(\w+)", sentence[b:b + 30]))
+            and any(_related(fold(m.group(1)), q) for q in counted))
         if _overlaps((a, b), times):
             continue
         if re.fullmatch(r"(?:1[5-9]|20)\d{2}", text) or (
@@ -326,11 +342,15 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
         if re.fullmatch(r"\d+\s*[-–]\s*\d+", text):
             unit = "score"
         weight = 0.0
-        if wanted:
+        if names_asked:
+            weight += 1.0
+        elif wanted:
             if unit in wanted:
                 weight += 1.0
-            elif unit is None and wanted & {"people", "level"}:
-                weight += 0.7  # a bare count: "11 korban", "386 penumpang"
+            elif unit is None and "level" in wanted:
+                weight += 0.7  # a bare figure: "ke level 6.812"
+            elif unit is None and "people" in wanted:
+                weight += 0.4  # a count of something not asked for: "12 bus", "satu keluarga"
             elif unit is not None:
                 weight -= 0.5
         if _in_parentheses(sentence, a, b):
@@ -339,6 +359,14 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
             weight += 0.1  # digits are what news counts with; "satu" is often not a count
         out.append((a, b, weight))
     return out
+
+
+def _question_nouns(question: str) -> list[str]:
+    """What "how many X" / "berapa X" counts: the words after it, up to two."""
+    m = re.search(r"\b(?:how many|berapa(?: banyak| jumlah)?|jumlah)\s+(\w+)(?:\s+(\w+))?",
+                  question, re.I)
+    return [fold(w.lower()) for w in (m.groups() if m else ())
+            if w and w.lower() not in _QUESTION_FILLER and not w.isdigit()]
 
 
 def _in_parentheses(sentence: str, a: int, b: int) -> bool:
@@ -528,8 +556,17 @@ def best_answer(question: str, sentence: str) -> tuple[tuple[int, int], float] |
         near = 0.0 if distance is None else reach * max(0.0, 1.0 - distance / 80)
         score = weight + near - a / 10000  # ties: the earlier candidate
         if score > best_score:
-            best, best_score, best_fit = (a, b), score, min(1.0, max(0.0, weight + 0.5))
+            best, best_score, best_fit = (a, b), score, _fit(weight, kind)
     return (best, best_fit) if best else None
+
+
+def _fit(weight: float, kind: str) -> float:
+    """A candidate's weight as its fit, 0..1. A figure of the asked quantity
+    ("enam orang" for "how many people") fits better than a bare count
+    ("satu keluarga"), which fits better than a figure of nothing asked."""
+    if kind == NUMBER and weight >= 0:
+        return min(1.0, 0.5 + weight / 2)
+    return min(1.0, max(0.0, weight + 0.5))
 
 
 def _distance(sentence: str, a: int, b: int, x: int, y: int) -> int:

@@ -3,7 +3,8 @@
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.query.answer_types import answer_span, best_answer, question_type
+from assistant.query.answer_types import (NAMED_BEFORE, answer_span, best_answer, opens_with_pronoun,
+                                          question_type)
 from assistant.query.keywords import ANALYZER, analyze, own_terms, query_terms
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
@@ -71,6 +72,12 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
                      + SHARE_WEIGHT * shared / max(len(terms), 1))
             if kind and (hit := best_answer(question, sentence)):
                 score += TYPE_WEIGHT * hit[1]
+            elif kind in NAMED_BEFORE and j > 0 and opens_with_pronoun(sentence) and (
+                    hit := best_answer(question, p.text[spans[j - 1][0]:span[1]])):
+                # "Ia dinobatkan sebagai MVP.": the name is in the sentence
+                # before, and the answer is both sentences.
+                score += TYPE_WEIGHT * hit[1]
+                span = (spans[j - 1][0], span[1])
             if score > best_score:
                 best, best_score = span, score
         out.append((best, best_score))
