@@ -3,8 +3,13 @@
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.query.answer_types import (NAMED_BEFORE, answer_span, best_answer, opens_with_pronoun,
-                                          question_type)
+from assistant.query.answer_types import (
+    NAMED_BEFORE,
+    answer_span,
+    best_answer,
+    opens_with_pronoun,
+    question_type,
+)
 from assistant.query.keywords import ANALYZER, analyze, own_terms, query_terms
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
