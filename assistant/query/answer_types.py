@@ -249,7 +249,7 @@ _PRONOUNS = frozenset("ia dia beliau mereka keduanya he she they both".split())
 
 def opens_with_pronoun(sentence: str) -> bool:
     m = re.match(r"[\s\"'“‘(]*(\w+)", sentence)
-    return bool(m) and m.group(1).lower() in _PRONOUNS
+    return m is not None and m.group(1).lower() in _PRONOUNS
 
 
 def _name_words(sentence: str, a: int, b: int) -> list[tuple[int, int, str]]:
