@@ -231,7 +231,11 @@ _PLACE_HEADS = frozenset("""kecamatan kabupaten kota desa dusun kelurahan provin
 pulau sungai danau pantai teluk selat stasiun pelabuhan bandara bandar terminal lembang kampung
 gor stadion gedung lapangan hotel masjid gereja pura candi pasar taman alun museum istana
 mount lake river island province regency district village city street road station port airport
-bay gulf strait stadium arena hall mosque church temple market park palace square""".split())
+bay gulf strait stadium arena hall mosque church temple market park palace square
+central north south east west northern southern eastern western""".split())
+# Words that open the name of a law or a document: "Undang-Undang Perlindungan ...".
+_LAW_HEADS = frozenset("""undang-undang uu peraturan perpres perppu perda permen keppres inpres
+pasal act law bill decree regulation treaty convention""".split())
 _ORG_HEADS = frozenset("""pt cv tim badan dinas komisi kementerian lembaga polres polda polsek
 pengadilan kejaksaan universitas rumah sakit rsud bank partai dewan majelis mahkamah persatuan
 asosiasi yayasan perusahaan ministry agency commission company bank party council court university
@@ -270,6 +274,8 @@ def _names(sentence: str, start: int) -> list[tuple[int, int, str]]:
             continue  # "By Grace Kila": a byline, not a subject
         if heads[0] in _PLACE_HEADS:
             out.append((m.start(), m.end(), "place"))
+            continue
+        if heads[0] in _LAW_HEADS:
             continue
         raw = [sentence[x:y].strip(".,") for x, y, _ in words]
         if heads[0] in _MONTH_OR_DAY:
