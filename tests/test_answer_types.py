@@ -161,9 +161,22 @@ def test_a_reason_prefers_a_stated_cause_to_a_purpose():
      "Penumpang dipindahkan menggunakan 12 bus."),
     ("How many passengers were on the train?", "Total penumpang di dalam kereta sebanyak 386 orang.",
      "Penumpang dipindahkan menggunakan 12 bus."),
+    # "65 unit hunian": the unit stands between the figure and what it counts
+    ("Berapa hunian sementara yang akan dibangun untuk korban longsor?",
+     "Sebanyak 65 unit hunian sementara ditargetkan selesai dalam dua bulan.",
+     "Pemerintah menyiapkan 40 tenda di lapangan desa."),
+    # a figure of another quantity than the one asked fits not at all
+    ("How much is the drug haul worth?", "Nilai sabu yang disita mencapai Rp63 miliar.",
+     "Petugas menggagalkan penyelundupan 42 kilogram sabu."),
 ])
 def test_a_figure_of_what_was_asked_fits_better_than_another_count(question, better, worse):
-    assert best_answer(question, better)[1] > best_answer(question, worse)[1]
+    assert best_answer(question, better)[1] == 1.0
+    assert best_answer(question, worse)[1] < 1.0
+
+
+def test_a_figure_of_another_quantity_fits_not_at_all():
+    assert best_answer("How much is the drug haul worth?",
+                       "Petugas menggagalkan penyelundupan 42 kilogram sabu.")[1] == 0.0
 
 
 def test_a_venue_is_not_a_person():

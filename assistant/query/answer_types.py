@@ -332,8 +332,9 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
     out = []
     for a, b, unit in _numbers(sentence, start):
         text = sentence[a:b]
-        # "Empat penumpang" for "berapa penumpang": the figure counts what was asked.
-        names_asked = bool(counted) and unit is None and bool(
+        # "Empat penumpang" for "berapa penumpang", "65 unit hunian" for
+        # "berapa hunian": the figure counts what was asked.
+        names_asked = bool(counted) and bool(
             (m := re.match(r"\s+(\w+)", sentence[b:b + 30]))
             and any(_related(fold(m.group(1)), q) for q in counted))
         if _overlaps((a, b), times):
@@ -570,8 +571,8 @@ def _fit(weight: float, kind: str) -> float:
     """A candidate's weight as its fit, 0..1. A figure of the asked quantity
     ("enam orang" for "how many people") fits better than a bare count
     ("satu keluarga"), which fits better than a figure of nothing asked."""
-    if kind == NUMBER and weight >= 0:
-        return min(1.0, 0.5 + weight / 2)
+    if kind == NUMBER:
+        return min(1.0, 0.5 + weight / 2) if weight >= 0 else 0.0
     return min(1.0, max(0.0, weight + 0.5))
 
 
