@@ -264,3 +264,36 @@ def test_a_sentence_that_opens_with_a_pronoun_answers_with_the_sentence_before()
                      text=text, article=None)
     [(span, _)] = best_sentences(None, "Siapa pemain terbaik final?", None, [hit], [None])
     assert text[slice(*span)] == text
+
+
+def _two_citations(question: str, first: str, second: str):
+    from assistant.query.answers import assemble
+    from assistant.query.retrieval import Candidate
+    from assistant.results import ArticleRef
+    from assistant.store.interface import PassageHit
+
+    article = ArticleRef(id="a", title="KA anjlok", source=None, date=None, url=None, path="a.txt")
+    hits = {pid: PassageHit(passage_id=pid, article_rowid=1, ordinal=pid, paragraph=pid, start=0,
+                            end=len(text), text=text, article=article)
+            for pid, text in ((1, first), (2, second))}
+    candidates = [Candidate(1, 0.50), Candidate(2, 0.49)]
+    return assemble(question, "keyword", candidates, hits, None, None, found=True)
+
+
+def test_the_answers_citation_goes_first_when_it_holds_the_better_answer():
+    """Two passages of one story score alike; the second holds the asked
+    figure ("386 orang" for "how many passengers"), the first only a count of
+    something else: the answer's passage is [1]."""
+    result = _two_citations("How many passengers were on the train?",
+                            "Penumpang dipindahkan menggunakan 12 bus ke Cirebon.",
+                            "Total penumpang di dalam kereta sebanyak 386 orang.")
+    assert [c.passage_id for c in result.citations] == [2, 1]
+    assert [c.n for c in result.citations] == [1, 2]
+    assert result.answer.citation == 1 and "386" in result.answer.text
+
+
+def test_citations_keep_their_order_when_the_first_answers_as_well():
+    result = _two_citations("How many passengers were on the train?",
+                            "Sebanyak 380 orang naik dari Gambir.",
+                            "Total penumpang di dalam kereta sebanyak 386 orang.")
+    assert [c.passage_id for c in result.citations] == [1, 2]
