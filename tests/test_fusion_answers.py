@@ -266,16 +266,18 @@ def test_a_sentence_that_opens_with_a_pronoun_answers_with_the_sentence_before()
     assert text[slice(*span)] == text
 
 
-def _two_citations(question: str, first: str, second: str):
+def _two_citations(question: str, first: str, second: str, articles: str = "aa"):
     from assistant.query.answers import assemble
     from assistant.query.retrieval import Candidate
     from assistant.results import ArticleRef
     from assistant.store.interface import PassageHit
 
-    article = ArticleRef(id="a", title="KA anjlok", source=None, date=None, url=None, path="a.txt")
+    def article(name: str) -> ArticleRef:
+        return ArticleRef(id=name, title="KA anjlok", source=None, date=None, url=None, path=name)
+
     hits = {pid: PassageHit(passage_id=pid, article_rowid=1, ordinal=pid, paragraph=pid, start=0,
-                            end=len(text), text=text, article=article)
-            for pid, text in ((1, first), (2, second))}
+                            end=len(text), text=text, article=article(name))
+            for pid, text, name in ((1, first, articles[0]), (2, second, articles[1]))}
     candidates = [Candidate(1, 0.50), Candidate(2, 0.49)]
     return assemble(question, "keyword", candidates, hits, None, None, found=True)
 
@@ -297,3 +299,14 @@ def test_citations_keep_their_order_when_the_first_answers_as_well():
                             "Sebanyak 380 orang naik dari Gambir.",
                             "Total penumpang di dalam kereta sebanyak 386 orang.")
     assert [c.passage_id for c in result.citations] == [1, 2]
+
+
+def test_another_storys_passage_goes_first_only_over_one_without_any_answer():
+    question = "How many passengers were on the train?"
+    exact = "Total penumpang di dalam kereta sebanyak 386 orang."
+    kept = _two_citations(question, "Penumpang dipindahkan menggunakan 12 bus ke Cirebon.", exact,
+                          articles="ab")
+    assert [c.passage_id for c in kept.citations] == [1, 2]
+    moved = _two_citations(question, "Penumpang dipindahkan ke Stasiun Cirebon dengan bus.", exact,
+                           articles="ab")
+    assert [c.passage_id for c in moved.citations] == [2, 1]

@@ -199,7 +199,7 @@ def _date_re() -> re.Pattern:
         rf"|\b{month}\s+\d{{1,2}}(?:,\s*\d{{4}})?\b"  # November 14, 2024
         rf"|\b(?:(?:awal|akhir|pertengahan|early|late|mid-?)\s+)?{month}\s+\d{{4}}\b"
         r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
-        r"|\b(?:abad\s+(?:ke-?)?\s*\d+|abad\s+[IVXLC]+|\d{3,4}\s*(?:SM|M|BC|AD)\b)"
+        r"|\b(?:abad\s+(?:ke-?)?\s*\d+|abad\s+[IVXLC]+|\d{3,4}\s*(?-i:SM|M|BC|AD)\b)"
         r"|(?<![\d.,])(?:1[5-9]|20)\d{2}(?:\s*[-–]\s*(?:1[5-9]|20)?\d{2})?(?![\d.,]\d)"
         rf"|\b(?:{day})\b",
         re.I)
@@ -272,7 +272,7 @@ def _names(sentence: str, start: int) -> list[tuple[int, int, str]]:
         heads = [w for _, _, w in words]
         if not heads or (len(heads) == 1 and heads[0] in _NOT_NAMES) or heads[0] in ("by", "oleh"):
             continue  # "By Grace Kila": a byline, not a subject
-        if heads[0] in _PLACE_HEADS:
+        if heads[0] in _PLACE_HEADS and len(heads) > 1:  # "Kota Banjar", not "Museum ini"
             out.append((m.start(), m.end(), "place"))
             continue
         if heads[0] in _LAW_HEADS:

@@ -158,15 +158,20 @@ def _answer_first(question: str, citations: list[Citation],
 
     The passages of one story differ in their cosines by the third decimal;
     the answer step reads their sentences, and the one that holds the asked
-    figure, name or cause is the better evidence. Only for the kinds that
-    ``best_answer`` reads reliably (on Belebele's "which of the following"
-    questions a bare name is not evidence). Measured: benchmarks/RESULTS.md,
-    "The answer's citation first".
+    figure, name or cause is the better evidence. Another article's passage
+    goes first only where [1]'s best sentence holds nothing of the asked kind:
+    on Belebele's English questions such moves were wrong more often than
+    right. Only for the kinds that ``best_answer`` reads reliably (a bare
+    "which of the following" name is not evidence). Measured:
+    benchmarks/RESULTS.md, "The answer's citation first".
     """
     if best_n == 1 or question_type(question) not in ANSWER_FIRST_KINDS:
         return citations, best_n
-    if _fit(question, citations[best_n - 1].sentence_text) <= _fit(question, citations[0].sentence_text):
+    first_fit = _fit(question, citations[0].sentence_text)
+    if _fit(question, citations[best_n - 1].sentence_text) <= first_fit:
         return citations, best_n
+    if citations[best_n - 1].article.id != citations[0].article.id and first_fit > 0:
+        return citations, best_n  # another story's passage only displaces one without any answer
     reordered = [citations[best_n - 1]] + citations[:best_n - 1] + citations[best_n:]
     return [dataclasses.replace(c, n=n) for n, c in enumerate(reordered, start=1)], 1
 
