@@ -45,6 +45,37 @@ def test_fast_path_matches_sastrawi_on_any_latin_word(word):
     assert stem(word) == sastrawi(word)
 
 
+
+def test_root_words_searched_in_the_text_are_sastrawis_dictionary():
+    # The binary search needs the word file sorted, one word a line; each
+    # word, and strings next to one, must be found exactly as a set finds them.
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from assistant.query.keywords import _root_word_text, _RootWords
+
+    listed = StemmerFactory().get_words_from_file()
+    assert listed == sorted(listed) and all(w.strip() == w != "" for w in listed)
+    reference = frozenset(listed)
+    roots = _RootWords(_root_word_text())
+    probes = set(listed) | {"", "a", "zzzz", "aaa", " aba", "aba\nabad"}
+    for w in listed[::7]:
+        probes |= {w[:-1], w + "a", "a" + w, w + "-" + w, w.upper()}
+    assert [w for w in sorted(probes) if roots._search(w) != (w in reference)] == []
+    assert not roots.contains(None)  # a prefix rule that does not apply asks for None
+
+
+def test_root_words_go_into_a_set_after_many_lookups():
+    from assistant.query.keywords import _root_word_text, _RootWords
+
+    text = _root_word_text()
+    roots = _RootWords(text)
+    for _ in range(_RootWords.SET_AFTER // 2):  # two lookups a round
+        assert roots.contains("abad") and not roots.contains("abadx")
+    assert roots._words is None
+    assert roots.contains("abad") and not roots.contains("abadx") and not roots.contains(None)
+    assert roots._words is not None and roots.count() == len(text.split("\n"))
+
+
 def test_sentence_terms_sliced_from_the_stored_body_equal_a_fresh_analysis():
     from assistant.query.answers import _sentence_terms
     from assistant.query.keywords import analyze, fts_body

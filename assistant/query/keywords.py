@@ -9,6 +9,7 @@ Sastrawi stemmer ("dikirimkan" -> "kirim"), which leaves words it does not know
 (names, English words) as they are.
 """
 
+import os
 import re
 from functools import cache
 
@@ -53,30 +54,66 @@ _PLAIN_WORD = re.compile(r"[a-z]+")
 
 
 class _RootWords:
-    """Sastrawi's dictionary interface over a frozenset. Its own ArrayDictionary
-    adds its 30,000 root words one Python call at a time, a third of the
-    stemmer's load time in a cold `ask` of an Indonesian question."""
+    """Sastrawi's dictionary interface over its word file, read as one string.
 
-    def __init__(self, words: list[str]) -> None:
-        self.words = frozenset(filter(str.strip, words))  # what ArrayDictionary.add keeps
+    Sastrawi's own ArrayDictionary adds its 30,000 root words one Python call at
+    a time; even a frozenset of them costs 5 ms to split and hash, a third of
+    the stemmer's load in a cold `ask` of an Indonesian question, which stems a
+    few words. The file is sorted (tests/test_keywords.py checks it), so a
+    binary search in the text answers those lookups; after ``SET_AFTER`` of them
+    (the indexer stems thousands of words) the words go into a frozenset."""
 
-    def contains(self, word: str) -> bool:
-        return word in self.words
+    SET_AFTER = 2000
+
+    def __init__(self, text: str) -> None:
+        self._text = "\n" + text.strip("\n") + "\n"  # each word between two newlines
+        self._lookups = 0
+        self._words: frozenset[str] | None = None
+
+    def contains(self, word: str | None) -> bool:
+        if self._words is None:
+            self._lookups += 1
+            if self._lookups <= self.SET_AFTER:
+                return isinstance(word, str) and self._search(word)  # rules may ask for None
+            self._words = frozenset(filter(str.strip, self._text.split("\n")))
+        return word in self._words
+
+    def _search(self, word: str) -> bool:
+        # The word, if present, is a line between the newlines at lo and hi.
+        text, lo, hi = self._text, 0, len(self._text) - 1
+        while hi - lo > 1:
+            start = text.rfind("\n", lo, (lo + hi) // 2 + 1)
+            end = text.find("\n", start + 1, hi + 1)
+            line = text[start + 1:end]
+            if word == line:
+                return True
+            if word < line:
+                hi = start
+            else:
+                lo = end
+        return False
 
     def count(self) -> int:
-        return len(self.words)
+        return len(self._words or frozenset(filter(str.strip, self._text.split("\n"))))
+
+
+def _root_word_text() -> str:
+    """Sastrawi's root words, one a line, where StemmerFactory.get_words_from_file
+    reads them (that method returns them split)."""
+    from Sastrawi.Stemmer import StemmerFactory
+
+    folder = os.path.dirname(os.path.realpath(StemmerFactory.__file__))
+    with open(os.path.join(folder, "data", "kata-dasar.txt"), encoding="utf-8") as f:
+        return f.read()
 
 
 @cache
 def _sastrawi():
-    # StemmerFactory.create_stemmer, with the faster dictionary.
-    from Sastrawi.Stemmer.Cache.ArrayCache import ArrayCache
-    from Sastrawi.Stemmer.CachedStemmer import CachedStemmer
+    # StemmerFactory.create_stemmer, with the faster dictionary and without
+    # its CachedStemmer: ``stem`` and ``_stem_as_before`` are memoized already.
     from Sastrawi.Stemmer.Stemmer import Stemmer
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    words = StemmerFactory().get_words_from_file()
-    return CachedStemmer(ArrayCache(), Stemmer(_RootWords(words))).stem
+    return Stemmer(_RootWords(_root_word_text())).stem
 
 
 @cache
