@@ -75,7 +75,10 @@ def fold(word: str) -> str:
     if word.isascii():  # most words: nothing to decompose (a third of a warm ask's answer step)
         return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Compatibility forms may decompose to a space and a mark ("ﹰ" -> " ً"):
+    # a word stays one word, and a word of marks alone stays as written.
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not ch.isspace())
+    return folded or word.lower()
 
 
 # Query parameters of a URL that hold a secret (libpq's password, tokens).

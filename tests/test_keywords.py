@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from assistant.query.keywords import analyze, english_stem, is_english, query_terms, stem
@@ -91,6 +91,8 @@ def test_sentence_terms_sliced_from_the_stored_body_equal_a_fresh_analysis():
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(st.characters(codec="utf-8", categories=("L", "M", "N", "P", "Zs")), max_size=60))
+@example("ﹰ")  # a compatibility form that decomposes to a space and a mark
+@example("aﹰb ﹰ x")
 def test_stored_terms_line_up_with_the_words_of_any_text(text):
     # Answers slice a passage's stored terms sentence by sentence; a term that
     # breaks apart ("København" -> "k benhavn") put them out of step, and every
