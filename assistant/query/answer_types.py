@@ -332,11 +332,6 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
     out = []
     for a, b, unit in _numbers(sentence, start):
         text = sentence[a:b]
-        # "Empat penumpang" for "berapa penumpang", "65 unit hunian" for
-        # "berapa hunian": the figure counts what was asked.
-        names_asked = bool(counted) and bool(
-            (m := re.match(r"\s+(\w+)", sentence[b:b + 30]))
-            and any(_related(fold(m.group(1)), q) for q in counted))
         if _overlaps((a, b), times):
             continue
         if re.fullmatch(r"(?:1[5-9]|20)\d{2}", text) or (
@@ -348,6 +343,11 @@ def _number_candidates(question: str, sentence: str, start: int) -> list[tuple[i
             continue  # "Sukardi (54)": an age
         if re.fullmatch(r"\d+\s*[-–]\s*\d+", text):
             unit = "score"
+        # "Empat penumpang" for "berapa penumpang", "65 unit hunian" for
+        # "berapa hunian": the figure counts what was asked.
+        names_asked = bool(counted) and bool(
+            (m := re.match(r"\s+(\w+)", sentence[b:b + 30]))
+            and any(_related(fold(m.group(1)), q) for q in counted))
         weight = 0.0
         if names_asked:
             weight += 1.0
@@ -372,7 +372,7 @@ def _question_nouns(question: str) -> list[str]:
     """What "how many X" / "berapa X" counts: the words after it, up to two."""
     m = re.search(r"\b(?:how many|berapa(?: banyak| jumlah)?|jumlah)\s+(\w+)(?:\s+(\w+))?",
                   question, re.I)
-    return [fold(w.lower()) for w in (m.groups() if m else ())
+    return [fold(w) for w in (m.groups() if m else ())
             if w and w.lower() not in _QUESTION_FILLER and not w.isdigit()]
 
 

@@ -14,7 +14,7 @@ from assistant.query.answer_types import (
     question_type,
 )
 from assistant.query.keywords import ANALYZER, analyze, own_terms, query_terms
-from assistant.query.passage_evidence import ANSWER_KINDS
+from assistant.query.passage_evidence import ANSWER_KINDS, answer_fit
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
 from assistant.sentences import sentence_spans
@@ -167,15 +167,10 @@ def _answer_first(question: str, citations: list[Citation],
     """
     if best_n == 1 or question_type(question) not in ANSWER_FIRST_KINDS:
         return citations, best_n
-    first_fit = _fit(question, citations[0].sentence_text)
-    if _fit(question, citations[best_n - 1].sentence_text) <= first_fit:
+    first_fit = answer_fit(question, citations[0].sentence_text)
+    if answer_fit(question, citations[best_n - 1].sentence_text) <= first_fit:
         return citations, best_n
     if citations[best_n - 1].article.id != citations[0].article.id and first_fit > 0:
         return citations, best_n  # another story's passage only displaces one without any answer
     reordered = [citations[best_n - 1]] + citations[:best_n - 1] + citations[best_n:]
     return [dataclasses.replace(c, n=n) for n, c in enumerate(reordered, start=1)], 1
-
-
-def _fit(question: str, sentence: str) -> float:
-    found = best_answer(question, sentence)
-    return found[1] if found else 0.0

@@ -28,6 +28,8 @@ def _day_re() -> re.Pattern:
 
 def asked_day(question: str) -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of the first day the question names, or None."""
+    if not any(ch.isdigit() for ch in question):
+        return None  # every form has a figure; most questions need no pattern built
     for m in _day_re().finditer(question):
         g = m.groupdict()
         year: int | None
