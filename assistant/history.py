@@ -3,9 +3,9 @@
 import json
 import os
 
+from assistant.own_files import HISTORY_NAME as HISTORY_NAME
 from assistant.store.files import write_atomic
 
-HISTORY_NAME = "history.jsonl"
 LIMIT = 1000  # questions kept; older ones are dropped when the file is compacted
 
 

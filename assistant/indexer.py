@@ -28,7 +28,7 @@ from assistant.sentences import sentence_spans
 from assistant.store import sentence_vectors
 from assistant.store.database import text_hash
 from assistant.store.interface import IndexStoreWriter as IndexWriter
-from assistant.store.location import open_writer
+from assistant.store.location import is_postgres, open_writer
 from assistant.store.writer import KeywordAnalyzer, NewArticle, NewPassage
 
 EMBED_BATCH = 32
@@ -173,7 +173,7 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
                  index_type: str | None = None, forget: list[str] | None = None,
                  follow_links: bool = False, yes: bool = False,
                  embed_batches: BatchEmbedding | None = None,
-                 hold: Collection[str] = ()) -> IndexSummary:
+                 hold: Collection[str] = (), private: Collection[str] = ()) -> IndexSummary:
     """Bring the index at ``location`` (a folder or a PostgreSQL URL) up to date with ``paths``.
 
     With no paths, the folders recorded by earlier runs are scanned again
@@ -183,14 +183,16 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
     ``yes``. ``embed_batches`` embeds the new passages elsewhere (a cluster);
     by default ``embedder`` does, in this process. Files in ``hold`` (still
     being written) keep what was indexed from them; a later update reads them.
+    The index folder and the folders in ``private`` are never read as articles.
     """
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
     with open_writer(location, embedder.model_id, embedder.dim, rebuild=rebuild,
                      wait=wait, on_wait=on_wait, analyzer=KeywordAnalyzer(ANALYZER, fts_body),
                      index_type=index_type) as writer:
+        own = [*private, *([] if is_postgres(location) else [location])]
         plan = plan_update(writer, embedder, paths, default_root, forget or [], follow_links,
-                           progress, hold)
+                           progress, hold, own)
         if not yes:
             _check_removal(plan, rebuild)
         apply_update(writer, embedder, plan, progress, embed_batches)
@@ -232,7 +234,8 @@ def _roots(writer: IndexWriter, paths: list[str] | None, default_root: str | Non
 
 def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None,
                 default_root: str | None, forget: list[str], follow_links: bool,
-                progress: Progress, hold: Collection[str] = ()) -> UpdatePlan:
+                progress: Progress, hold: Collection[str] = (),
+                private: Collection[str] = ()) -> UpdatePlan:
     """Scan the folders and decide what changes: nothing is embedded or written."""
     forget = [os.path.abspath(f) for f in forget]
     scan, roots = _roots(writer, paths, default_root, forget)
@@ -249,7 +252,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
 
     found, seen, unreadable = [], set[str](), []
     for root in scan:
-        d = discover(root, follow_links=follow_links)
+        d = discover(root, follow_links=follow_links, private=private)
         found += [f for f in d.files if f.path not in seen]
         seen.update(f.path for f in d.files)
         summary.skipped += [{"path": p, "reason": r} for p, r in d.skipped]

@@ -119,7 +119,8 @@ class Assistant:
         embedder = self.embedder(model_id)
         options = dict(default_root=self.sample_dir(), rebuild=rebuild, progress=progress,
                        wait=wait, on_wait=on_wait, index_type=index_type, forget=forget,
-                       follow_links=follow_links, yes=yes, hold=hold)
+                       follow_links=follow_links, yes=yes, hold=hold,
+                       private=[self.index_dir])  # history, transcripts: even with a store URL
         if cluster is None:
             return update_index(self.location, embedder, paths, **options)
         from assistant.cluster import ClusterEmbedding

@@ -6,11 +6,10 @@ citation the same way: title, source, date, paragraph or page, path and URL."""
 import os
 import time
 
+from assistant.own_files import TRANSCRIPTS_DIR as TRANSCRIPTS_DIR
 from assistant.results import AskResult, Citation
 from assistant.textutil import strip_controls
 from assistant.wording import citation_heading
-
-TRANSCRIPTS_DIR = "transcripts"
 
 # (question, its result, or the error that answered it instead)
 Turn = tuple[str, AskResult | None, str | None]

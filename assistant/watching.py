@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.ingest.documents import SUPPORTED_SUFFIXES
+from assistant.own_files import is_private
 
 if TYPE_CHECKING:
     from assistant.indexer import IndexSummary
@@ -48,7 +49,7 @@ def relevant(path: str, roots: Iterable[str], ignore: Iterable[str] = ()) -> boo
     """Whether an event on ``path`` may change the index: an article file, or
     a folder (a folder moved or deleted takes its articles along)."""
     path = os.path.abspath(path)
-    if any(_inside(path, i) for i in ignore):
+    if is_private(path, ignore):
         return False  # e.g. the index itself, inside a watched folder
     root = next((r for r in roots if _inside(path, r)), None)
     below = os.path.relpath(path, root) if root else os.path.basename(path)

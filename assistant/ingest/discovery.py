@@ -8,11 +8,13 @@ listed in ``skipped`` with its reason.
 import fnmatch
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import os_reason
 from assistant.ingest.documents import SUPPORTED_SUFFIXES
+from assistant.own_files import is_private
 
 IGNORE_FILE = ".assistantignore"
 # Kernel and device trees: reading them can hang (a FIFO, a tty) or leak system
@@ -54,8 +56,9 @@ def _valid_name(path: str) -> bool:
 
 
 class _Walk:
-    def __init__(self, root: str, follow_links: bool) -> None:
+    def __init__(self, root: str, follow_links: bool, private: Iterable[str] = ()) -> None:
         self.root = root
+        self.private = list(private)
         self.real_root = os.path.realpath(root)
         self.follow_links = follow_links
         self.found = Discovery([], [])
@@ -100,16 +103,20 @@ class _Walk:
             self.skip(path, f"cannot be read ({type(e).__name__})")
 
 
-def discover(root: str, follow_links: bool = False) -> Discovery:
+def discover(root: str, follow_links: bool = False, private: Iterable[str] = ()) -> Discovery:
     """Supported files under ``root`` (a file or a directory, read recursively).
 
     Hidden files and folders, and names matched by a ``.assistantignore`` file
     in the root folder, are left out. Symlinks that lead out of ``root`` are
     skipped unless ``follow_links``; linked folders are entered once, so a link
-    loop cannot recurse forever.
+    loop cannot recurse forever. The program's own files in the index folders
+    ``private`` (``own_files.is_private``) are never read.
     """
     root = os.path.abspath(root)
-    w = _Walk(root, follow_links)
+    w = _Walk(root, follow_links, private)
+    if is_private(root, w.private):
+        w.skip(root, "the index's own file (never read as an article)")
+        return w.found
     try:
         st = os.stat(root)
     except OSError as e:
@@ -142,6 +149,8 @@ def discover(root: str, follow_links: bool = False) -> Discovery:
         kept = []
         for d in sorted(dirnames):
             full = os.path.join(dirpath, d)
+            if is_private(full, w.private):
+                continue  # the index itself: left out, as hidden folders are
             why = None if d.startswith(".") else w.refusal(full)
             if why:
                 w.skip(full, why)
@@ -152,6 +161,8 @@ def discover(root: str, follow_links: bool = False) -> Discovery:
             if name.startswith("."):
                 continue
             full = os.path.join(dirpath, name)
+            if is_private(full, w.private):
+                continue
             rel = os.path.relpath(full, root)
             if any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns):
                 continue

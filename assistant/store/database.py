@@ -14,6 +14,7 @@ from assistant.errors import (
     IndexPermissionError,
     error_for_os,
 )
+from assistant.own_files import DB_NAME as DB_NAME
 from assistant.store.index_types import AUTO, INDEX_TYPES
 
 # 2: articles.text_hash, to find the same article filed twice.
@@ -21,7 +22,6 @@ from assistant.store.index_types import AUTO, INDEX_TYPES
 # 4: passages.page, the page of a PDF a passage comes from (NULL otherwise).
 # 5: passages.sentences, the vectors of a passage's sentences (store/sentence_vectors.py).
 SCHEMA_VERSION = 5
-DB_NAME = "index.sqlite3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS manifest (

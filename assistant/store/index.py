@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import CorruptIndexError, NoIndexError
+from assistant.own_files import is_generation_file
 from assistant.results import ArticleRef
 from assistant.store import database as db
 from assistant.store import sentence_vectors
@@ -32,11 +33,18 @@ from assistant.store.interface import (
     StoredPassage,
 )
 
-LOCK_NAME = "index.lock"
 
-
-def vectors_name(generation: int) -> str:
-    return f"vectors.{generation}.faiss"
+def stale_generation_files(directory: str, keep: set[str]) -> list[str]:
+    """The vector files of ``directory`` that an update may delete: regular
+    files the writer itself named (``own_files.is_generation_file``; not links,
+    not folders), outside ``keep``. Nothing else in the folder is ever deleted."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return []
+    return [e.path for e in entries
+            if is_generation_file(e.name) and e.name not in keep
+            and e.is_file(follow_symlinks=False)]
 
 
 def has_committed_index(directory: str) -> bool:

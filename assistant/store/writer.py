@@ -3,7 +3,6 @@
 See ``assistant.store.index`` for the commit protocol that readers rely on.
 """
 
-import glob
 import json
 import os
 import sqlite3
@@ -13,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.errors import CorruptIndexError, ModelMismatchError
+from assistant.own_files import LOCK_NAME, vectors_name
 from assistant.store import database as db
 from assistant.store import vectors as vec
 from assistant.store.files import exclusive_lock
-from assistant.store.index import LOCK_NAME, vectors_name
+from assistant.store.index import stale_generation_files
 from assistant.store.index_types import AUTO
 from assistant.store.interface import next_manifest
 
@@ -170,14 +170,9 @@ class IndexWriter:
         manifest can still open its file.
         """
         keep = {vectors_name(self.generation), vectors_name(self.generation - 1)}
-        for path in glob.glob(os.path.join(self.directory, "vectors.*")):
-            if os.path.basename(path) in keep or path.endswith(".damaged"):
-                continue
+        for path in stale_generation_files(self.directory, keep):
             try:
-                if os.path.isdir(path) and not os.path.islink(path):
-                    os.replace(path, path + ".damaged")  # not ours to delete
-                else:
-                    os.unlink(path)
+                os.unlink(path)
             except OSError:
                 pass
 
