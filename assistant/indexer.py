@@ -8,6 +8,7 @@ to the index are embedded (the rest reuse their stored vectors).
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -132,6 +133,24 @@ def _drop_duplicates(writer: IndexWriter, candidates, removed: set[int], summary
         if path in reread:
             sources_upsert[i] = (path, size, -1, "")
     return kept
+
+
+def _kept_by(path: str, unreadable: list[str]) -> str | None:
+    """The skipped path that keeps the indexed file ``path`` (None: it is gone).
+    A file skipped now keeps its own articles, and a folder that is missing or
+    unreadable now keeps those under it (it may come back); but a regular file
+    standing where a folder was holds nothing under it, so the folder's go."""
+    for p in unreadable:
+        if path == p or (_in_scope(path, [p]) and not _is_regular_file(p)):
+            return p
+    return None
+
+
+def _is_regular_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _in_scope(path: str, roots: list[str]) -> bool:
@@ -275,18 +294,18 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
     for path in known:
         if path in seen or not _in_scope(path, scan + forget):
             continue
-        if _in_scope(path, forget) or not _in_scope(path, unreadable):
+        where = None if _in_scope(path, forget) else _kept_by(path, unreadable)
+        if where is None:
             for rowid, _ in writer.articles_of(path).values():
                 plan.remove_rowids.append(rowid)
                 summary.removed += 1
                 summary.changed(path, "removed")
             plan.sources_delete.append(path)
         else:  # under a folder that is missing or unreadable now: keep what it gave
-            where = next(p for p in unreadable if _in_scope(path, [p]))
             kept[where] = kept.get(where, 0) + len(writer.articles_of(path))
     if writer.fresh:  # a rebuild keeps nothing: files it cannot read now would be lost
         plan.unreadable_lost = [p for p in writer.sources(replaced=True)
-                                if p not in seen and _in_scope(p, unreadable)]
+                                if p not in seen and _kept_by(p, unreadable) is not None]
     for where, count in kept.items():
         summary.unchanged += count
         summary.warnings.append(
