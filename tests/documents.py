@@ -81,3 +81,61 @@ def make_docx(path: Path, heading: str | None, paragraphs: list[str],
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+def make_flate_bomb_pdf(inflated_mb: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``inflated_mb`` MB."""
+    import zlib
+
+    pack = zlib.compressobj(9)
+    chunk = b"0 0 m " * (1_000_000 // 6)  # ~1 MB
+    body = b"".join(pack.compress(chunk) for _ in range(inflated_mb)) + pack.flush()
+    objects = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(body), body),
+               b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 595 842] "
+               b"/Resources << /Font << /F1 1 0 R >> >> /Contents 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"<< /Type /Catalog /Pages 4 0 R >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, obj)
+    xref = len(out)
+    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 6 /Root 5 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def make_docx_bomb(path: Path, inflated_mb: int, understate: bool = False) -> Path:
+    """A Word file whose word/document.xml inflates to ``inflated_mb`` MB of text;
+    ``understate``: its zip headers say the part is 1 kB."""
+    import struct
+    import zipfile
+
+    small = make_docx(path.with_suffix(".small.docx"), None, ["Lead paragraph."])
+    run = b"<w:p><w:r><w:t>" + b"banjir " * 140_000 + b"</w:t></w:r></w:p>"  # ~1 MB
+    with zipfile.ZipFile(small) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "word/document.xml":
+                dst.writestr(info.filename, src.read(info))
+                continue
+            head, _, tail = src.read(info).partition(b"<w:body>")
+            with dst.open("word/document.xml", "w", force_zip64=False) as f:
+                f.write(head + b"<w:body>")
+                for _ in range(inflated_mb):
+                    f.write(run)
+                f.write(tail)
+    small.unlink()
+    if understate:
+        data = bytearray(path.read_bytes())
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("word/document.xml")
+        struct.pack_into("<I", data, info.header_offset + 22, 1000)
+        name = b"word/document.xml"
+        at = data.find(b"PK\x01\x02")
+        while at != -1:
+            n = struct.unpack_from("<H", data, at + 28)[0]
+            if bytes(data[at + 46:at + 46 + n]) == name:
+                struct.pack_into("<I", data, at + 24, 1000)
+            at = data.find(b"PK\x01\x02", at + 4)
+        path.write_bytes(bytes(data))
+    return path

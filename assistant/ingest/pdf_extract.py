@@ -13,6 +13,10 @@ MAX_PDF_PAGES = 2000
 # A document title that is only a file name or a tool's placeholder says nothing.
 _NO_TITLE = re.compile(r"(?i)^(untitled.*|microsoft \w+ - .*|.*\.\w{2,4})$")
 
+# pypdf stops inflating a stream at its limit (pypdf.filters.ZLIB_MAX_OUTPUT_LENGTH).
+_OVER_LIMIT = ("too large once decompressed: a stream inflates past the decompression limit "
+               "(75 MB; a compression bomb?)")
+
 MISSING = "PDF support is not installed: pip install 'assistant[documents]'"
 
 
@@ -27,7 +31,7 @@ def extract_pdf(data: bytes) -> PdfText:
     oversized and text-less PDFs raise SkipFile with the reason."""
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
+        from pypdf.errors import LimitReachedError, PdfReadError
     except ImportError:
         raise SkipFile(MISSING) from None
     # pypdf reports what it repairs in a damaged file as log warnings; the reason
@@ -41,6 +45,8 @@ def extract_pdf(data: bytes) -> PdfText:
         count = len(reader.pages)
     except SkipFile:
         raise
+    except LimitReachedError:
+        raise SkipFile(_OVER_LIMIT) from None
     except (PdfReadError, Exception) as e:  # noqa: BLE001 - pypdf raises many kinds on damage
         raise SkipFile(f"damaged PDF ({type(e).__name__}: {str(e)[:120]})") from None
     if count > MAX_PDF_PAGES:
@@ -49,6 +55,8 @@ def extract_pdf(data: bytes) -> PdfText:
     for page in reader.pages:
         try:
             pages.append(page.extract_text() or "")
+        except LimitReachedError:  # a flate bomb: not a page without text
+            raise SkipFile(_OVER_LIMIT) from None
         except Exception:  # noqa: BLE001 - a broken page costs that page, not the file
             pages.append("")
     if not any(p.strip() for p in pages):
