@@ -6,7 +6,16 @@ The ask path builds the dataclasses of ``assistant.results`` for speed
 tests validate their JSON against ``AskOutput`` so the two cannot drift apart.
 """
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable_text(text: str) -> str:
+    text = text.replace("\x00", "")
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 class ArticleRecord(BaseModel):
@@ -28,6 +37,17 @@ class ArticleRecord(BaseModel):
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return str(v)
         raise ValueError("must be a string")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data):
+        """Text every store can keep, in every field: a NUL (which PostgreSQL
+        refuses in text) goes, and a lone surrogate (a JSON "\\ud800", not
+        UTF-8) becomes U+FFFD. Here, at the edge, so both stores index the
+        line alike."""
+        if isinstance(data, dict):
+            data = {k: _storable_text(v) if isinstance(v, str) else v for k, v in data.items()}
+        return data
 
     @field_validator("text")
     @classmethod
