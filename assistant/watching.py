@@ -81,11 +81,44 @@ class FolderWatch:
 
     def batches(self, on_armed: Callable[[], None] | None = None) -> Iterator[WatchBatch]:
         """Yield one batch per update to run. ``on_armed`` is called once the
-        OS reports changes: anything written after it is seen."""
+        OS reports changes: anything written after it is seen. A root folder
+        deleted and made again is a new folder that the OS watch does not see:
+        the watch is armed again on it, and its contents are rescanned."""
+        pending: set[str] = set()
+        while not (self.stop is not None and self.stop.is_set()):
+            if not self._wait_for_roots():
+                return
+            identity = self._identity()
+            yield from self._watch(identity, pending, on_armed)
+            on_armed = None  # said once; a re-armed watch is told by the batch it gives
+            pending |= set(self.roots)  # a root came back: read it all again
+
+    def _identity(self) -> list[tuple[int, int] | None]:
+        """Each root's (device, inode), None where it is missing."""
+        out: list[tuple[int, int] | None] = []
+        for r in self.roots:
+            try:
+                st = os.stat(r)
+                out.append((st.st_dev, st.st_ino))
+            except OSError:
+                out.append(None)
+        return out
+
+    def _wait_for_roots(self) -> bool:
+        """Until every root exists (polled at ``quiet_s``); False when stopped."""
+        while None in self._identity():
+            if self.stop is not None and self.stop.wait(self.quiet_s):
+                return False
+            if self.stop is None:
+                time.sleep(self.quiet_s)
+        return True
+
+    def _watch(self, identity, pending: set[str],
+               on_armed: Callable[[], None] | None) -> Iterator[WatchBatch]:
+        """Batches from one OS watch, until a root is replaced (or ``stop``)."""
         import watchfiles
 
-        pending: set[str] = set()
-        first_at = 0.0
+        first_at = time.monotonic()
         armed = False
         # Timeouts wake the loop while files are held, to look at them again.
         for changes in watchfiles.watch(
@@ -100,19 +133,32 @@ class FolderWatch:
             if changes and not pending:
                 first_at = time.monotonic()
             pending |= {path for _, path in changes}
-            if not pending:
-                continue
-            now = time.time()
-            held = {p for p in pending if not self._settled(p, now)}
-            if held and time.monotonic() - first_at < self.max_wait_s:
-                continue  # wait for them: one update for the whole burst
-            ready = pending - held
-            if not ready:
-                continue
-            for p in ready:
-                self._seen.pop(p, None)
-            pending, first_at = held, time.monotonic()
-            yield WatchBatch(sorted(ready), sorted(held))
+            now_identity = self._identity()
+            replaced = now_identity != identity and None not in now_identity
+            if replaced:
+                pending |= set(self.roots)
+            if pending:
+                batch = self._ready(pending, first_at)
+                if batch is not None:
+                    pending.clear()
+                    pending |= set(batch.held)
+                    first_at = time.monotonic()
+                    yield batch
+            if replaced:
+                return  # the OS watch is on the old folder: arm a new one
+
+    def _ready(self, pending: set[str], first_at: float) -> WatchBatch | None:
+        """The batch to run now, or None while held files may still settle."""
+        now = time.time()
+        held = {p for p in pending if not self._settled(p, now)}
+        if held and time.monotonic() - first_at < self.max_wait_s:
+            return None  # wait for them: one update for the whole burst
+        ready = pending - held
+        if not ready:
+            return None
+        for p in ready:
+            self._seen.pop(p, None)
+        return WatchBatch(sorted(ready), sorted(held))
 
     def _settled(self, path: str, now: float) -> bool:
         """Size and mtime unchanged for ``settle_s``; a path that is gone or a
