@@ -290,19 +290,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
         except Exception as e:  # noqa: BLE001 - one file never stops a run
             summary.skipped.append({"path": f.path, "reason": f"cannot be read ({type(e).__name__}: "
                                                                 f"{str(e)[:200]})"})
-    kept: dict[str, int] = {}
-    for path in known:
-        if path in seen or not _in_scope(path, scan + forget):
-            continue
-        where = None if _in_scope(path, forget) else _kept_by(path, unreadable)
-        if where is None:
-            for rowid, _ in writer.articles_of(path).values():
-                plan.remove_rowids.append(rowid)
-                summary.removed += 1
-                summary.changed(path, "removed")
-            plan.sources_delete.append(path)
-        else:  # under a folder that is missing or unreadable now: keep what it gave
-            kept[where] = kept.get(where, 0) + len(writer.articles_of(path))
+    kept = _plan_removals(writer, plan, known, seen, scan, forget, unreadable)
     if writer.fresh:  # a rebuild keeps nothing: files it cannot read now would be lost
         plan.unreadable_lost = [p for p in writer.sources(replaced=True)
                                 if p not in seen and _kept_by(p, unreadable) is not None]
@@ -314,6 +302,26 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
     plan.new_articles = _drop_duplicates(writer, candidates, set(plan.remove_rowids), summary,
                                          plan.sources_upsert)
     return plan
+
+
+def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known, seen: set[str],
+                   scan: list[str], forget: list[str], unreadable: list[str]) -> dict[str, int]:
+    """Remove the indexed files that are gone; returns, for each missing or
+    unreadable folder that keeps its files' articles, how many it keeps."""
+    kept: dict[str, int] = {}
+    for path in known:
+        if path in seen or not _in_scope(path, scan + forget):
+            continue
+        where = None if _in_scope(path, forget) else _kept_by(path, unreadable)
+        if where is None:
+            for rowid, _ in writer.articles_of(path).values():
+                plan.remove_rowids.append(rowid)
+                plan.summary.removed += 1
+                plan.summary.changed(path, "removed")
+            plan.sources_delete.append(path)
+        else:  # under a folder that is missing or unreadable now: keep what it gave
+            kept[where] = kept.get(where, 0) + len(writer.articles_of(path))
+    return kept
 
 
 def _plan_file(writer: IndexWriter, embedder: Embedder, f, old_stat, plan: UpdatePlan,

@@ -96,6 +96,21 @@ class _Walk:
             return
         self.found.files.append(FoundFile(path, st.st_size, st.st_mtime_ns))
 
+    def subfolders(self, dirpath: str, names: list[str]) -> list[str]:
+        """The folders of ``dirpath`` to enter: not hidden, not refused, not
+        the program's own (``transcripts/`` of an index folder)."""
+        kept = []
+        for d in sorted(names):
+            full = os.path.join(dirpath, d)
+            if d.startswith(".") or is_private(full, self.private):
+                continue
+            why = self.refusal(full)
+            if why:
+                self.skip(full, why)
+            else:
+                kept.append(d)
+        return kept
+
     def guarded(self, path: str, step) -> None:
         try:
             step(path)
@@ -146,17 +161,7 @@ def discover(root: str, follow_links: bool = False, private: Iterable[str] = ())
             dirnames[:] = []
             continue
         seen.add((dst.st_dev, dst.st_ino))
-        kept = []
-        for d in sorted(dirnames):
-            full = os.path.join(dirpath, d)
-            if is_private(full, w.private):
-                continue  # the index itself: left out, as hidden folders are
-            why = None if d.startswith(".") else w.refusal(full)
-            if why:
-                w.skip(full, why)
-            elif not d.startswith("."):
-                kept.append(d)
-        dirnames[:] = kept
+        dirnames[:] = w.subfolders(dirpath, dirnames)
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
