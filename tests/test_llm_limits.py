@@ -13,6 +13,7 @@ from llm_server import chunk, serve, stream
 from assistant.llm.checking import check_answer
 from assistant.llm.client import LLMFailure, stream_chat
 from assistant.llm.config import LLMConfig
+from assistant.llm.facts import Evidence, unsupported_facts
 
 from conftest import TROOPS, hash_index, run_cli, sample_hash_index
 
@@ -75,7 +76,8 @@ def test_a_10_mb_answer_is_cut_and_checked_quickly(index_dir, server):
 def test_checking_a_long_answer_is_linear():
     text = "Korea Utara dan Rusia " * 20_000  # one 440 KB sentence full of names
     start = time.monotonic()
-    check_answer(text + "[1].", [])
+    assert check_answer(text + "[1].", [])[0][0].supported is False
+    assert unsupported_facts(text, Evidence.of(["Korea Utara dan Rusia"])) == []
     assert time.monotonic() - start < 5
 
 
