@@ -26,6 +26,8 @@ class ScriptedServer:
     responses: list[dict] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
+    gone: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+    arrived: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
     url: str = ""
 
     def script(self, *responses: dict) -> None:
@@ -46,6 +48,7 @@ def serve() -> tuple[ThreadingHTTPServer, ScriptedServer]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.requests.append({"path": self.path, "body": json.loads(body),
                                    "auth": self.headers.get("Authorization")})
+            state.arrived.release()
             r = state.responses.pop(0) if state.responses else stream("NOT FOUND")
             if r.get("hang"):  # never answers: the client's first-token limit must end it
                 state.release.wait(60)
@@ -59,6 +62,9 @@ def serve() -> tuple[ThreadingHTTPServer, ScriptedServer]:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
+            if "raw" in r or "repeat" in r:
+                self.misbehave(r)
+                return
             for event in r.get("events", []):
                 data = event if isinstance(event, str) else json.dumps(event)
                 self.wfile.write(f"data: {data}\n\n".encode())
@@ -68,6 +74,25 @@ def serve() -> tuple[ThreadingHTTPServer, ScriptedServer]:
                 return
             if r.get("done"):
                 self.wfile.write(b"data: [DONE]\n\n")
+
+        def misbehave(self, r: dict) -> None:
+            """``raw``: these bytes, then hang until released; ``repeat``: these
+            bytes again and again, every ``every`` s, for at most ``seconds``.
+            A client that closes the connection is counted in ``state.gone``."""
+            try:
+                for piece in r.get("raw", []):
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                if "repeat" in r:
+                    for _ in range(int(r.get("seconds", 15) / r.get("every", 0.02))):
+                        if state.release.wait(r.get("every", 0.02)):
+                            return
+                        self.wfile.write(r["repeat"])
+                        self.wfile.flush()
+                elif not r.get("close"):
+                    state.release.wait(r.get("seconds", 15))
+            except OSError:
+                state.gone.release()
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True

@@ -70,7 +70,7 @@ def test_ask_with_an_llm_loads_the_http_client(tmp_path):
         f"    main(['ask', 'banjir', '--json', '--index-dir', {str(ix)!r}, "
         f"'--llm', 'http://127.0.0.1:{free_port()}/v1'])\n"
         "except SystemExit:\n    pass\n")
-    assert {"httpx", "httpx_sse", "assistant.llm.client"} <= loaded
+    assert {"httpx", "assistant.llm.client"} <= loaded
     assert "textual" not in loaded and "openai" not in loaded
 
 

@@ -63,8 +63,9 @@ def test_the_prompt_numbers_passages_with_title_source_and_date(index_dir, serve
     body = server.requests[-1]["body"]
     assert body["stream"] is True
     prompt = body["messages"][-1]["content"]
-    assert "[1] Title: China Korea Utara | Source: KOMPAS.TV | Date: 2024-11-14" in prompt
-    assert PASSAGE_1 in prompt and "[3] " in prompt and "[4] " not in prompt
+    assert '<passage n="1">\nTitle: China Korea Utara | Source: KOMPAS.TV | Date: 2024-11-14' \
+        in prompt
+    assert PASSAGE_1 in prompt and '<passage n="3">' in prompt and '<passage n="4">' not in prompt
     assert "Indonesian" in body["messages"][0]["content"]  # answer in the question's language
 
 

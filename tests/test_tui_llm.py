@@ -1,6 +1,8 @@
 """The chat with an LLM (a scripted local server): the answer streams, then shows
 checked; Escape cancels and keeps the extractive answer; t translates a citation."""
 
+import json
+
 import pytest
 from llm_server import chunk, serve, stream
 
@@ -86,3 +88,43 @@ async def test_t_on_a_citation_shows_it_translated(tmp_path, server):
         await settle(pilot)
         assert "12,000 North Korean troops were sent to Kursk." in plain(first)
         assert "into English" in server.requests[-1]["body"]["messages"][0]["content"]
+
+
+PINGS_AFTER_A_TOKEN = {"raw": [f"data: {json.dumps(chunk('Korea Utara'))}\n\n".encode()],
+                       "repeat": b": ping\n\n", "every": 0.05, "seconds": 15}
+
+
+async def _until_first_token(app, pilot) -> None:
+    box = app.query_one("#question")
+    box.value = TROOPS_QUESTION
+    await pilot.press("enter")
+    for _ in range(2000):  # until the first token is on screen (then only pings come)
+        await pilot.pause()
+        views = app.query(GeneratedView)
+        if views and "Korea Utara" in plain(views.first()):
+            return
+    raise AssertionError("no token shown")
+
+
+async def test_escape_ends_the_llm_request_itself(tmp_path, server):
+    import asyncio
+
+    server.script(PINGS_AFTER_A_TOKEN)
+    app = chat_app(tmp_path, server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _until_first_token(app, pilot)
+        await pilot.press("escape")
+        assert await asyncio.to_thread(server.gone.acquire, True, 5)  # the connection closed
+
+
+async def test_quit_ends_the_llm_request(tmp_path, server):
+    import asyncio
+
+    server.script(PINGS_AFTER_A_TOKEN)
+    app = chat_app(tmp_path, server)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _until_first_token(app, pilot)
+        await pilot.press("ctrl+q")
+    assert await asyncio.to_thread(server.gone.acquire, True, 5)

@@ -4,11 +4,11 @@ same JSON as `ask --json`, and our errors into HTTP statuses with the same
 messages and exit codes (``{"error", "exit_code"}``), never a traceback.
 """
 
+import asyncio
 import hmac
-import queue
 import threading
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +30,7 @@ from assistant.textutil import json_text
 
 MAX_BODY_BYTES = 64 * 1024  # a question is cut at 2,000 characters anyway
 MAX_JOB_WAIT_S = 60.0
+MAX_STREAMS = 8  # /ask/stream generations at once, each on its own thread; more get 503
 
 # Our exit codes as HTTP statuses: the client's fault, a conflict with a running
 # update, or the server's state.
@@ -141,6 +142,28 @@ def _too_large() -> Response:
                   "exit_code": ExitCode.USAGE}, 413)
 
 
+class _Slot:
+    """One place in the stream pool, released once: by the generation thread
+    that took it, else when the request ends."""
+
+    def __init__(self, pool: threading.BoundedSemaphore) -> None:
+        self._pool, self._lock = pool, threading.Lock()
+        self._taken = self._released = False
+
+    def take(self) -> None:
+        self._taken = True
+
+    def release(self) -> None:
+        with self._lock:
+            if not self._released:
+                self._released = True
+                self._pool.release()
+
+    def release_unless_taken(self) -> None:
+        if not self._taken:
+            self.release()
+
+
 def _validation_message(e: RequestValidationError) -> str:
     parts = []
     for err in e.errors():
@@ -149,7 +172,8 @@ def _validation_message(e: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def create_app(service: Assistant, token: str | None = None) -> FastAPI:
+def create_app(service: Assistant, token: str | None = None,
+               max_streams: int = MAX_STREAMS) -> FastAPI:
     """The API over ``service``; with ``token``, every request must carry it."""
     chats = Conversations(service)
     jobs = IndexJobs(service)
@@ -203,37 +227,60 @@ def create_app(service: Assistant, token: str | None = None) -> FastAPI:
         # A dependency: a bad question is an error status before the stream starts.
         return body, _answer(body)
 
+    slots = threading.BoundedSemaphore(max_streams)
+
+    def stream_slot() -> Iterator[_Slot]:
+        # Streams never run on the request thread pool, so /health and /ask
+        # never wait on them; a full stream pool is a clear 503 at once.
+        if not slots.acquire(blocking=False):
+            raise HTTPException(503, f"all {max_streams} answer streams are busy; try again "
+                                     "shortly, or ask /ask")
+        slot = _Slot(slots)
+        try:
+            yield slot
+        finally:
+            slot.release_unless_taken()
+
     @app.post("/ask/stream", response_class=EventSourceResponse)
-    def ask_stream(asked: tuple[AskRequest, AskResult] = Depends(answered)
-                   ) -> Iterator[ServerSentEvent]:
+    async def ask_stream(asked: Annotated[tuple[AskRequest, AskResult], Depends(answered)],
+                         slot: Annotated[_Slot, Depends(stream_slot)]
+                         ) -> AsyncIterator[ServerSentEvent]:
         """Server-sent events: `result` (the JSON of /ask without the generated
         answer), then with an LLM `token` events ({"text"}) as it writes and
-        `generated` (the JSON with the checked answer), or `error`."""
+        `generated` (the JSON with the checked answer), or `error`. A client
+        that goes away ends its generation. 503 when all streams are busy."""
         body, result = asked
         yield ServerSentEvent(data=result.to_json(), event="result")
         if service.llm is None or not result.citations:
             return
-        events: queue.Queue = queue.Queue()
+        loop = asyncio.get_running_loop()
+        events: asyncio.Queue = asyncio.Queue()
         cancel = threading.Event()
+
+        def put(kind: str, data: Any) -> None:
+            loop.call_soon_threadsafe(events.put_nowait, (kind, data))
 
         def write() -> None:
             try:
                 final = chats.generate(body.conversation, result, cancel=cancel,
-                                       on_token=lambda t: events.put(("token", {"text": t})))
-                events.put(("generated", final.to_json()))
+                                       on_token=lambda t: put("token", {"text": t}))
+                put("generated", final.to_json())
             except Exception as e:  # noqa: BLE001 - sent as an event: the stream has begun
                 err = as_user_error(e)
-                events.put(("error", {"error": err.message, "exit_code": err.exit_code}))
+                put("error", {"error": err.message, "exit_code": err.exit_code})
+            finally:
+                slot.release()
 
+        slot.take()
         threading.Thread(target=write, name="generate", daemon=True).start()
         try:
             while True:
-                kind, data = events.get()
+                kind, data = await events.get()
                 yield ServerSentEvent(data=data, event=kind)
                 if kind != "token":
                     return
         finally:
-            cancel.set()  # the client went away: stop writing
+            cancel.set()  # the client went away (the await is cancelled): stop writing
 
     @app.get("/articles")
     def articles() -> list[dict]:

@@ -34,9 +34,12 @@ def generate(result: AskResult, config: LLMConfig, history: Sequence[tuple[str, 
         note = "; ".join(x for x in (result.note, f"LLM answer unavailable: {e.message}; "
                                      "the extractive answer stands") if x)
         return dataclasses.replace(result, generated=generated, note=note)
-    sentences, refused = check_answer(done.text, citations)
+    sentences, refused = check_answer(done.text, citations, deadline=done.deadline)
     generated = Generated(done.text, done.model, sentences, refused,
                           _round(done.first_token_s), _round(done.total_s))
+    if done.cut:  # a server that ignores max_tokens: what it wrote past the limit is dropped
+        result = dataclasses.replace(result, note="; ".join(x for x in (
+            result.note, f"the LLM answer was cut at {done.cut}") if x))
     if refused:
         return dataclasses.replace(result, generated=generated, found=False, answer=None)
     if translate and result.answer is not None:

@@ -126,8 +126,11 @@ def extract(text: str, skip_first_word: bool = True) -> Facts:
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
     for m in _FIGURE.finditer(masked):
         facts.figures.append((m.group(0), figure_readings(m.group("num"), m.group("scale"))))
+    # Where the first word starts: found once, not by slicing before each name
+    # (which made a long sentence quadratic).
+    lead = len(text) - len(text.lstrip(" \"'“‘([*"))
     for m in _NAME.finditer(masked):
-        if skip_first_word and not text[:m.start()].strip(" \"'“‘([*"):
+        if skip_first_word and m.start() <= lead:
             words = m.group(0).split()[1:]
         else:
             words = m.group(0).split()
@@ -160,6 +163,11 @@ class Evidence:
                     readings.add(float(d.year))
             words |= {fold(w) for w in re.findall(r"\w+", text)}
         return cls(readings, dates, words)
+
+    @classmethod
+    def union(cls, parts: "list[Evidence]") -> "Evidence":
+        return cls(set().union(*(p.readings for p in parts)),
+                   [d for p in parts for d in p.dates], set().union(*(p.words for p in parts)))
 
     def has_figure(self, readings: frozenset[float]) -> bool:
         return bool(readings & self.readings)

@@ -403,7 +403,7 @@ class AssistantApp(App):
         if self._generating is None:
             return
         turn_id, cancel = self._generating
-        cancel.set()  # the worker stops at the next token; its answer is ignored
+        cancel.set()  # the clock's watchdog closes the connection; the answer is ignored
         card = self._card(turn_id)
         if card is not None:
             import dataclasses
@@ -663,6 +663,8 @@ class AssistantApp(App):
     # -- actions ----------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
+        if self._generating is not None:  # quitting ends the LLM request, not just its display
+            self._generating[1].set()
         self._stop_watching()
         try:
             self.save_transcript()
