@@ -34,8 +34,8 @@ questions.
 
 (Further sections register in SECTIONS.)
 
-Usage: python benchmarks/bench_scale_out.py [--only build] [--articles 300] [--runs 1]
-       python benchmarks/bench_scale_out.py --only postgres [--passages 10000]
+Usage: python -m benchmarks.speed.scale_out [--only build] [--articles 300] [--runs 1]
+       python -m benchmarks.speed.scale_out --only postgres [--passages 10000]
            [--questions 200] [--cold-runs 7]
 """
 
@@ -49,9 +49,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-from bench_performance import (  # noqa: E402
+from benchmarks.common import (
+    ENV,
+    EVAL,
     assistant,
     burners,
     embedded_texts,
@@ -59,6 +59,7 @@ from bench_performance import (  # noqa: E402
     med,
     raw_env,
     raw_seconds,
+    read_jsonl,
     run,
 )
 
@@ -115,14 +116,6 @@ def build_section(tmp: Path, args) -> dict:
     return out
 
 
-EVAL = REPO.parent / "shared" / "eval"
-ENV = {**os.environ, "ASSISTANT_SAMPLE_DIR": "none", "NO_COLOR": "1"}
-
-
-def _read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-
-
 def paragraphs() -> list[str]:
     """Every distinct paragraph of the shared eval sets."""
     seen: dict[str, None] = {}
@@ -130,7 +123,7 @@ def paragraphs() -> list[str]:
                  "facqa/valid", "facqa/test", "idk_mrc/valid", "idk_mrc/test"):
         path = EVAL / f"{name}.jsonl"
         if path.exists():
-            for r in _read(path):
+            for r in read_jsonl(path):
                 text = (r.get("context") or r.get("passage") or "").strip()
                 if text:
                     seen.setdefault(text)
@@ -155,8 +148,8 @@ def make_corpus(dest: Path, passages: int) -> int:
 
 
 def questions(n: int) -> list[str]:
-    out = [r["question"] for r in _read(EVAL / "tydiqa_id" / "test.jsonl")]
-    out += [r["question"] for r in _read(EVAL / "facqa" / "test.jsonl")]
+    out = [r["question"] for r in read_jsonl(EVAL / "tydiqa_id" / "test.jsonl")]
+    out += [r["question"] for r in read_jsonl(EVAL / "facqa" / "test.jsonl")]
     return out[:n]
 
 
@@ -235,7 +228,7 @@ SECTIONS = {"build": build_section, "postgres": postgres_section}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", choices=list(SECTIONS), help="run one section only")
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--runs", type=int, default=1)

@@ -2,7 +2,7 @@
 set asked of one index with the language shifts and without them (as an
 index built before the means were recorded ranks), hybrid, k = 10.
 
-    python benchmarks/exp_language_means.py --index IX SET [SET ...]
+    python -m benchmarks.experiments.language_means --index IX SET [SET ...]
 
 SET: a question file for `assistant eval` (.jsonl) or a news_dev-style folder.
 Build IX with the current code (it records the means), e.g.
@@ -10,23 +10,20 @@ Build IX with the current code (it records the means), e.g.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from assistant.evaluation import evaluate, load_questions  # noqa: E402
-from assistant.query import retrieval  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.evaluation import evaluate, load_questions
+from assistant.query import retrieval
+from assistant.service import Assistant
+from assistant.settings import Settings
 
 FIGURES = ("r_at_1", "r_at_5", "mrr", "answer_accuracy", "span_accuracy", "answerable_found",
            "not_found_recall")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", required=True)
     ap.add_argument("sets", nargs="+")
     args = ap.parse_args()

@@ -6,7 +6,7 @@ Indonesian questions over English passages. Writes
 benchmarks/data/english/corpus/belebele_en.jsonl and, per split,
 belebele_en_en.SPLIT.jsonl and belebele_id_en.SPLIT.jsonl for `assistant eval`.
 
-    python benchmarks/convert_english.py [--shared ../shared]
+    python -m benchmarks.quality.convert_english [--shared ../shared]
     assistant index benchmarks/data/english/corpus --index-dir benchmarks/data/english/index
     assistant eval benchmarks/data/english/belebele_en_en.test.jsonl \
         --index-dir benchmarks/data/english/index --mode keyword
@@ -17,8 +17,9 @@ import hashlib
 import json
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "benchmarks" / "data" / "english"
+from benchmarks.common import DATA, SHARED, read_jsonl
+
+OUT = DATA / "english"
 
 
 def pid(text: str) -> str:
@@ -26,14 +27,14 @@ def pid(text: str) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--shared", default=str(REPO.parent / "shared"))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(SHARED))
     args = ap.parse_args()
     src = Path(args.shared) / "eval" / "belebele_en_id"
     corpus: dict[str, str] = {}
     (OUT / "corpus").mkdir(parents=True, exist_ok=True)
     for split in ("valid", "test"):
-        rows = [json.loads(line) for line in (src / f"{split}.jsonl").open(encoding="utf-8")]
+        rows = read_jsonl(src / f"{split}.jsonl")
         for r in rows:
             corpus.setdefault(pid(r["passage_en"]), r["passage_en"])
         for lang, key in (("en", "question_en"), ("id", "question_id")):

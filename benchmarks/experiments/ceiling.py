@@ -17,25 +17,21 @@ changing the shipped code:
   set out.
 
 Embeds every sentence of the pooled corpus once (about as long as building the
-index) and caches it in benchmarks/data. Usage: python benchmarks/exp_ceiling.py
+index) and caches it in benchmarks/data. Usage: python -m benchmarks.experiments.ceiling
 """
 
-import json
+import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.embedders import load_embedder
+from assistant.query.keywords import query_terms
+from assistant.query.retrieval import idf
+from assistant.sentences import sentence_spans
+from assistant.store.index import IndexReader
+from benchmarks.common import DATA, read_jsonl
 
-from assistant.embedders import load_embedder  # noqa: E402
-from assistant.query.keywords import query_terms  # noqa: E402
-from assistant.query.retrieval import idf  # noqa: E402
-from assistant.sentences import sentence_spans  # noqa: E402
-from assistant.store.index import IndexReader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
 SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")
 POOL = 100
 
@@ -73,7 +69,7 @@ def collect(reader, emb, sentences, owners):
         art = dict(reader.conn.execute(
             "SELECT p.id, a.public_id FROM passages p JOIN articles a ON a.id = p.article_id"))
         for name in SETS:
-            rows = [json.loads(line) for line in (DATA / f"{name}.valid.jsonl").open()]
+            rows = read_jsonl(DATA / f"{name}.valid.jsonl")
             qv = emb.embed_queries([r["question"] for r in rows])
             items = []
             for r, q in zip(rows, qv):
@@ -148,6 +144,8 @@ def train(items, steps=300, lr=0.5, l2=1e-3):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     reader = IndexReader(str(DATA / "index-e5"))
     emb = load_embedder(reader.model_id)
     data = collect(reader, emb, *sentence_vectors(reader, emb))

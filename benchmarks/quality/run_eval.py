@@ -2,15 +2,15 @@
 
 Regenerates the "Retrieval and answers" section of benchmarks/RESULTS.md:
 
-    python benchmarks/convert_eval.py          # once: eval files + pooled corpus
+    python -m benchmarks.quality.convert_eval  # once: eval files + pooled corpus
     assistant index benchmarks/data/corpus --index-dir benchmarks/data/index-e5
-    python benchmarks/run_eval.py [--split test]
+    python -m benchmarks.quality.run_eval [--split test]
 
 Keyword, dense and hybrid side by side on each set; answer-sentence accuracy;
 not-found figures on idk_mrc (unanswerable questions) and our off-topic
 questions; and the sample article's own questions asked of the pooled corpus.
 
-    python benchmarks/run_eval.py --news [--label after] [--model e5-small]
+    python -m benchmarks.quality.run_eval --news [--label after] [--model e5-small]
 
 indexes ../shared/eval/news_dev/articles afresh (benchmarks/data/index-news-MODEL)
 and writes the "News (news_dev)" section instead: hybrid, k = 10, follow-up
@@ -21,18 +21,14 @@ its own block, so "before" and "after" stand side by side.
 
 import argparse
 import re
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.evaluation import evaluate, load_questions
+from assistant.service import Assistant
+from assistant.settings import Settings
+from benchmarks.common import DATA, NEWS, RESULTS, git_commit, offtopic, replace_section
 
-from assistant.evaluation import evaluate, load_questions  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
 SETS = [("tydiqa_id", "tydiqa_id (Indonesian Q → Wikipedia)"),
         ("facqa", "facqa (Indonesian Q → news sentences)"),
         ("belebele_en", "belebele, English Q → Indonesian passage"),
@@ -50,18 +46,6 @@ SAMPLE_QUESTIONS = [
 OFF_TOPIC = ["how do I change a bicycle tyre?", "bagaimana cara mengganti ban sepeda?"]
 
 
-NEWS = REPO.parent / "shared" / "eval" / "news_dev"
-
-
-def _replace_section(out: Path, title: str, section: str) -> None:
-    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmark results\n"
-    if f"## {title}\n" in text:
-        text = re.sub(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", lambda _: section.rstrip("\n"),
-                      text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    out.write_text(text, encoding="utf-8")
-
 
 def _group_table(title: str, groups: dict) -> list[str]:
     lines = [f"| {title} | n | R@1 | R@5 | MRR | answer sentence | answer span | found |",
@@ -74,15 +58,12 @@ def _group_table(title: str, groups: dict) -> list[str]:
 
 def news(args) -> None:
     """The news_dev section: one block per label."""
-    import subprocess
-
     index = DATA / f"index-news-{args.model}"
     svc = Assistant(Settings(index_dir=str(index), sample_dir="none", model=args.model))
     svc.index([str(Path(args.news) / "articles")], rebuild=True)
     qs = load_questions(args.news)
     r = evaluate(svc.conversation, qs, "news_dev", "hybrid", 10)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                            text=True).stdout.strip()
+    commit = git_commit()
     off_nf = round(r.not_found_recall * r.unanswerable) if r.unanswerable else 0
     block = [f"### {args.label}", "",
              f"Commit {commit}, model {svc.info()['model']}, hybrid, k = 10.", "",
@@ -104,17 +85,17 @@ def news(args) -> None:
     head = [f"## {title}", "",
             "24 news-style articles (16 Indonesian, 8 English), 60 questions and 10 off-topic "
             "ones from `../shared/eval/news_dev`; figures from `assistant eval` "
-            "(`benchmarks/run_eval.py --news --label LABEL` regenerates a block). The answer "
+            "(`python -m benchmarks.quality.run_eval --news --label LABEL` regenerates a block). The answer "
             "span counts when it is at most 40 characters and holds the answer.", ""]
-    _replace_section(out, title, "\n".join(head) + "\n" + "\n\n".join(blocks.values()) + "\n")
+    replace_section(out, title, "\n".join(head) + "\n" + "\n\n".join(blocks.values()) + "\n")
     print("\n".join(block))
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="test")
     ap.add_argument("--index", default=str(DATA / "index-e5"))
-    ap.add_argument("--out", default=str(REPO / "benchmarks" / "RESULTS.md"))
+    ap.add_argument("--out", default=str(RESULTS))
     ap.add_argument("--news", nargs="?", const=str(NEWS), default=None, metavar="DIR",
                     help="Measure on a news_dev-style folder instead (default ../shared/eval/news_dev).")
     ap.add_argument("--label", default="after", help="With --news: the block to (re)write.")
@@ -150,7 +131,7 @@ def main():
     for name, path in (("idk_mrc", DATA / f"idk_mrc.{args.split}.jsonl"),
                        ("off-topic (ours) + tydiqa_id", None)):
         if path is None:
-            qs = (load_questions(str(REPO / "benchmarks" / f"offtopic.{args.split}.jsonl"))
+            qs = (load_questions(str(offtopic(args.split)))
                   + load_questions(str(DATA / f"tydiqa_id.{args.split}.jsonl")))
         else:
             qs = load_questions(str(path))
@@ -173,10 +154,10 @@ def main():
     for q in OFF_TOPIC:
         r = svc.ask(q)
         lines.append(f"| {q} (off-topic) | – | – | {r.found} | – |")
-    lines += ["", f"Regenerate: `python benchmarks/run_eval.py --split {args.split}` "
+    lines += ["", f"Regenerate: `python -m benchmarks.quality.run_eval --split {args.split}` "
               f"(took {time.time() - started:.0f} s here)."]
     section = "## Retrieval and answers\n\n" + "\n".join(lines) + "\n"
-    _replace_section(Path(args.out), "Retrieval and answers", section)
+    replace_section(Path(args.out), "Retrieval and answers", section)
     print(section)
 
 

@@ -1,9 +1,10 @@
 """Parse time of adversarial .md and .html inputs at growing sizes (issue 11,
 item 8): linear parsing means each doubling roughly doubles the time.
 
-    python benchmarks/bench_parsers.py
+    python -m benchmarks.speed.parsers
 """
 
+import argparse
 import time
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def seconds(name: str, data: bytes) -> float:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     print(f"{'input':<26}" + "".join(f"{s // 1000:>9} KB" for s in SIZES) + "   last/first")
     for label, (name, unit) in CASES.items():
         times = [seconds(name, (unit * (size // len(unit))).encode()) for size in SIZES]

@@ -6,7 +6,7 @@ the settings given, so a variant costs seconds instead of a full
 ``assistant eval``. Figures match ``assistant eval`` (hybrid, k 10, no rerank).
 
 Usage:
-  python benchmarks/tune_fusion.py --news shared/eval/news_dev --news-index /tmp/news \
+  python -m benchmarks.tuning.fusion --news shared/eval/news_dev --news-index /tmp/news \
       [--valid-index benchmarks/data/index-valid-e5] [--sets tydiqa_id,facqa,...] [--grid]
 
 (build /tmp/news first: ``assistant index shared/eval/news_dev/articles --index-dir /tmp/news``)
@@ -14,24 +14,19 @@ Usage:
 
 import argparse
 import hashlib
-import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.embedders import load_embedder
+from assistant.eval_news import load_news_set
+from assistant.evaluation import displayed
+from assistant.query import passage_evidence as evidence
+from assistant.query import retrieval
+from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, is_follow_up
+from assistant.store.location import open_reader
+from benchmarks.common import DATA, read_jsonl
 
-from assistant.embedders import load_embedder  # noqa: E402
-from assistant.eval_news import load_news_set  # noqa: E402
-from assistant.evaluation import displayed  # noqa: E402
-from assistant.query import passage_evidence as evidence  # noqa: E402
-from assistant.query import retrieval  # noqa: E402
-from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, is_follow_up  # noqa: E402
-from assistant.store.location import open_reader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
 VALID_SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")
 K = 10
 
@@ -157,7 +152,7 @@ def load(args):
         reader = open_reader(args.valid_index)
         gold = valid_gold(reader)
         for name in args.sets.split(","):
-            rows = [json.loads(line) for line in (DATA / f"{name}.valid.jsonl").open()]
+            rows = read_jsonl(DATA / f"{name}.valid.jsonl")
             sets[name] = (reader, collect(reader, embedder(reader.model_id), rows,
                                           Path(args.valid_index), gold))
     return sets
@@ -191,7 +186,8 @@ def explain(reader, items):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--news", default=None)
     ap.add_argument("--news-index", default=None)
     ap.add_argument("--valid-index", default=None)

@@ -3,32 +3,26 @@
 Embeds every valid question once, collects dense and keyword candidates with
 their features from the pooled index, then scores fusion settings quickly.
 
-Usage: python benchmarks/tune_retrieval.py [--index benchmarks/data/index-e5] [--split valid]
+Usage: python -m benchmarks.tuning.retrieval [--index benchmarks/data/index-e5] [--split valid]
 """
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.embedders import load_embedder
+from assistant.query.keywords import query_terms
+from assistant.query.retrieval import keyword_evidence, term_weights
+from assistant.store.index import IndexReader
+from benchmarks.common import DATA, read_jsonl
 
-from assistant.embedders import load_embedder  # noqa: E402
-from assistant.query.keywords import query_terms  # noqa: E402
-from assistant.query.retrieval import keyword_evidence, term_weights  # noqa: E402
-from assistant.store.index import IndexReader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
 SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")
 
 
 def collect(reader, emb, split: str, pool: int):
     out = {}
     for name in SETS:
-        rows = [json.loads(line) for line in (DATA / f"{name}.{split}.jsonl").open()]
+        rows = read_jsonl(DATA / f"{name}.{split}.jsonl")
         cache = DATA / f"qvec.{name}.{split}.npy"
         if cache.exists():
             qv = np.load(cache)
@@ -79,7 +73,8 @@ def metrics(items, score_fn):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", default=str(DATA / "index-e5"))
     ap.add_argument("--split", default="valid")
     ap.add_argument("--pool", type=int, default=100)

@@ -3,30 +3,18 @@ share of answerable questions it leaves answered, and of off-topic ones it
 catches. It reads only the keyword index's document frequencies, so it runs
 in seconds and needs no model.
 
-    python benchmarks/tune_names.py [--valid benchmarks/data/index-valid-e5]
+    python -m benchmarks.tuning.names [--valid benchmarks/data/index-valid-e5]
         [--news DIR]   # an index of ../shared/eval/news_dev/articles
 
-The valid index is the pooled valid corpus (benchmarks/convert_eval.py);
+The valid index is the pooled valid corpus (benchmarks.quality.convert_eval);
 news_dev's index is built with `assistant index ../shared/eval/news_dev/articles`.
 """
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from assistant.query.relevance import unknown_names  # noqa: E402
-from assistant.store.location import open_reader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
-NEWS = REPO.parent / "shared" / "eval" / "news_dev"
-
-
-def questions(path: Path, key: str = "question") -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+from assistant.query.relevance import unknown_names
+from assistant.store.location import open_reader
+from benchmarks.common import DATA, NEWS, offtopic, read_jsonl
 
 
 def share_flagged(reader, rows: list[str]) -> tuple[int, int, list[str]]:
@@ -36,7 +24,8 @@ def share_flagged(reader, rows: list[str]) -> tuple[int, int, list[str]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--valid", default=str(DATA / "index-valid-e5"))
     ap.add_argument("--news", default=None, help="an index of news_dev's articles")
     ap.add_argument("--show", action="store_true", help="list the questions flagged")
@@ -45,26 +34,26 @@ def main() -> None:
     print("|---|---|")
     reader = open_reader(args.valid)
     for name in ("tydiqa_id", "facqa", "belebele_en", "belebele_id", "idk_mrc"):
-        rows = [r["question"] for r in questions(DATA / f"{name}.valid.jsonl")
+        rows = [r["question"] for r in read_jsonl(DATA / f"{name}.valid.jsonl")
                 if not r.get("unanswerable")]
         n, total, flagged = share_flagged(reader, rows)
         print(f"| {name} valid, answerable | {1 - n / total:.3f} |")
         if args.show:
             print("\n".join(f"    {q}" for q in flagged))
-    rows = [r["question"] for r in questions(DATA / "idk_mrc.valid.jsonl") if r.get("unanswerable")]
+    rows = [r["question"] for r in read_jsonl(DATA / "idk_mrc.valid.jsonl") if r.get("unanswerable")]
     n, total, _ = share_flagged(reader, rows)
     print(f"| idk_mrc valid, unanswerable | {n} of {total} |")
-    rows = [r["question"] for r in questions(REPO / "benchmarks" / "offtopic.valid.jsonl")]
+    rows = [r["question"] for r in read_jsonl(offtopic("valid"))]
     n, total, _ = share_flagged(reader, rows)
     print(f"| our off-topic, valid | {n} of {total} |")
     if args.news:
         reader = open_reader(args.news)
-        rows = [r["q"] for r in questions(NEWS / "questions.jsonl")]
+        rows = [r["q"] for r in read_jsonl(NEWS / "questions.jsonl")]
         n, total, flagged = share_flagged(reader, rows)
         print(f"| news_dev answerable | {1 - n / total:.3f} |")
         if args.show:
             print("\n".join(f"    {q}" for q in flagged))
-        rows = [r["q"] for r in questions(NEWS / "offtopic.jsonl")]
+        rows = [r["q"] for r in read_jsonl(NEWS / "offtopic.jsonl")]
         n, total, flagged = share_flagged(reader, rows)
         print(f"| news_dev off-topic | {n} of {total} |")
         if args.show:

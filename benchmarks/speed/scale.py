@@ -12,7 +12,7 @@ The vectors are clustered like real embeddings (topics, with passages spread
 around them), and queries are perturbed passages. Uniform random vectors
 would be the worst case for any approximate index, and unlike text.
 
-Usage: python benchmarks/bench_scale.py [--n 1000000] [--kinds flat,ivf,ivf-pq]
+Usage: python -m benchmarks.speed.scale [--n 1000000] [--kinds flat,ivf,ivf-pq]
        [--queries 300] [--dim 384]
 """
 
@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,10 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from assistant.store import vectors as vec  # noqa: E402
+from assistant.store import vectors as vec
+from benchmarks.common import REPO, med
 
 CANDIDATES = 50  # what `ask` asks the vector index for
 
@@ -79,7 +76,7 @@ def serve(path: str, queries: str, truth: str, out: str) -> None:
         hits += len(set(ids[0][:10].tolist()) & set(gt[i].tolist()))
     times.sort()
     Path(out).write_text(json.dumps({
-        "p50_ms": 1000 * statistics.median(times),
+        "p50_ms": 1000 * med(times),
         "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
         "recall_at_10": hits / (10 * len(q)),
         "peak_rss_mib": high_water_mib(),
@@ -90,7 +87,7 @@ def serve(path: str, queries: str, truth: str, out: str) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--dim", type=int, default=384)
     ap.add_argument("--queries", type=int, default=300)
@@ -131,8 +128,9 @@ def main() -> None:
             vec.save_index(index, str(path))
             del index
             out = tmp / f"{kind}.json"
-            subprocess.run([sys.executable, __file__, "--serve", str(path), str(tmp / "q.npy"),
-                            str(tmp / "gt.npy"), str(out)], check=True)
+            subprocess.run([sys.executable, "-m", "benchmarks.speed.scale", "--serve", str(path),
+                            str(tmp / "q.npy"), str(tmp / "gt.npy"), str(out)],
+                           check=True, cwd=REPO)
             r = json.loads(out.read_text())
             r.update(build_s=build_s, file_mib=os.path.getsize(path) / 2**20,
                      bytes_per_passage=os.path.getsize(path) / args.n)

@@ -6,33 +6,27 @@ occur in the articles (``term_weights``), and each candidate's best-sentence
 similarity. Then prints MRR / R@5 when candidates are re-scored by their best
 sentence only for questions whose known share is below a threshold.
 
-Needs benchmarks/data from convert_eval.py and the pooled index (run_eval.py
-builds it). Usage: python benchmarks/exp_cross_lingual.py [--limit N]
+Needs benchmarks/data from benchmarks.quality.convert_eval and the pooled
+index (see benchmarks.quality.run_eval). Usage: python -m benchmarks.experiments.cross_lingual [--limit N]
 """
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from assistant.embedders import load_embedder
+from assistant.query.keywords import query_terms
+from assistant.query.retrieval import RERANK_WEIGHT, retrieve, term_weights
+from assistant.sentences import sentence_spans
+from assistant.store.index import IndexReader
+from benchmarks.common import DATA, read_jsonl
 
-from assistant.embedders import load_embedder  # noqa: E402
-from assistant.query.keywords import query_terms  # noqa: E402
-from assistant.query.retrieval import RERANK_WEIGHT, retrieve, term_weights  # noqa: E402
-from assistant.sentences import sentence_spans  # noqa: E402
-from assistant.store.index import IndexReader  # noqa: E402
-
-DATA = REPO / "benchmarks" / "data"
 SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")
 TOP = 30
 
 
 def collect(reader, emb, name, limit):
-    rows = [json.loads(line) for line in (DATA / f"{name}.valid.jsonl").open()][:limit]
+    rows = read_jsonl(DATA / f"{name}.valid.jsonl")[:limit]
     qv = emb.embed_queries([r["question"] for r in rows])
     sentence_cache: dict[int, np.ndarray] = {}
     items = []
@@ -72,7 +66,8 @@ def metrics(items, threshold, top):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=None, help="questions per set")
     args = ap.parse_args()
     reader = IndexReader(str(DATA / "index-e5"))

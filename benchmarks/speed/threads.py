@@ -11,24 +11,28 @@ of --runs, with each setting's ratio to the default's. Wall seconds. The
 machine's load average is printed with each block: on a shared machine "idle"
 means "no burners of ours".
 
-Usage: python benchmarks/bench_threads.py [--runs 3] [--questions 30] [--articles 200]
+Usage: python -m benchmarks.speed.threads [--runs 3] [--questions 30] [--articles 200]
 """
 
 import argparse
 import json
 import os
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-from bench_performance import SHARED, assistant, burners, make_folder  # noqa: E402
+from benchmarks.common import (
+    REPO,
+    SAMPLE,
+    SAMPLE_QUESTION,
+    TYDIQA_TRAIN,
+    assistant,
+    burners,
+    make_folder,
+    med,
+)
 
-QUESTION = "how many troops were sent?"
 SETTINGS = {
     "default": {},
     "passive": {"OMP_WAIT_POLICY": "PASSIVE"},
@@ -53,7 +57,7 @@ def timed(cmd, env, stdin=None) -> float:
 
 def questions(n: int) -> list[str]:
     out = []
-    for line in SHARED.open(encoding="utf-8"):
+    for line in TYDIQA_TRAIN.open(encoding="utf-8"):
         out.append(json.loads(line)["question"])
         if len(out) >= n:
             break
@@ -62,24 +66,24 @@ def questions(n: int) -> list[str]:
 
 def measure(tmp: Path, docs: Path, runs: int, qs: list[str]) -> dict:
     ix = tmp / "sample-index"
-    timed(assistant("index", REPO / "sample_articles", "--index-dir", ix, "-q"), env_for({}))
+    timed(assistant("index", SAMPLE, "--index-dir", ix, "-q"), env_for({}))
     piped = "\n".join(qs) + "\n"
     res = {name: {"cold": [], "warm": [], "build": []} for name in SETTINGS}
     for _ in range(runs):
         for name, setting in SETTINGS.items():
             env = env_for(setting)
-            res[name]["cold"].append(timed(assistant("ask", QUESTION, "--json", "--index-dir", ix),
+            res[name]["cold"].append(timed(assistant("ask", SAMPLE_QUESTION, "--json", "--index-dir", ix),
                                            env))
             res[name]["warm"].append(timed(assistant("ask", "--json", "--index-dir", ix), env,
                                            stdin=piped))
             res[name]["build"].append(timed(assistant(
                 "index", docs, "--index-dir", tmp / f"b-{len(res[name]['build'])}-{name}", "-q"),
                 env))
-    return {name: {k: statistics.median(v) for k, v in d.items()} for name, d in res.items()}
+    return {name: {k: med(v) for k, v in d.items()} for name, d in res.items()}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--questions", type=int, default=30)
     ap.add_argument("--articles", type=int, default=200)

@@ -10,30 +10,23 @@ Writes to benchmarks/data/ (git-ignored):
   Sets: tydiqa_id, facqa, belebele_en (English question), belebele_id
   (Indonesian question), idk_mrc.
 
-Usage: python benchmarks/convert_eval.py [--shared ../shared]
+Usage: python -m benchmarks.quality.convert_eval [--shared ../shared]
 """
 
 import argparse
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "benchmarks" / "data"
-
-
-def pid(text: str) -> str:
-    return "p-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
-def read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+from benchmarks.common import DATA as OUT
+from benchmarks.common import SAMPLE, SHARED
+from benchmarks.common import article_id as pid
+from benchmarks.common import read_jsonl as read
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--shared", default=str(REPO.parent / "shared"))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(SHARED))
     args = ap.parse_args()
     ev = Path(args.shared) / "eval"
     corpus: dict[str, dict] = {}
@@ -84,7 +77,7 @@ def main() -> None:
     # only the KOMPAS.TV article is added.
     for old in (OUT / "corpus").glob("*.txt"):
         old.unlink()
-    for art in (REPO / "sample_articles").glob("*.txt"):
+    for art in SAMPLE.glob("*.txt"):
         shutil.copy(art, OUT / "corpus" / art.name)
     for name, rows in sets.items():
         with (OUT / f"{name}.jsonl").open("w", encoding="utf-8") as f:

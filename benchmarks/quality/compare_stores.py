@@ -7,35 +7,29 @@ every set is evaluated on both with `assistant eval`'s code (hybrid, k = 10).
 Writes the "Postgres store against the local store" section of
 benchmarks/RESULTS.md.
 
-    python benchmarks/convert_eval.py            # once: eval files + pooled corpus
+    python -m benchmarks.quality.convert_eval    # once: eval files + pooled corpus
     assistant index benchmarks/data/corpus --index-dir benchmarks/data/index-e5
-    python benchmarks/compare_stores.py [--sets sample,news,tydiqa_id,facqa] [--model e5-small]
+    python -m benchmarks.quality.compare_stores [--sets sample,news,tydiqa_id,facqa] [--model e5-small]
 
 sample: the sample articles (sample_articles/, built into
 benchmarks/data/index-sample-MODEL) with run_eval.py's sample questions and
 off-topic ones; news: ../shared/eval/news_dev (benchmarks/data/index-news-MODEL,
-as run_eval.py --news builds it); tydiqa_id, facqa: the test questions over
+as benchmarks.quality.run_eval --news builds it); tydiqa_id, facqa: the test questions over
 the pooled corpus (--index).
 """
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from run_eval import DATA, NEWS, OFF_TOPIC, SAMPLE_QUESTIONS, _replace_section  # noqa: E402
-
-from assistant.evaluation import evaluate, load_questions  # noqa: E402
-from assistant.migration import copy_index  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.evaluation import evaluate, load_questions
+from assistant.migration import copy_index
+from assistant.service import Assistant
+from assistant.settings import Settings
+from benchmarks.common import DATA, NEWS, RESULTS, SAMPLE, git_commit, replace_section
+from benchmarks.quality.run_eval import OFF_TOPIC, SAMPLE_QUESTIONS
 
 
 def sample_questions(tmp: Path) -> str:
@@ -53,7 +47,7 @@ def local_index(name: str, args, tmp: Path) -> tuple[str, str]:
     if name == "sample":
         index = DATA / f"index-sample-{args.model}"
         Assistant(Settings(index_dir=str(index), model=args.model, sample_dir="none")).index(
-            [str(REPO / "sample_articles")])
+            [str(SAMPLE)])
         return str(index), sample_questions(tmp)
     if name == "news":
         index = DATA / f"index-news-{args.model}"
@@ -70,12 +64,12 @@ def run(svc: Assistant, questions: str):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", default="sample,news,tydiqa_id,facqa")
     ap.add_argument("--index", default=str(DATA / "index-e5"))
     ap.add_argument("--split", default="test")
     ap.add_argument("--model", default="e5-small")
-    ap.add_argument("--out", default=str(REPO / "benchmarks" / "RESULTS.md"))
+    ap.add_argument("--out", default=str(RESULTS))
     args = ap.parse_args()
     import pgserver
     import psycopg
@@ -105,12 +99,11 @@ def main() -> None:
             pg.close()
     finally:
         server.cleanup()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                            capture_output=True, text=True).stdout.strip()
-    title = "Postgres store against the local store (`python benchmarks/compare_stores.py`)"
+    commit = git_commit()
+    title = "Postgres store against the local store (`python -m benchmarks.quality.compare_stores`)"
     section = "\n".join([
         f"## {title}", "",
-        f"`python benchmarks/compare_stores.py --sets {args.sets} --model {args.model}` "
+        f"`python -m benchmarks.quality.compare_stores --sets {args.sets} --model {args.model}` "
         f"(commit {commit}). Each local index copied into PostgreSQL 16 + pgvector 0.6 "
         "(pgserver, unix socket) with `index --from`, so both hold the same rows and vectors; "
         "every question asked of both (hybrid, k = 10, follow-ups in one conversation). "
@@ -122,7 +115,7 @@ def main() -> None:
         "| set | passages | questions | same [1] | MRR local | MRR Postgres | Δ MRR | R@1 local "
         "| R@1 Postgres | ms/q local | ms/q Postgres |",
         "|---|---|---|---|---|---|---|---|---|---|---|", *rows, ""])
-    _replace_section(Path(args.out), title, section)
+    replace_section(Path(args.out), title, section)
 
 
 if __name__ == "__main__":
