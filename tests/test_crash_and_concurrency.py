@@ -13,8 +13,8 @@ import time
 import pytest
 
 from assistant.errors import ExitCode
+from assistant.own_files import LOCK_NAME
 from assistant.store.files import exclusive_lock
-from assistant.store.index import LOCK_NAME
 
 from conftest import json_lines, run_cli
 
