@@ -66,5 +66,5 @@ def test_the_check_sees_a_shadowing_name():
             pass
 
     assert _shadowed(set(vars(Bad)), Bad) == {"_end_update"}
-    assert "_pending" in _assigned_private_names(chat_screen.ChatScreen)
+    assert "_index_info" in _assigned_private_names(chat_screen.ChatScreen)
     assert "_exit_renderables" in _assigned_private_names(App)

@@ -7,7 +7,6 @@ runs in a thread worker that posts a message; handlers on the UI thread only
 update widgets."""
 
 import threading
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +42,7 @@ from assistant.tui.messages import (
     WatchStopped,
     error_text,
 )
+from assistant.tui.questions import QuestionQueue
 from assistant.tui.screens import ArticleScreen
 from assistant.tui.text import safe
 from assistant.tui.transcript_keeper import TranscriptKeeper
@@ -84,12 +84,8 @@ class ChatScreen(Screen[None]):
         self.cursor_blink = cursor_blink
         self.model_ready = False
         self.source: str | None = None  # where a missing index would be built from
-        # Questions not yet sent to a worker, with the filters they were asked under.
-        self._pending: deque[tuple[int, str, Filters]] = deque()
+        self.questions = QuestionQueue()
         self.filters: Filters = NO_FILTERS  # set by the filter line (/source, /since, ...)
-        self._asking = False
-        self._turns = 0
-        self._generating: tuple[int, threading.Event] | None = None  # turn and its cancel
         self._index_info: dict[str, Any] | None = None  # the index's info as last shown
         self.updates = IndexUpdates(service, self, self._update_started, watch=watch)
 
@@ -153,8 +149,8 @@ class ChatScreen(Screen[None]):
 
     def end_chat(self) -> None:
         """The app is closing: end the LLM request (not just its display) and the watcher."""
-        if self._generating is not None:
-            self._generating[1].set()
+        if self.questions.current is not None:
+            self.questions.current.cancel.set()
         self.updates.stop()
 
     # -- workers (threads; they only post messages) ----------------------------------------
@@ -218,8 +214,8 @@ class ChatScreen(Screen[None]):
         if question.startswith("/"):
             self._filter_line(question)
             return
-        self._turns += 1
-        self.transcript.asked(self._turns, question)
+        turn_id = self.questions.new_turn()
+        self.transcript.asked(turn_id, question)
         chat = self.chat_log
         chat.mount(QuestionView(question))
         if self.query(IndexOffer) and not self._build_offered():
@@ -227,10 +223,10 @@ class ChatScreen(Screen[None]):
             chat.mount(note)
             chat.follow(shown=note)
             return
-        pending = PendingAnswer(self._turns, self._waiting_label())
+        pending = PendingAnswer(turn_id, self._waiting_label())
         chat.mount(pending)
         chat.follow(shown=pending)
-        self._pending.append((self._turns, question, self.filters))
+        self.questions.wait(turn_id, question, self.filters)
         self._next_question()
 
     def _waiting_label(self) -> str:
@@ -261,16 +257,13 @@ class ChatScreen(Screen[None]):
 
     def _next_question(self) -> None:
         """Questions are answered one at a time, in order, once the model is ready."""
-        if not self.model_ready or self._asking or not self._pending:
+        asking = self.questions.take() if self.model_ready else None
+        if asking is None:
             return
-        turn_id, question, filters = self._pending.popleft()
-        self._asking = True
-        pending = self.chat_log.pending(turn_id)
+        pending = self.chat_log.pending(asking.turn_id)
         if pending is not None:
             pending.searching()
-        cancel = threading.Event()
-        self._generating = (turn_id, cancel)
-        self._ask(turn_id, question, filters, cancel)
+        self._ask(asking.turn_id, asking.question, asking.filters, asking.cancel)
 
     def on_answered(self, message: Answered) -> None:
         self.transcript.answered(message.turn_id, message.result)
@@ -280,8 +273,7 @@ class ChatScreen(Screen[None]):
             self._turn_done()
 
     def _turn_done(self) -> None:
-        self._asking = False
-        self._generating = None
+        self.questions.done()
         self._next_question()
 
     def on_token(self, message: Token) -> None:
@@ -290,7 +282,7 @@ class ChatScreen(Screen[None]):
             card.append_token(message.text)
 
     def on_generated(self, message: Generated) -> None:
-        if self._generating is None or self._generating[0] != message.turn_id:
+        if not self.questions.is_current(message.turn_id):
             return  # cancelled: the card already says so
         card = self.chat_log.answer_card(message.turn_id)
         if card is not None:
@@ -300,14 +292,15 @@ class ChatScreen(Screen[None]):
 
     def can_cancel(self) -> bool:
         """An LLM answer is being written, and its card is on screen."""
-        return (self._generating is not None
-                and self.chat_log.answer_card(self._generating[0]) is not None)
+        current = self.questions.current
+        return current is not None and self.chat_log.answer_card(current.turn_id) is not None
 
     def action_cancel_generation(self) -> None:
-        if self._generating is None:
+        current = self.questions.current
+        if current is None:
             return
-        turn_id, cancel = self._generating
-        cancel.set()  # the clock's watchdog closes the connection; the answer is ignored
+        turn_id = current.turn_id
+        current.cancel.set()  # the clock's watchdog closes the connection; the answer is ignored
         card = self.chat_log.answer_card(turn_id)
         if card is not None:
             card.stop_generating()
@@ -376,8 +369,7 @@ class ChatScreen(Screen[None]):
     def _model_failed(self) -> None:
         self.app.sub_title = "model not loaded"
         # Questions waiting for the model cannot be answered now.
-        while self._pending:
-            turn_id, _, _ = self._pending.popleft()
+        for turn_id in self.questions.drop_waiting():
             self.chat_log.replace_pending(
                 turn_id, Note("not answered: the model did not load", "error"))
 
