@@ -9,11 +9,11 @@ from textual.app import App
 from textual.dom import DOMNode
 
 from assistant.tui import app as app_module
-from assistant.tui import screens, widgets
+from assistant.tui import chat_screen, screens, widgets
 
 
 def _our_classes():
-    for module in (app_module, screens, widgets):
+    for module in (app_module, chat_screen, screens, widgets):
         for cls in vars(module).values():
             if (inspect.isclass(cls) and issubclass(cls, DOMNode)
                     and cls.__module__.startswith("assistant.")):
@@ -66,5 +66,5 @@ def test_the_check_sees_a_shadowing_name():
             pass
 
     assert _shadowed(set(vars(Bad)), Bad) == {"_end_update"}
-    assert "_pending" in _assigned_private_names(app_module.AssistantApp)
+    assert "_index_info" in _assigned_private_names(chat_screen.ChatScreen)
     assert "_exit_renderables" in _assigned_private_names(App)

@@ -1,9 +1,14 @@
-"""Messages that workers post to the app; handlers on the UI thread update widgets."""
+"""Messages that workers post to the chat screen; handlers on the UI thread
+update widgets. Each is a dataclass (Textual's ``Message.__post_init__`` runs
+from the generated ``__init__``); progress says ``can_replace`` so a burst
+the UI has not caught up with collapses to its latest word."""
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from assistant.errors import AssistantError
 from assistant.results import AskResult, Citation
 
 if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
@@ -11,115 +16,114 @@ if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
     from assistant.watching import WatchBatch
 
 
+def error_text(e: BaseException) -> str:
+    """What a failed job says in the chat."""
+    if isinstance(e, AssistantError):
+        return e.message
+    return f"internal error: {type(e).__name__}: {e}"
+
+
+@dataclass
 class ModelReady(Message):
-    def __init__(self, info: dict | None) -> None:
-        super().__init__()
-        self.info = info
+    info: dict[str, Any] | None
 
 
+@dataclass
 class Answered(Message):
     """The extractive answer; ``generating``: an LLM answer follows (Token, Generated)."""
 
-    def __init__(self, turn_id: int, result: AskResult, generating: bool = False) -> None:
-        super().__init__()
-        self.turn_id = turn_id
-        self.result = result
-        self.generating = generating
+    turn_id: int
+    result: AskResult
+    generating: bool = False
 
 
+@dataclass
 class Token(Message):
     """A piece of the LLM's answer to turn ``turn_id``, as it streams."""
 
-    def __init__(self, turn_id: int, text: str) -> None:
-        super().__init__()
-        self.turn_id = turn_id
-        self.text = text
+    turn_id: int
+    text: str
 
 
+@dataclass
 class Generated(Message):
     """The LLM's answer to turn ``turn_id`` is complete and checked (or failed:
     ``result.generated.error``; the extractive answer stands)."""
 
-    def __init__(self, turn_id: int, result: AskResult) -> None:
-        super().__init__()
-        self.turn_id = turn_id
-        self.result = result
+    turn_id: int
+    result: AskResult
 
 
+@dataclass
 class Translated(Message):
     """A cited passage in the question's language (``text`` None: it failed)."""
 
-    def __init__(self, card_id: str, text: str | None, error: str | None = None) -> None:
-        super().__init__()
-        self.card_id = card_id
-        self.text = text
-        self.error = error
+    card_id: str
+    text: str | None
+    error: str | None = None
 
 
+@dataclass
 class Failed(Message):
     """A worker's job ended with an error; ``turn_id`` when it was a question."""
 
-    def __init__(self, job: str, message: str, turn_id: int | None = None) -> None:
-        super().__init__()
-        self.job = job
-        self.message = message
-        self.turn_id = turn_id
+    job: str
+    message: str
+    turn_id: int | None = None
 
 
+@dataclass
 class IndexProgress(Message):
-    def __init__(self, phase: str, done: int, total: int) -> None:
-        super().__init__()
-        self.phase = phase
-        self.done = done
-        self.total = total
+    phase: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        # Within one phase only: a phase's start still reaches the update bar.
+        return isinstance(message, IndexProgress) and message.phase == self.phase
 
 
+@dataclass
 class IndexWaiting(Message):
     """Another process is updating the same index; this update waits for it."""
 
 
+@dataclass
 class IndexDone(Message):
-    def __init__(self, summary: "IndexSummary") -> None:
-        super().__init__()
-        self.summary = summary
+    summary: "IndexSummary"
 
 
+@dataclass
 class WatchArmed(Message):
     """The folders are watched: a file written from now on is seen."""
 
-    def __init__(self, roots: list[str]) -> None:
-        super().__init__()
-        self.roots = roots
+    roots: list[str]
 
 
+@dataclass
 class FolderChanged(Message):
     """Changes under the watched folders have settled: time for an update."""
 
-    def __init__(self, batch: "WatchBatch") -> None:
-        super().__init__()
-        self.batch = batch
+    batch: "WatchBatch"
 
 
+@dataclass
 class WatchStopped(Message):
     """The watcher ended: turned off, or ``error`` stopped it."""
 
-    def __init__(self, error: str | None = None) -> None:
-        super().__init__()
-        self.error = error
+    error: str | None = None
 
 
+@dataclass
 class ArticlesLoaded(Message):
-    def __init__(self, articles: list[dict], info: dict) -> None:
-        super().__init__()
-        self.articles = articles
-        self.info = info
+    articles: list[dict[str, Any]]
+    info: dict[str, Any]
 
 
+@dataclass
 class ArticleFetched(Message):
     """An article to show; ``article`` is None when it left the index."""
 
-    def __init__(self, article_id: str, article: dict | None, citation: Citation | None) -> None:
-        super().__init__()
-        self.article_id = article_id
-        self.article = article
-        self.citation = citation
+    article_id: str
+    article: dict[str, Any] | None
+    citation: Citation | None

@@ -50,7 +50,7 @@ class ArticleScreen(Screen):
             yield from self._body()
         yield Footer()
 
-    def _body(self):
+    def _body(self) -> ComposeResult:
         text = self.article.get("text") or ""
         c = self.citation
         if c is None or not (0 <= c.start < c.end <= len(text)):
