@@ -45,7 +45,19 @@ def from_outside(data: str | bytes) -> str:
     text is returned as it is. Not for file paths: those must keep their bytes."""
     if isinstance(data, bytes):
         return data.decode("utf-8", errors="replace")
+    if not _SURROGATES.search(data):
+        return data
+    # argv's undecodable bytes back to bytes, decoded as stdin decodes them
+    # (one U+FFFD per bad sequence, not per byte); any other surrogate is one.
+    data = _ESCAPED_BYTES.sub(lambda m: _escaped(m.group(0)).decode("utf-8", "replace"), data)
     return without_surrogates(data)
+
+
+_ESCAPED_BYTES = re.compile(r"[\udc80-\udcff]+")  # Python's surrogateescape of bytes 0x80-0xff
+
+
+def _escaped(run: str) -> bytes:
+    return bytes(ord(ch) - 0xDC00 for ch in run)
 
 
 def json_text(data) -> str:

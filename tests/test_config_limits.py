@@ -5,7 +5,7 @@ import pytest
 
 from conftest import run_cli, write
 
-BAD_NUMBERS = ["nan", "inf", "-inf", "1e309", "0", "-1", "soon"]
+BAD_NUMBERS = ["nan", "inf", "-inf", "1e309", "0", "-1"]
 
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
@@ -14,10 +14,10 @@ def test_a_timeout_flag_must_be_a_positive_number(tmp_path, flag, value):
     r = run_cli("ask", "x", "--index-dir", tmp_path / "ix", "--llm", "http://127.0.0.1:9/v1",
                 flag, value)
     assert r.returncode == 2, r.stderr
-    assert "must be a positive number" in r.stderr or "is not a valid float" in r.stderr
+    assert "must be a positive number" in r.stderr
 
 
-@pytest.mark.parametrize("value", BAD_NUMBERS)
+@pytest.mark.parametrize("value", [*BAD_NUMBERS, "soon"])
 @pytest.mark.parametrize("variable", ["ASSISTANT_LLM_FIRST_TOKEN_TIMEOUT",
                                       "ASSISTANT_LLM_TOTAL_TIMEOUT",
                                       "ASSISTANT_LLM_CONNECT_TIMEOUT"])
@@ -29,12 +29,12 @@ def test_a_timeout_variable_must_be_a_positive_number(tmp_path, variable, value)
     assert "LLM:" not in r.stdout
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-2.5", "true"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-2.5"])
 def test_a_timeout_in_the_file_must_be_a_positive_number(tmp_path, value):
     config = write(tmp_path / "assistant.toml", f"[llm]\ntotal_timeout = {value}\n")
     r = run_cli("ask", "x", "--index-dir", tmp_path / "ix", env={"ASSISTANT_CONFIG": str(config)})
     assert r.returncode == 2, r.stderr
-    assert "llm.total_timeout" in r.stderr and "must be a" in r.stderr
+    assert "llm.total_timeout" in r.stderr and "must be a positive number" in r.stderr
 
 
 def test_a_good_timeout_is_taken(tmp_path):
@@ -50,7 +50,8 @@ def test_a_good_timeout_is_taken(tmp_path):
 
 
 @pytest.mark.parametrize("nested", ["x = " + "[" * 5000 + "]" * 5000,
-                                    "x = " + "{a = " * 5000 + "1" + "}" * 5000])
+                                    "x = " + "{a = " * 5000 + "1" + "}" * 5000],
+                         ids=["arrays", "tables"])
 def test_a_deeply_nested_file_is_not_valid_toml(tmp_path, nested):
     config = write(tmp_path / "assistant.toml", nested + "\n")
     r = run_cli("info", "--index-dir", tmp_path / "ix", env={"ASSISTANT_CONFIG": str(config)})

@@ -6,10 +6,13 @@ times a normal one."""
 import random
 import string
 
-from assistant.query import answer_types, pipeline
-from assistant.query.keywords import MAX_QUERY_TERMS, query_terms
+from assistant.query import answer_types
+from assistant.query.keywords import query_terms
 
 from conftest import run_cli, sample_hash_index
+
+MAX_QUERY_TERMS = 32  # keywords.MAX_QUERY_TERMS
+MAX_EMBEDDED_CHARS = 400  # pipeline.MAX_EMBEDDED_CHARS
 
 
 def random_question(seed: int = 7, chars: int = 2000) -> str:
@@ -51,7 +54,7 @@ def test_a_long_question_through_ask_looks_up_few_terms_and_embeds_little(tmp_pa
     monkeypatch.setattr(reader, "doc_freqs", lambda terms: (looked_up.append(list(terms)),
                                                             real_dfs(terms))[1])
     svc.ask(random_question())
-    assert embedded and max(map(len, embedded)) <= pipeline.MAX_EMBEDDED_CHARS
+    assert embedded and max(map(len, embedded)) <= MAX_EMBEDDED_CHARS
     assert looked_up and max(map(len, looked_up)) <= MAX_QUERY_TERMS
     svc.close()
 
@@ -60,3 +63,10 @@ def test_a_long_question_is_answered_by_the_cli(tmp_path):
     ix = sample_hash_index(tmp_path)
     r = run_cli("ask", random_question(), "--json", "--index-dir", ix)
     assert r.returncode in (0, 4), r.stderr
+
+
+def test_the_caps_named_here_are_the_code_s():
+    from assistant.query import keywords, pipeline
+
+    assert keywords.MAX_QUERY_TERMS == MAX_QUERY_TERMS
+    assert pipeline.MAX_EMBEDDED_CHARS == MAX_EMBEDDED_CHARS

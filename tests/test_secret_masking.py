@@ -2,9 +2,6 @@
 
 import pytest
 
-from assistant.masking import mask, mask_url
-from assistant.store.location import redact, scrub
-
 from conftest import run_cli, write
 
 SECRET = "sk-live-Xq7"
@@ -43,11 +40,16 @@ def test_a_cluster_address_password_is_not_printed(tmp_path):
     ("not a url", "not a url"),
 ])
 def test_one_rule_for_every_url(url, shown):
+    from assistant.masking import mask, mask_url
+    from assistant.store.location import redact
+
     assert mask_url(url) == shown == redact(url)
     assert mask(f"cannot reach {url} (refused)") == f"cannot reach {shown} (refused)"
 
 
 def test_the_store_scrubs_through_the_same_rule():
+    from assistant.store.location import scrub
+
     url = "postgresql://me:hunter2@host/db"
     assert scrub(f"failed for {url}: password hunter2 refused", url) == \
         "failed for postgresql://me:***@host/db: password *** refused"
