@@ -29,6 +29,16 @@ RETRIES = 3
 # scheduler's memory all at once.
 IN_FLIGHT_PER_THREAD = 3
 CONNECT_TIMEOUT = "20s"
+# How long a scheduler may have no worker before the update stops (exit 8):
+# ASSISTANT_CLUSTER_WAIT seconds (default 60), by the one rule for seconds.
+WORKER_WAIT_ENV = "ASSISTANT_CLUSTER_WAIT"
+WORKER_WAIT_S = 60.0
+# Schemes a Dask scheduler listens on.
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+# Most local workers: each is a process with its own model; more than a few
+# per core only costs memory and start-up.
+LOCAL_WORKERS_PER_CORE = 4
+MAX_LOCAL_WORKERS = 64
 
 
 @dataclass(frozen=True)
@@ -38,13 +48,16 @@ class ClusterSpec:
 
     def __str__(self) -> str:
         if self.address:
-            return self.address
+            from assistant.masking import mask
+
+            return mask(self.address)
         return "local" if self.workers is None else f"local:{self.workers}"
 
 
 def parse_cluster(text: str) -> ClusterSpec:
     """`local`, `local:N` or a scheduler address (`tcp://HOST:PORT`, `tls://…`)."""
     text = text.strip()
+    worker_wait()  # a bad ASSISTANT_CLUSTER_WAIT fails before any work
     if text == "local":
         return ClusterSpec()
     if text.startswith("local:"):
@@ -52,11 +65,50 @@ def parse_cluster(text: str) -> ClusterSpec:
         if not n.isdigit() or int(n) < 1:
             raise UsageError(f"--cluster {text}: the number of workers must be a whole number "
                              "above 0, e.g. local:2")
+        if int(n) > max_local_workers():
+            raise UsageError(f"--cluster {text}: at most {max_local_workers()} local workers "
+                             f"on this machine ({LOCAL_WORKERS_PER_CORE} per core, "
+                             f"{MAX_LOCAL_WORKERS} in all); a bigger cluster is a scheduler's")
         return ClusterSpec(workers=int(n))
     if "://" in text and text.split("://", 1)[1]:
-        return ClusterSpec(address=text)
+        return ClusterSpec(address=_checked_address(text))
     raise UsageError(f"--cluster {text}: expected a scheduler address such as tcp://HOST:8786, "
                      "or local[:N]")
+
+
+def _checked_address(text: str) -> str:
+    """A scheduler address with a scheme Dask speaks, a host and a valid port."""
+    from urllib.parse import urlsplit
+
+    from assistant.masking import mask
+
+    scheme = text.split("://", 1)[0].lower()
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port  # .port raises on a bad one
+    except ValueError:
+        host = None
+    if scheme not in SCHEMES or not host and scheme != "inproc":
+        raise UsageError(f"--cluster {mask(text)}: expected a scheduler address such as "
+                         f"tcp://HOST:8786 (schemes: {', '.join(SCHEMES)}), or local[:N]")
+    return text
+
+
+def max_local_workers() -> int:
+    return min(MAX_LOCAL_WORKERS, LOCAL_WORKERS_PER_CORE * local_workers())
+
+
+def worker_wait() -> float:
+    """Seconds to wait for a first worker (ASSISTANT_CLUSTER_WAIT)."""
+    raw = os.environ.get(WORKER_WAIT_ENV, "")
+    if not raw:
+        return WORKER_WAIT_S
+    from assistant.config_file import positive_number
+
+    try:
+        return positive_number(raw)
+    except UsageError as e:
+        raise UsageError(f"{WORKER_WAIT_ENV}={raw!r}: {e.message}") from None
 
 
 def local_workers() -> int:
@@ -107,7 +159,21 @@ class ClusterEmbedding:
         except (OSError, TimeoutError) as e:
             self.close()
             raise ModelUnavailableError(f"cannot reach the cluster at {self.spec}: {e}") from e
+        except ValueError as e:  # an address Dask cannot parse after all
+            self.close()
+            raise UsageError(f"--cluster {self.spec}: {e}") from None
         return self._client
+
+    def _wait_for_workers(self, client, wait: float) -> None:
+        """A scheduler with no worker would take the batches and never run
+        them: wait a bounded time for one, then stop the update (exit 8)."""
+        try:
+            client.wait_for_workers(1, timeout=wait)
+        except TimeoutError:
+            raise ModelUnavailableError(
+                f"the cluster at {self.spec} has no worker (waited {wait:g} s; "
+                f"{WORKER_WAIT_ENV} sets how long): start one with: dask worker ADDRESS"
+            ) from None
 
     def close(self) -> None:
         for part in (self._client, self._cluster):
@@ -120,7 +186,9 @@ class ClusterEmbedding:
             return
         from distributed import as_completed
 
+        wait = worker_wait()
         client = self._connect()
+        self._wait_for_workers(client, wait)
         threads = max(1, sum(client.nthreads().values()))
         index_of = {}
 

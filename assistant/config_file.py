@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import UsageError
-from assistant.textutil import hide_password
+from assistant.masking import mask_setting
 
 CONFIG_ENV = "ASSISTANT_CONFIG"
 LOCAL_NAME = "assistant.toml"
@@ -90,6 +90,8 @@ def load_config(explicit: str | None = None, environ: Mapping[str, str] | None =
             return ConfigFile(path, tomllib.load(f))
     except tomllib.TOMLDecodeError as e:
         raise UsageError(f"{path}: not valid TOML ({e})") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise UsageError(f"{path}: not valid TOML (nested too deeply)") from None
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: cannot be read ({e})") from None
 
@@ -133,7 +135,7 @@ def resolve(names: list[str], env_prefix: str, config: ConfigFile, section: str 
             try:
                 values[name] = from_file(name, table[name])
             except UsageError as e:
-                raise UsageError(f"{config.path}: {key} = {shown(table[name])!r}: {e.message}") \
+                raise UsageError(f"{config.path}: {key} = {shown(table[name], name)!r}: {e.message}") \
                     from None
             origins[name] = Origin("file", config.path)
         variable = env_prefix + name.upper()
@@ -142,7 +144,7 @@ def resolve(names: list[str], env_prefix: str, config: ConfigFile, section: str 
             try:
                 values[name] = from_text(name, raw)
             except UsageError as e:
-                raise UsageError(f"{variable}={shown(raw)!r}: {e.message}") from None
+                raise UsageError(f"{variable}={shown(raw, name)!r}: {e.message}") from None
             origins[name] = Origin("env", variable)
         if overrides.get(name) is not None:
             values[name] = overrides[name]
@@ -161,10 +163,27 @@ def expect(value: Any, kind: type | tuple[type, ...]) -> Any:
     return value
 
 
-def shown(value: Any) -> Any:
-    """A setting's value as shown to the user: a URL's password never is
-    (postgresql://me:secret@host/db -> postgresql://me:***@host/db)."""
-    return hide_password(value) if isinstance(value, str) else value
+def positive_number(value: Any) -> float:
+    """The one rule for a number of seconds (a flag's text, a variable's, a TOML
+    value): finite and above 0. NaN, inf, 1e309, true and text are refused."""
+    import math
+
+    if isinstance(value, bool):
+        raise UsageError("must be a positive number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError("must be a positive number") from None
+    if not math.isfinite(number) or number <= 0:
+        raise UsageError("must be a positive number")
+    return number
+
+
+def shown(value: Any, name: str = "") -> Any:
+    """A setting's value as shown to the user (``masking.mask_setting``): a
+    URL's password never is (postgresql://me:secret@host/db ->
+    postgresql://me:***@host/db), a key or token setting's value never."""
+    return mask_setting(name, value)
 
 
 def file_path_value(value: str, config: ConfigFile) -> str:

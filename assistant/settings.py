@@ -27,6 +27,7 @@ from assistant.llm.config import SECTION as LLM_SECTION
 from assistant.llm.config import LLMConfig, resolve_llm
 from assistant.query.options import DEFAULT_MODE, check_k, check_mode, parse_rerank
 from assistant.store.location import is_postgres
+from assistant.textutil import from_outside
 
 ENV_PREFIX = "ASSISTANT_"
 # The flag that sets each setting, as `info` names it.
@@ -118,6 +119,8 @@ class Settings:
 
 def _parse(field: str, raw: str):
     """One setting from its text; bad values raise ``UsageError``."""
+    if field not in PATH_SETTINGS:  # a folder's name keeps its bytes
+        raw = from_outside(raw)
     if field == "k":
         try:
             return check_k(int(raw))

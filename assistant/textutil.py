@@ -37,6 +37,29 @@ def without_surrogates(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
+def from_outside(data: str | bytes) -> str:
+    """The one sanitiser for text entering from outside (arguments, the
+    environment, stdin, HTTP bodies): always valid UTF-8. Bytes that are not
+    UTF-8 (stdin; argv's undecodable bytes, which Python keeps as surrogate
+    escapes) and lone surrogates (a JSON "\\ud800") become U+FFFD. Valid
+    text is returned as it is. Not for file paths: those must keep their bytes."""
+    if isinstance(data, bytes):
+        return data.decode("utf-8", errors="replace")
+    if not _SURROGATES.search(data):
+        return data
+    # argv's undecodable bytes back to bytes, decoded as stdin decodes them
+    # (one U+FFFD per bad sequence, not per byte); any other surrogate is one.
+    data = _ESCAPED_BYTES.sub(lambda m: _escaped(m.group(0)).decode("utf-8", "replace"), data)
+    return without_surrogates(data)
+
+
+_ESCAPED_BYTES = re.compile(r"[\udc80-\udcff]+")  # Python's surrogateescape of bytes 0x80-0xff
+
+
+def _escaped(run: str) -> bytes:
+    return bytes(ord(ch) - 0xDC00 for ch in run)
+
+
 def json_text(data) -> str:
     """Data as one line of JSON, always valid UTF-8 (undecodable bytes of a name
     become U+FFFD): what `--json` prints and what the HTTP API sends."""
@@ -79,26 +102,3 @@ def fold(word: str) -> str:
     # a word stays one word, and a word of marks alone stays as written.
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not ch.isspace())
     return folded or word.lower()
-
-
-# Query parameters of a URL that hold a secret (libpq's password, tokens).
-_SECRET_PARAM = re.compile(r"(?<=[?&])((?:ssl)?password|pass|secret|token)=[^&#]*", re.IGNORECASE)
-
-
-def hide_password(text: str) -> str:
-    """``text`` with the password of a URL in it as ``***``: in the user part
-    (postgresql://me:secret@host/db -> postgresql://me:***@host/db) and in a
-    ``password=`` parameter. Anything else is left as it is."""
-    if "://" not in text:
-        return text
-    text = _SECRET_PARAM.sub(lambda m: m.group(1) + "=***", text)
-    if "@" not in text:
-        return text
-    from urllib.parse import urlsplit  # only for a URL: a cold `ask` never needs it
-
-    try:
-        password = urlsplit(text).password
-    except ValueError:
-        return text.split("://", 1)[0] + "://…"  # unparseable: the scheme alone
-    return text.replace(f":{password}@", ":***@", 1) if password else text
-

@@ -157,7 +157,8 @@ def test_an_update_with_nothing_to_embed_never_contacts_the_cluster(tmp_path):
     assert again["embedded"] == 0 and again["unchanged"] == 20
 
 
-@pytest.mark.parametrize("spec", ["local:0", "local:two", "somewhere", "tcp://"])
+@pytest.mark.parametrize("spec", ["local:0", "local:two", "somewhere", "tcp://", "local:99999",
+                                  "foo://bar", "tcp://host:port", "http://h:8786"])
 def test_a_bad_cluster_is_a_usage_error(tmp_path, spec):
     r = run_cli("index", tmp_path, "--index-dir", tmp_path / "ix", "--model", "hash",
                 "--cluster", spec)
@@ -189,3 +190,33 @@ def test_a_wrong_or_missing_batch_stops_the_update_before_anything_is_written(tm
                      embed_batches=lambda batches: wrong(batches, broken))
     r = run_cli("info", "--index-dir", ix)
     assert r.returncode == 3  # no index was committed
+
+
+def test_a_scheduler_with_no_worker_is_a_bounded_wait_exit_8(tmp_path):
+    """A real scheduler, no worker: the update stops (exit 8), unlocked and unchanged."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / SAMPLE_ARTICLE.name).write_text(SAMPLE_ARTICLE.read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    cluster = distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
+                                       dashboard_address=":0")
+    try:
+        r = run_cli("index", docs, "--index-dir", tmp_path / "ix", "--model", "hash",
+                    "--cluster", cluster.scheduler_address, env={"ASSISTANT_CLUSTER_WAIT": "2"},
+                    timeout=120)
+    finally:
+        cluster.close()
+    assert r.returncode == 8, r.stderr
+    assert "no worker" in r.stderr and "ASSISTANT_CLUSTER_WAIT" in r.stderr
+    # The writer lock was released: an update that will not wait runs at once.
+    again = run_cli("index", docs, "--index-dir", tmp_path / "ix", "--model", "hash", "--no-wait",
+                    "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["embedded"] > 0  # nothing had been committed
+
+
+@pytest.mark.parametrize("value", ["nan", "0", "-1", "inf"])
+def test_a_bad_cluster_wait_is_a_usage_error(tmp_path, value):
+    r = run_cli("index", tmp_path, "--index-dir", tmp_path / "ix", "--model", "hash",
+                "--cluster", "tcp://127.0.0.1:9", env={"ASSISTANT_CLUSTER_WAIT": value})
+    assert r.returncode == 2 and "ASSISTANT_CLUSTER_WAIT" in r.stderr

@@ -14,19 +14,20 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import __version__
 from assistant.errors import AssistantError, ExitCode, NotFoundError, as_user_error
 from assistant.jobs import IndexJobs
+from assistant.masking import mask
 from assistant.query.options import MAX_K, MODES, Filters
 from assistant.results import AskResult
 from assistant.schema import AskOutput
 from assistant.service import Assistant
 from assistant.sessions import Conversations
-from assistant.textutil import json_text
+from assistant.textutil import from_outside, json_text
 
 MAX_BODY_BYTES = 64 * 1024  # a question is cut at 2,000 characters anyway
 MAX_JOB_WAIT_S = 60.0
@@ -51,20 +52,24 @@ def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None
 def error_response(e: BaseException) -> Response:
     err = as_user_error(e)
     status = 404 if isinstance(err, NotFoundError) else STATUS.get(err.exit_code, 500)
-    return _json({"error": err.message, "exit_code": err.exit_code}, status)
+    return _json({"error": mask(err.message), "exit_code": err.exit_code}, status)
+
+
+# A body's text through the one sanitiser: a lone surrogate ("\ud800") is U+FFFD.
+Text = Annotated[str, AfterValidator(from_outside)]
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(description="cut at 2,000 characters, with a note, as by `ask`")
-    k: int | None = Field(None, description=f"citations, 1 to {MAX_K} [default 5]")
+    question: Text = Field(description="cut at 2,000 characters, with a note, as by `ask`")
+    k: StrictInt | None = Field(None, description=f"citations, 1 to {MAX_K} [default 5]")
     # Checked by the core, so a bad value gets our message (400), as from `ask`.
-    mode: str | None = Field(None, description=f"retrieval: {', '.join(MODES)} [default hybrid]")
-    rerank: int | str | None = Field(None, description="as `ask --rerank`: N or 'auto'")
-    source: str | None = Field(None, description="as `ask --source`: cite only this source")
-    since: str | None = Field(None, description="as `ask --since`: YYYY-MM-DD or 7d")
-    until: str | None = Field(None, description="as `ask --until`: YYYY-MM-DD or 7d")
-    conversation: str | None = Field(
+    mode: Text | None = Field(None, description=f"retrieval: {', '.join(MODES)} [default hybrid]")
+    rerank: StrictInt | Text | None = Field(None, description="as `ask --rerank`: N or 'auto'")
+    source: Text | None = Field(None, description="as `ask --source`: cite only this source")
+    since: Text | None = Field(None, description="as `ask --since`: YYYY-MM-DD or 7d")
+    until: Text | None = Field(None, description="as `ask --until`: YYYY-MM-DD or 7d")
+    conversation: Text | None = Field(
         None, description="an id of the client's choosing: questions with the same id form a "
                           "conversation, so a follow-up is searched with the turns before it")
 

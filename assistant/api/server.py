@@ -29,6 +29,24 @@ def require_extra() -> None:
                          "pip install 'assistant[serve]'")
 
 
+def check_token(token: str | None) -> str | None:
+    """The server's token (--token, else ASSISTANT_TOKEN; None: not given). A
+    blank one, or one no client could send in a header, is a usage error: the
+    server would start and then refuse every request."""
+    if token is None:
+        return None
+    from assistant.textutil import from_outside
+
+    token = from_outside(token)
+    if not token.strip():
+        raise UsageError("the token (--token or ASSISTANT_TOKEN) is blank: give a token, or "
+                         "unset ASSISTANT_TOKEN to serve this machine alone without one")
+    if token != token.strip() or not token.isascii() or not token.isprintable():
+        raise UsageError("the token (--token or ASSISTANT_TOKEN) must be printable ASCII "
+                         "without spaces at its ends, as an Authorization header carries it")
+    return token
+
+
 def check_bind(host: str, token: str | None) -> None:
     """Only this machine may reach a server without a token."""
     if not token and not is_loopback(host):

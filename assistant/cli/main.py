@@ -14,7 +14,20 @@ from assistant import __version__
 from assistant.errors import AssistantError, ExitCode, UsageError, error_for_os
 from assistant.query.options import DEFAULT_MODE, MAX_K, MODES, parse_rerank
 from assistant.store.index_types import INDEX_TYPES
-from assistant.textutil import json_text, printable
+from assistant.textutil import from_outside, json_text, printable
+
+
+class OutsideText(click.ParamType):
+    """An argument's text through the one sanitiser (``textutil.from_outside``):
+    undecodable bytes and lone surrogates become U+FFFD. Paths keep their bytes."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        return from_outside(value) if isinstance(value, str) else value
+
+
+TEXT = OutsideText()
 
 INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 STORE_HELP = ("Keep the index in PostgreSQL instead: postgresql://USER@HOST/DB (password from "
@@ -22,7 +35,7 @@ STORE_HELP = ("Keep the index in PostgreSQL instead: postgresql://USER@HOST/DB (
 
 
 def store_option(f):
-    return click.option("--store", metavar="URL", default=None, help=STORE_HELP)(f)
+    return click.option("--store", metavar="URL", type=TEXT, default=None, help=STORE_HELP)(f)
 
 
 FORMATS = ("text", "json", "markdown")
@@ -41,7 +54,7 @@ def _check_cluster(ctx, param, value):
         return None
     from assistant.cluster import parse_cluster
 
-    return parse_cluster(value)
+    return parse_cluster(from_outside(value))
 
 
 def _settings(ctx: click.Context, **flags):
@@ -68,18 +81,32 @@ def _llm_config(settings, url=None, model=None, timeout=None, first_token_timeou
                               total_timeout=timeout, first_token_timeout=first_token_timeout)
 
 
+def _check_seconds(ctx, param, value):
+    """A number of seconds by the one rule (finite, above 0): a usage error."""
+    if value is None:
+        return None
+    from assistant.config_file import positive_number
+
+    try:
+        return positive_number(value)
+    except UsageError as e:
+        raise UsageError(f"{param.opts[0]} {value!r}: {e.message}") from None
+
+
 def llm_options(f):
     """--llm and its companions, shared by `ask` and `chat`."""
     f = click.option("--llm-first-token-timeout", "llm_first_token_timeout", type=float,
+                     callback=_check_seconds,
                      default=None, metavar="S",
                      help="Seconds to wait for the first token (and any later pause) "
                           "[env ASSISTANT_LLM_FIRST_TOKEN_TIMEOUT; default 60].")(f)
     f = click.option("--llm-timeout", "llm_timeout", type=float, default=None, metavar="S",
+                     callback=_check_seconds,
                      help="Seconds for the whole generated answer "
                           "[env ASSISTANT_LLM_TOTAL_TIMEOUT; default 180].")(f)
-    f = click.option("--llm-model", "llm_model", metavar="NAME", default=None,
+    f = click.option("--llm-model", "llm_model", metavar="NAME", type=TEXT, default=None,
                      help="Model name to ask the server for [env ASSISTANT_LLM_MODEL].")(f)
-    f = click.option("--llm", "llm_url", metavar="URL", default=None,
+    f = click.option("--llm", "llm_url", metavar="URL", type=TEXT, default=None,
                      help="Write answers in words with an OpenAI-compatible server, e.g. "
                           "http://localhost:11434/v1 (Ollama); citations are checked "
                           "[env ASSISTANT_LLM_URL; key from ASSISTANT_LLM_API_KEY or "
@@ -90,7 +117,9 @@ def llm_options(f):
 def _warn(message: str) -> None:
     """Every diagnostic line: user-derived text in it (paths, ids, reasons) goes
     through the one output path, so it can never drive the terminal."""
-    click.echo(f"assistant: {printable(message)}", err=True)
+    from assistant.masking import mask  # a URL in a message never shows its password
+
+    click.echo(f"assistant: {printable(mask(message))}", err=True)
 
 
 def _color() -> bool:
@@ -259,7 +288,9 @@ def _stdin_lines():
     """Questions from stdin; bytes that are not UTF-8 become U+FFFD."""
     import io
 
-    return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    # Decoded as from_outside decodes bytes (errors="replace"), lines as text reads them.
+    return map(from_outside, io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8",
+                                              errors="replace"))
 
 
 def _stdin_questions():
@@ -293,22 +324,22 @@ def _ensure_index(svc, quiet: bool) -> None:
 
 
 @cli.command()
-@click.argument("question", required=False)
+@click.argument("question", required=False, type=TEXT)
 @click.option("-k", "k", type=click.IntRange(1, MAX_K), default=None,
               help="How many passages to cite [default 5].")
 @click.option("--mode", type=click.Choice(MODES), default=None,
               help=f"Retrieval: {', '.join(MODES)} [env ASSISTANT_MODE; default {DEFAULT_MODE}].")
-@click.option("--rerank", default=None, metavar="N|auto", callback=_check_rerank,
+@click.option("--rerank", default=None, metavar="N|auto", type=TEXT, callback=_check_rerank,
               help="Re-score the top N passages by their best sentence: better ranking, slower. "
                    "'auto': the top 15, only for a question in another language than the "
                    "articles [env ASSISTANT_RERANK; default 0 = off].")
-@click.option("--source", metavar="NAME",
+@click.option("--source", metavar="NAME", type=TEXT,
               help="Cite only articles of this source: a word or words of its name or web "
                    "address, any case (reuters, kompas.tv).")
-@click.option("--since", metavar="DATE",
+@click.option("--since", metavar="DATE", type=TEXT,
               help="Cite only articles dated on or after DATE (YYYY-MM-DD, or 7d for seven days "
                    "ago); undated articles are left out.")
-@click.option("--until", metavar="DATE",
+@click.option("--until", metavar="DATE", type=TEXT,
               help="Cite only articles dated on or before DATE (YYYY-MM-DD or 7d); undated "
                    "articles are left out.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question "
@@ -324,10 +355,10 @@ def _ensure_index(svc, quiet: bool) -> None:
                    "is searched with the question before it. A blank line starts afresh.")
 @click.option("-q", "--quiet", is_flag=True, help="No notes on stderr.")
 @store_option
-@click.option("--server", "server", metavar="URL", default=None,
+@click.option("--server", "server", metavar="URL", type=TEXT, default=None,
               help="Ask a running `assistant serve` at URL (e.g. http://127.0.0.1:8000): no "
                    "model or index to load here.")
-@click.option("--token", metavar="TOKEN", default=None,
+@click.option("--token", metavar="TOKEN", type=TEXT, default=None,
               help="With --server: the server's token [env ASSISTANT_TOKEN].")
 @llm_options
 @click.option("--translate", is_flag=True,
@@ -417,7 +448,7 @@ def _remote(url, token, index_dir, model, device, llm_url, translate, store=None
                          "index, model and LLM (see assistant serve --help)")
     from assistant.cli.remote import RemoteAssistant
 
-    return RemoteAssistant(url, token or os.environ.get("ASSISTANT_TOKEN") or None)
+    return RemoteAssistant(url, token or from_outside(os.environ.get("ASSISTANT_TOKEN", "")) or None)
 
 
 def _generate(result, asker, as_json: bool, first: bool, translate: bool):
@@ -447,11 +478,11 @@ def _generate(result, asker, as_json: bool, first: bool, translate: bool):
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, type=TEXT,
               help="Address to listen on; any but a loopback address needs --token.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port; the URL is printed).")
-@click.option("--token", metavar="TOKEN", default=None,
+@click.option("--token", metavar="TOKEN", type=TEXT, default=None,
               help="Every request must send Authorization: Bearer TOKEN [env ASSISTANT_TOKEN].")
 @click.option("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
 @click.option("--model", metavar="NAME", help="Check that the index was built with this model.")
@@ -468,10 +499,10 @@ def serve(ctx, host, port, token, index_dir, model, device, store, llm_url, llm_
     the index as a job (GET /index/JOB); GET /health. Needs the serve extra:
     pip install 'assistant[serve]'.
     """
-    from assistant.api.server import check_bind, require_extra
+    from assistant.api.server import check_bind, check_token, require_extra
     from assistant.api.server import serve as run_server
 
-    token = token or os.environ.get("ASSISTANT_TOKEN") or None
+    token = check_token(token if token is not None else os.environ.get("ASSISTANT_TOKEN"))
     require_extra()
     check_bind(host, token)  # before any loading: a refused address fails at once
     settings = _settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model, device=device,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from assistant.errors import ServerUnreachableError, error_for_exit_code
+from assistant.masking import mask
 from assistant.results import AskResult
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class RemoteAssistant:
 
     def __init__(self, url: str, token: str | None = None) -> None:
         self.url = url.rstrip("/")
+        self.shown = mask(self.url)  # what messages name: never its password
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.client = httpx.Client(base_url=self.url, headers=headers,
                                    timeout=httpx.Timeout(ANSWER_TIMEOUT_S,
@@ -45,7 +47,7 @@ class RemoteAssistant:
                 result = dataclasses.replace(result, filters=Filters(**data["filters"]))
             return result
         except (KeyError, TypeError, ValueError):
-            raise ServerUnreachableError(f"{self.url} did not answer as an assistant server "
+            raise ServerUnreachableError(f"{self.shown} did not answer as an assistant server "
                                          "(unexpected JSON)") from None
 
     def conversation(self) -> "RemoteConversation":
@@ -55,10 +57,11 @@ class RemoteAssistant:
         try:
             r = self.client.post(path, json=body)
         except httpx.TimeoutException:
-            raise ServerUnreachableError(f"no answer from {self.url} in time") from None
+            raise ServerUnreachableError(f"no answer from {self.shown} in time") from None
         except httpx.HTTPError as e:
             raise ServerUnreachableError(
-                f"cannot reach the server at {self.url} ({e}); start one with: assistant serve"
+                f"cannot reach the server at {self.shown} ({mask(str(e))}); start one with: "
+                "assistant serve"
             ) from None
         try:
             data = r.json()
@@ -69,7 +72,7 @@ class RemoteAssistant:
         if isinstance(data, dict) and isinstance(data.get("error"), str) and \
                 isinstance(data.get("exit_code"), int):
             raise error_for_exit_code(data["exit_code"], data["error"])
-        raise ServerUnreachableError(f"{self.url} answered HTTP {r.status_code}, not as an "
+        raise ServerUnreachableError(f"{self.shown} answered HTTP {r.status_code}, not as an "
                                      "assistant server")
 
     def close(self) -> None:

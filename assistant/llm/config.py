@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from assistant.config_file import NO_FILE, ConfigFile, Origin, expect, resolve
+from assistant.config_file import NO_FILE, ConfigFile, Origin, expect, positive_number, resolve
 from assistant.errors import UsageError
+from assistant.masking import mask
+from assistant.textutil import from_outside
 
 ENV_PREFIX = "ASSISTANT_LLM_"
 SECTION = "llm"  # the config file's table
+TIMEOUTS = ("connect_timeout", "first_token_timeout", "total_timeout")
 FLAGS = {"url": "--llm", "model": "--llm-model", "total_timeout": "--llm-timeout",
          "first_token_timeout": "--llm-first-token-timeout"}
 
@@ -40,11 +43,9 @@ class LLMConfig:
             return None
         url = str(values["url"]).rstrip("/")
         if not url.startswith(("http://", "https://")):
-            raise UsageError(f"--llm must be an http(s) URL of an OpenAI-compatible API, not {url!r}")
+            raise UsageError("--llm must be an http(s) URL of an OpenAI-compatible API, not "
+                             f"{mask(url)!r}")
         values["url"] = url
-        for name in ("connect_timeout", "first_token_timeout", "total_timeout"):
-            if name in values and float(values[name]) <= 0:
-                raise UsageError(f"{name.replace('_', ' ')} must be positive")
         return cls(**values)
 
 
@@ -55,6 +56,9 @@ def resolve_llm(environ: Mapping[str, str] | None, config: ConfigFile,
     kinds = {f.name: _kind(f.type) for f in fields(LLMConfig)}
 
     def from_text(name: str, raw: str):
+        raw = from_outside(raw)
+        if name in TIMEOUTS:
+            return positive_number(raw)
         try:
             return kinds[name](raw)
         except ValueError:
@@ -62,10 +66,18 @@ def resolve_llm(environ: Mapping[str, str] | None, config: ConfigFile,
 
     def from_file(name: str, value: Any):
         kind = kinds[name]
+        if name in TIMEOUTS:
+            return positive_number(expect(value, (int, float)))
         return kind(expect(value, (int, float) if kind is float else kind))
 
     values, origins = resolve(list(kinds), ENV_PREFIX, config, SECTION, environ, overrides,
                               from_text, from_file, FLAGS)
+    for name in TIMEOUTS:  # a flag's value (or a caller's) keeps the same rule
+        if name in values and origins[name].kind == "flag":
+            try:
+                values[name] = positive_number(values[name])
+            except UsageError as e:
+                raise UsageError(f"{origins[name].where} {values[name]!r}: {e.message}") from None
     if "api_key" not in values and environ.get("OPENAI_API_KEY"):
         values["api_key"] = environ["OPENAI_API_KEY"]
         origins["api_key"] = Origin("env", "OPENAI_API_KEY")

@@ -69,11 +69,18 @@ def _type_rules() -> list[tuple[str, re.Pattern]]:
     ]]
 
 
+# The patterns read a question's start only: the question word nearest the
+# start decides anyway, and a 2,000-character question costs no more than this.
+MAX_PATTERN_CHARS = 400
+
+
+@lru_cache(maxsize=256)  # asked several times for one question
 def question_type(question: str) -> str | None:
     """The kind of answer asked for. Where several question words occur, the
     one nearest the start decides ("what level did it close at when ..." asks
     for a number); on a tie, the rule listed first."""
     best, best_at = None, None
+    question = question[:MAX_PATTERN_CHARS]
     for kind, rule in _type_rules():
         m = rule.search(question)
         if m and (best_at is None or m.start() < best_at):

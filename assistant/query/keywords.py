@@ -211,13 +211,26 @@ def own_terms(body: str) -> list[str]:
     return body.split(f" {CONTEXT_MARK} ", 1)[0].split()
 
 
+# The most distinct terms a question is searched by: each is looked up in the
+# index (its frequency, its other endings), so a 2,000-character question of
+# random words would cost hundreds of lookups. A real question has far fewer.
+MAX_QUERY_TERMS = 32
+
+
 def query_terms(question: str, analyzer: str = ANALYZER) -> list[str]:
+    """The question's distinct keyword terms in order, from at most
+    MAX_QUERY_TERMS distinct words: beyond that, the longest (the most
+    specific) are kept, before any is rooted (the stemmer's time counts too)."""
     raw = tokens(question)
     folded = [fold(w) for w in raw]
     root = _rooter(folded, analyzer)
     # Stop words go before rooting: they would load the stemmer for nothing.
-    kept = [root(w, f) for w, f in zip(raw, folded)
-            if f not in STOPWORDS and (len(f) > 1 or f.isdigit())]
+    words = list(dict.fromkeys((w, f) for w, f in zip(raw, folded)
+                               if f not in STOPWORDS and (len(f) > 1 or f.isdigit())))
+    if len(words) > MAX_QUERY_TERMS:
+        longest = set(sorted(words, key=lambda p: -len(p[1]))[:MAX_QUERY_TERMS])  # stable
+        words = [p for p in words if p in longest]
+    kept = [root(w, f) for w, f in words]
     return [t for t in dict.fromkeys(kept) if t not in STOPWORDS]
 
 

@@ -94,9 +94,10 @@ class Filters:
     def parse(cls, source: str | None = None, since: str | None = None,
               until: str | None = None, today: date | None = None) -> "Filters":
         """From what a user typed; a bad date is a ``UsageError`` naming the option."""
-        source = " ".join((source or "").split()) or None
-        if source is not None and not _name_words(source):
-            raise UsageError(f"--source needs a name with letters or digits, not {source!r}")
+        if source is not None:  # given, even as "": it must name something
+            source = " ".join(source.split())
+            if not any(ch.isalnum() for ch in source):  # "_" is a \w but names nothing
+                raise UsageError(f"--source needs a name with letters or digits, not {source!r}")
         lo, hi = parse_day(since, "--since", today), parse_day(until, "--until", today)
         if lo and hi and lo > hi:
             raise UsageError(f"--since {lo} is after --until {hi}")

@@ -4,8 +4,8 @@ Postgres store (psycopg, pgvector) is imported only for a URL."""
 
 import os
 
+from assistant.masking import mask
 from assistant.store.interface import IndexStoreReader, IndexStoreWriter
-from assistant.textutil import hide_password
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -16,7 +16,7 @@ def is_postgres(location: str | None) -> bool:
 
 def redact(location: str) -> str:
     """The location as it may be shown: a URL without its password."""
-    return hide_password(location)
+    return mask(location)
 
 
 def secrets_of(location: str) -> list[str]:
@@ -36,10 +36,7 @@ def secrets_of(location: str) -> list[str]:
 
 def scrub(text: str, location: str) -> str:
     """``text`` (an error message) with the location's secrets taken out."""
-    text = text.replace(location, redact(location))
-    for secret in secrets_of(location):
-        text = text.replace(secret, "***")
-    return text
+    return mask(text.replace(location, redact(location)), secrets_of(location))
 
 
 def open_reader(location: str) -> IndexStoreReader:
