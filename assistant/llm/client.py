@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from assistant.llm.clock import Clock, LLMFailure
 from assistant.llm.config import LLMConfig
 from assistant.llm.sse import events
+from assistant.masking import mask_url
 
 __all__ = ["Completion", "LLMFailure", "answer_byte_limit", "stream_chat"]
 
@@ -132,10 +133,10 @@ def _failure(e: Exception, config: LLMConfig, clock: Clock) -> LLMFailure:
     if clock.fired is not None:
         return clock.fired
     if isinstance(e, httpx.ConnectTimeout):
-        return LLMFailure("unreachable", f"the LLM server at {config.url} did not answer "
+        return LLMFailure("unreachable", f"the LLM server at {mask_url(config.url)} did not answer "
                                          f"within {config.connect_timeout:g} s")
     if isinstance(e, httpx.ConnectError):
-        return LLMFailure("unreachable", f"cannot reach the LLM server at {config.url} "
+        return LLMFailure("unreachable", f"cannot reach the LLM server at {mask_url(config.url)} "
                                          f"({_snippet(str(e))})")
     if isinstance(e, httpx.TimeoutException):
         return clock.failure() or LLMFailure(
