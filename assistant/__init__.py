@@ -1,6 +1,6 @@
 """Question answering over a folder of news articles, with cited passages."""
 
-from assistant.threads import configure_openmp
+from assistant.config.threads import configure_openmp
 
 __version__ = "0.1.0"
 

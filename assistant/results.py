@@ -2,7 +2,7 @@
 
 Plain dataclasses rather than pydantic models: they are built on every cold
 ``ask``, where importing pydantic costs more than the question itself.
-``assistant.schema.AskOutput`` is the pydantic model of their JSON, checked by
+``assistant.present.schema.AskOutput`` is the pydantic model of their JSON, checked by
 the tests. Each ``to_json()`` returns the JSON object as a dict, keys in the
 order ``ask --json`` prints them; ``from_json()`` reads it back (the HTTP
 client of ``ask --server``).

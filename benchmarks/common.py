@@ -202,7 +202,7 @@ def assistant_env() -> dict:
     """ENV with the OpenMP settings assistant gives itself (assistant/threads.py):
     floors and the raw embedder run with them too, so that a ratio compares the
     work done, not thread settings."""
-    from assistant.threads import configure_openmp
+    from assistant.config.threads import configure_openmp
 
     env = dict(ENV)
     configure_openmp(env)
@@ -225,7 +225,7 @@ def embedded_texts(ix: Path, sentences: bool = True) -> list[str]:
     import sqlite3
 
     from assistant.ingest.context import with_context
-    from assistant.sentences import sentence_spans
+    from assistant.text.sentences import sentence_spans
 
     conn = sqlite3.connect(ix / "index.sqlite3")
     rows = conn.execute("SELECT context, text FROM passages ORDER BY id").fetchall()

@@ -19,15 +19,15 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import __version__
+from assistant.app.jobs import IndexJobs
+from assistant.app.service import Assistant
+from assistant.app.sessions import Conversations
 from assistant.errors import AssistantError, ExitCode, NotFoundError, as_user_error
-from assistant.jobs import IndexJobs
-from assistant.masking import mask
+from assistant.present.schema import AskOutput
 from assistant.query.options import MAX_K, MODES, Filters
 from assistant.results import AskResult
-from assistant.schema import AskOutput
-from assistant.service import Assistant
-from assistant.sessions import Conversations
-from assistant.textutil import from_outside, json_text
+from assistant.text.masking import mask
+from assistant.text.normalize import from_outside, json_text
 
 MAX_BODY_BYTES = 64 * 1024  # a question is cut at 2,000 characters anyway
 MAX_JOB_WAIT_S = 60.0

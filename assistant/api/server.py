@@ -6,8 +6,8 @@ import ipaddress
 import socket
 from collections.abc import Callable
 
+from assistant.app.service import Assistant
 from assistant.errors import UsageError
-from assistant.service import Assistant
 
 
 def is_loopback(host: str) -> bool:
@@ -35,7 +35,7 @@ def check_token(token: str | None) -> str | None:
     server would start and then refuse every request."""
     if token is None:
         return None
-    from assistant.textutil import from_outside
+    from assistant.text.normalize import from_outside
 
     token = from_outside(token)
     if not token.strip():

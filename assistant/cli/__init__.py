@@ -1,1 +1,1 @@
-"""The command-line shell over ``assistant.service``."""
+"""The command-line shell over ``assistant.app.service``."""

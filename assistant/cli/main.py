@@ -14,7 +14,7 @@ from assistant import __version__
 from assistant.errors import AssistantError, ExitCode, UsageError, error_for_os
 from assistant.query.options import DEFAULT_MODE, MAX_K, MODES, parse_rerank
 from assistant.store.index_types import INDEX_TYPES
-from assistant.textutil import from_outside, json_text, printable
+from assistant.text.normalize import from_outside, json_text, printable
 
 
 class OutsideText(click.ParamType):
@@ -52,14 +52,14 @@ def _check_cluster(ctx, param, value):
     """A bad --cluster is a usage error before any work."""
     if value is None:
         return None
-    from assistant.cluster import parse_cluster
+    from assistant.embedders.cluster import parse_cluster
 
     return parse_cluster(from_outside(value))
 
 
 def _settings(ctx: click.Context, **flags):
     """Settings from these flags, ASSISTANT_* variables and the config file."""
-    from assistant.settings import Settings, check_store
+    from assistant.app.settings import Settings, check_store
 
     store = flags.pop("store", None) or (ctx.obj or {}).get("store")
     return Settings.from_env(config=(ctx.obj or {}).get("config"),
@@ -67,7 +67,7 @@ def _settings(ctx: click.Context, **flags):
 
 
 def _service(settings, llm=None):
-    from assistant.service import Assistant
+    from assistant.app.service import Assistant
 
     return Assistant(settings, llm=llm)
 
@@ -85,7 +85,7 @@ def _check_seconds(ctx, param, value):
     """A number of seconds by the one rule (finite, above 0): a usage error."""
     if value is None:
         return None
-    from assistant.config_file import positive_number
+    from assistant.config.layers import positive_number
 
     try:
         return positive_number(value)
@@ -117,7 +117,7 @@ def llm_options(f):
 def _warn(message: str) -> None:
     """Every diagnostic line: user-derived text in it (paths, ids, reasons) goes
     through the one output path, so it can never drive the terminal."""
-    from assistant.masking import mask  # a URL in a message never shows its password
+    from assistant.text.masking import mask  # a URL in a message never shows its password
 
     click.echo(f"assistant: {printable(mask(message))}", err=True)
 
@@ -236,7 +236,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
     """
     from assistant.cli.progress import ProgressLine
     from assistant.cli.render import render_summary
-    from assistant.wording import skipped_file
+    from assistant.present.wording import skipped_file
 
     svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir), model=model,
                              device=device, store=store))
@@ -425,7 +425,7 @@ def ask(ctx, question, k, mode, rerank, source, since, until, as_json, fmt, inde
         if fmt == "json":
             click.echo(json_text(result.to_json()))
         elif fmt == "markdown":
-            from assistant.transcript import turn_markdown
+            from assistant.present.transcript import turn_markdown
 
             click.echo(("" if first else "\n") + turn_markdown(result.question, result), nl=False)
         else:
@@ -575,9 +575,9 @@ def eval_cmd(ctx, file, mode, k, rerank, index_dir, as_json, details, store):
     "unanswerable": false}; optional "follow_up": true (asked in one conversation
     with the line before), "lang", "article_lang" and "kind" (figures per group).
     """
+    from assistant.app.evaluation import evaluate, load_questions
     from assistant.cli.progress import ProgressLine
     from assistant.cli.render import render_eval
-    from assistant.evaluation import evaluate, load_questions
 
     svc = _service(_settings(ctx, index_dir=_index_dir(ctx, index_dir), store=store))
     questions = load_questions(file)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import httpx
 
 from assistant.errors import ServerUnreachableError, error_for_exit_code
-from assistant.masking import mask
 from assistant.results import AskResult
+from assistant.text.masking import mask
 
 if TYPE_CHECKING:
     from assistant.query.options import Filters

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.present.wording import citation_heading, index_changes, index_totals
 from assistant.results import AskResult
-from assistant.textutil import printable as _safe  # the one output path for user text
-from assistant.wording import citation_heading, index_changes, index_totals
+from assistant.text.normalize import printable as _safe  # the one output path for user text
 
 if TYPE_CHECKING:
-    from assistant.indexer import IndexSummary
+    from assistant.indexing.update import IndexSummary
 
 
 def _highlight(text: str, start: int, end: int, color: bool, width: int, indent: str) -> str:
@@ -157,7 +157,7 @@ def render_info(info: dict) -> str:
 
 
 def render_eval(report) -> str:
-    """An `assistant eval` report (assistant.evaluation.EvalReport) as text."""
+    """An `assistant eval` report (assistant.app.evaluation.EvalReport) as text."""
     r = report
     lines = [f"{_safe(r.file)}: {r.questions} questions, mode {r.mode}, k {r.k}",
              f"  R@1 {r.r_at_1:.3f}  R@5 {r.r_at_5:.3f}  MRR {r.mrr:.3f}  ({r.answerable} answerable)"]

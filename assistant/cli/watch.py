@@ -11,15 +11,15 @@ import sys
 import click
 
 from assistant.errors import ExitCode, InputError
-from assistant.textutil import printable
+from assistant.text.normalize import printable
 
 
 def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_line,
           run_update, **index_options) -> None:
     """Watch ``paths`` (or the folders the index records): ``run_update`` is the
     first update, as without --watch; then each change is applied as it settles."""
-    from assistant.watching import watch_index
-    from assistant.wording import changed_files, index_totals, skipped_file
+    from assistant.app.watch import watch_index
+    from assistant.present.wording import changed_files, index_totals, skipped_file
 
     roots = [os.path.abspath(p) for p in paths] if paths else _recorded_roots(svc)
     missing = [r for r in roots if not os.path.exists(r)]

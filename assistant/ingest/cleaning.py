@@ -5,7 +5,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from assistant.textutil import normalize
+from assistant.text.normalize import normalize
 
 
 @cache

@@ -9,7 +9,7 @@ the title, 0.533 / 0.783 / 0.637 with the title and the lead sentence (the lead
 pulls every passage of an article towards the lead's topic).
 """
 
-from assistant.sentences import split_sentences
+from assistant.text.sentences import split_sentences
 
 # The context goes in front of the passage within the model's window: e5's 512
 # tokens hold a 1,000-character passage and this with room to spare, and for

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.config.own_files import is_private
 from assistant.errors import os_reason
 from assistant.ingest.documents import SUPPORTED_SUFFIXES
-from assistant.own_files import is_private
 
 IGNORE_FILE = ".assistantignore"
 # Kernel and device trees: reading them can hang (a FIFO, a tty) or leak system

@@ -21,8 +21,8 @@ from assistant.ingest.metadata import (
 )
 from assistant.ingest.pdf_extract import extract_pdf
 from assistant.ingest.skip import SkipFile
-from assistant.sentences import split_sentences
-from assistant.textutil import normalize
+from assistant.text.normalize import normalize
+from assistant.text.sentences import split_sentences
 
 SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
                       ".html": "html", ".htm": "html", ".jsonl": "jsonl",
@@ -282,7 +282,7 @@ class LineSkipped(Exception):
 
 
 def _jsonl_article(path: Path, line: str, lineno: int, max_chars: int) -> Article:
-    from assistant.schema import ArticleRecord  # pydantic: only paid for when indexing
+    from assistant.ingest.records import ArticleRecord  # pydantic: only paid for when indexing
 
     try:
         record = ArticleRecord.model_validate(json.loads(line))

@@ -10,8 +10,8 @@ often a birth date or a deadline as the day it was published.
 import re
 from datetime import date
 
-from assistant.datelines import dateline
-from assistant.dates import MONTHS, month_pattern, weekday_pattern
+from assistant.text.datelines import dateline
+from assistant.text.dates import MONTHS, month_pattern, weekday_pattern
 
 _DAYS = weekday_pattern()
 

@@ -23,8 +23,8 @@ from assistant.llm.facts import Evidence, extract, unsupported_facts
 from assistant.llm.prompt import is_refusal
 from assistant.llm.reader import addresses_reader
 from assistant.results import Citation, GeneratedSentence, SentenceCitation, Span
-from assistant.sentences import sentence_spans
-from assistant.textutil import fold
+from assistant.text.normalize import fold
+from assistant.text.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.llm.clock import Clock, LLMFailure
 from assistant.llm.config import LLMConfig
 from assistant.llm.sse import events
-from assistant.masking import mask_url
+from assistant.text.masking import mask_url
 
 __all__ = ["Completion", "LLMFailure", "answer_byte_limit", "stream_chat"]
 

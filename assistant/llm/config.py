@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from assistant.config_file import NO_FILE, ConfigFile, Origin, expect, positive_number, resolve
+from assistant.config.layers import NO_FILE, ConfigFile, Origin, expect, positive_number, resolve
 from assistant.errors import UsageError
-from assistant.masking import mask
-from assistant.textutil import from_outside
+from assistant.text.masking import mask
+from assistant.text.normalize import from_outside
 
 ENV_PREFIX = "ASSISTANT_LLM_"
 SECTION = "llm"  # the config file's table

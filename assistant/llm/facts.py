@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from assistant.dates import MONTHS, WEEKDAYS, month_pattern
-from assistant.textutil import fold
+from assistant.text.dates import MONTHS, WEEKDAYS, month_pattern
+from assistant.text.normalize import fold
 
 SCALES = {
     "ribu": 1e3, "rb": 1e3, "thousand": 1e3,

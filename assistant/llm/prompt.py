@@ -5,9 +5,9 @@ its answer checkable ([n] after each sentence, a fixed refusal)."""
 import re
 from collections.abc import Sequence
 
-from assistant.query.keywords import is_english
 from assistant.results import Citation
-from assistant.textutil import fold, words
+from assistant.text.analysis import is_english
+from assistant.text.normalize import fold, words
 
 REFUSAL = "NOT FOUND"
 MAX_HISTORY_TURNS = 3

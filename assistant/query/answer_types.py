@@ -21,9 +21,9 @@ the cold path of a question that needs no span.
 import re
 from functools import cache, lru_cache
 
-from assistant.datelines import dateline
-from assistant.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
-from assistant.textutil import fold
+from assistant.text.datelines import dateline
+from assistant.text.dates import MONTHS, WEEKDAYS, month_pattern, weekday_pattern
+from assistant.text.normalize import fold
 
 NUMBER, DATE, TIME, PERSON, PLACE, ORG, NAME, REASON = (
     "number", "date", "time", "person", "place", "org", "name", "reason")

@@ -13,13 +13,13 @@ from assistant.query.answer_types import (
     opens_with_pronoun,
     question_type,
 )
-from assistant.query.keywords import ANALYZER, analyze, own_terms, query_terms
 from assistant.query.passage_evidence import ANSWER_KINDS, answer_fit
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
-from assistant.sentences import sentence_spans
-from assistant.store.interface import PassageHit
-from assistant.textutil import word_starts
+from assistant.store.records import PassageHit
+from assistant.text.analysis import ANALYZER, analyze, own_terms, query_terms
+from assistant.text.normalize import word_starts
+from assistant.text.sentences import sentence_spans
 
 # The answer is chosen among this many citations (best first); their sentences
 # are embedded when the index has not stored their vectors (an index built
@@ -27,7 +27,7 @@ from assistant.textutil import word_starts
 # almost always are.
 SENTENCE_SCORED_CITATIONS = 3
 # Weights of a sentence's evidence besides its similarity to the question
-# (tuned on the valid splits with benchmarks/tune_answers.py).
+# (tuned on the valid splits with benchmarks/tuning/answers.py).
 OVERLAP_WEIGHT = 0.01  # per shared content word
 SHARE_WEIGHT = 0.02  # times the share of the question's content words in the sentence
 TYPE_WEIGHT = 0.16  # holds the kind of thing asked for (a number for "how many", ...)

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from functools import cache
 
-from assistant.dates import MONTHS, month_pattern
+from assistant.text.dates import MONTHS, month_pattern
 
 
 @cache

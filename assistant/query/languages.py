@@ -17,7 +17,7 @@ English). A language gets a mean once enough passages hold it.
 
 import numpy as np
 
-from assistant.query.keywords import ENGLISH_WORDS, is_english, own_terms
+from assistant.text.analysis import ENGLISH_WORDS, is_english, own_terms
 
 ENGLISH, OTHER = "en", "other"
 # Indonesian function words as the keyword index stores them (Sastrawi roots:

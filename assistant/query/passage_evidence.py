@@ -14,7 +14,7 @@ and topic, and their cosines differ in the third decimal.
   passage that holds a number, a "who" question by one that names a person
   (``answer_types.best_answer``, the same reading the answer span uses).
 
-Measured with benchmarks/tune_fusion.py (hybrid, k 10, e5-small); see
+Measured with benchmarks/tuning/fusion.py (hybrid, k 10, e5-small); see
 benchmarks/RESULTS.md, "Ranking evidence".
 """
 
@@ -23,13 +23,13 @@ from typing import Protocol
 
 from assistant.query.answer_types import DATE, NUMBER, ORG, PERSON, PLACE, TIME, best_answer, question_type
 from assistant.query.asked_day import asked_day, reports_day
-from assistant.sentences import sentence_spans
 from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.text.sentences import sentence_spans
 
 # Both weights are shares of the keyword coverage weight (``retrieval.coverage_weight``),
 # which follows the model's spread of cosines, so they weigh the same against
 # the dense side for any model. Tuned on news_dev and the valid splits of
-# tydiqa_id, facqa and belebele (benchmarks/tune_fusion.py --grid): any lead
+# tydiqa_id, facqa and belebele (benchmarks/tuning/fusion.py --grid): any lead
 # 0.05-0.25 with answer kind 0.2-0.5 lifts news_dev's MRR from 0.698 to
 # 0.74-0.77, and no valid set's MRR falls by more than 0.005. The mean MRR of
 # the five sets is flat near its top (0.879-0.881); of those settings these

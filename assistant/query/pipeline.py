@@ -1,7 +1,7 @@
 """One question, from its text to its answer: check it, embed it, retrieve
 candidates, fetch their passages, decide whether they answer it, assemble.
 
-The service (``assistant.service``) keeps the API, the locks and the caches:
+The service (``assistant.app.service``) keeps the API, the locks and the caches:
 it opens the index, picks the embedders and calls these two steps.
 """
 
@@ -15,13 +15,13 @@ from assistant.embedders import Embedder
 from assistant.errors import UsageError
 from assistant.query.answer_types import load_patterns
 from assistant.query.answers import assemble
-from assistant.query.keywords import query_terms
 from assistant.query.options import NO_FILTERS, Filters, Rerank, check_k, check_mode, parse_rerank
 from assistant.query.relevance import confidence, confidence_features, is_found, unknown_names
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
 from assistant.store.interface import IndexStoreReader as IndexReader
-from assistant.textutil import strip_controls
+from assistant.text.analysis import query_terms
+from assistant.text.normalize import strip_controls
 
 MAX_QUESTION_CHARS = 2000
 

@@ -20,12 +20,12 @@ from functools import cache
 
 import numpy as np
 
-from assistant.query.keywords import is_english, name_variants, question_names
-from assistant.textutil import fold, words
+from assistant.text.analysis import is_english, name_variants, question_names
+from assistant.text.normalize import fold, words
 
 # Margins (best cosine minus background similarity) at or above which a
 # question counts as answered, per model. For e5-small, calibrated with
-# benchmarks/tune_notfound.py on the valid splits and the sample articles:
+# benchmarks/tuning/notfound.py on the valid splits and the sample articles:
 # answerable English questions over Indonesian text sit at 0.07 and above on
 # the sample, off-topic ones near 0.02; over the broad pooled Wikipedia corpus
 # off-topic questions often find loosely related text and score higher.
@@ -80,7 +80,7 @@ def unknown_names(reader, question: str) -> list[str]:
     "Kota") vouches for nothing: the name is known when at least half of its
     rare words occur ("Kabupaten Ogan Komering Ilir" is not).
 
-    Tuned on news_dev and the valid splits (benchmarks/tune_names.py)."""
+    Tuned on news_dev and the valid splits (benchmarks/tuning/names.py)."""
     names = question_names(question, reader.analyzer)
     if not names:
         return []
@@ -133,7 +133,7 @@ def is_found(best_cosine: float, baseline: float, model_id: str,
 # the best other passage (both in units of the model's cosine spread,
 # ``dense_scale``, so that they carry over to other models), its keyword
 # coverage, whether it ranks first and whether the question was found at all.
-# Fitted with benchmarks/tune_confidence.py on the valid splits and news_dev
+# Fitted with benchmarks/tuning/confidence.py on the valid splits and news_dev
 # (e5-small, hybrid, k = 10); the reliability table is in benchmarks/RESULTS.md.
 CONFIDENCE_WEIGHTS = (0.188, -0.371, 1.01, 2.443, 0.262, -3.119)  # margin, coverage, lead,
 # first, found; bias

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.query.keywords import name_variants, query_terms
 from assistant.query.languages import language_shifts, usable_means
 from assistant.query.options import MODES, NO_FILTERS, RERANK_AUTO, Filters, Rerank
 from assistant.query.passage_evidence import add_passage_evidence
 from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.text.analysis import name_variants, query_terms
 
 
 @dataclass
@@ -98,7 +98,7 @@ def names_as_indexed(reader: IndexReader, question: str, terms: list[str]) -> li
 # term that shares its longest beginning, at least ENDING_MIN_STEM letters,
 # with at most ENDING_SLACK letters left over on either side (the commonest
 # of equals). Measured with all-MiniLM-L6-v2 on the peers corpus
-# (benchmarks/bench_peers.py) and with e5-small on news_dev and the pooled
+# (benchmarks/quality/peers.py) and with e5-small on news_dev and the pooled
 # valid splits: benchmarks/RESULTS.md, "Question words with another ending".
 ENDING_MIN_STEM = 5
 ENDING_SLACK = 3
@@ -136,7 +136,7 @@ def same_stem(reader: IndexReader, term: str) -> str | None:
 # the articles when less than this share of its (IDF-weighted) words occur in
 # them. Indonesian questions over the Indonesian eval sets sit at 1.0 (10th
 # percentile); English ones at 0.34 (median). Tuned on the valid splits with
-# benchmarks/exp_cross_lingual.py: belebele English questions MRR/R@5
+# benchmarks/experiments/cross_lingual.py: belebele English questions MRR/R@5
 # 0.718/0.821 -> 0.744/0.848, the Indonesian sets unchanged.
 CROSS_LINGUAL_SHARE = 0.5
 CROSS_LINGUAL_RERANK = 15
@@ -157,7 +157,7 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
     the vectors of each passage's sentences; those of passages indexed before
     it did are embedded now.
     """
-    from assistant.sentences import sentence_spans
+    from assistant.text.sentences import sentence_spans
 
     head, tail = ranked[:top], ranked[top:]
     ids = [c.passage_id for c in head]
@@ -186,13 +186,13 @@ def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
 
 
 # Tuned on the valid splits of tydiqa_id, facqa and belebele (English and
-# Indonesian questions) over the pooled corpus: benchmarks/tune_retrieval.py,
+# Indonesian questions) over the pooled corpus: benchmarks/tuning/retrieval.py,
 # with e5-small, whose cosines spread this much (relevance.dense_scale). Other
 # models spread theirs more or less, and the bonus follows the square of their
 # spread: once to put keyword evidence in the model's units of cosine, once
 # more because a model whose unrelated texts already differ that much says
 # less with a given difference. Measured with all-MiniLM-L6-v2 (spread 0.186,
-# 4x e5's) on the peers corpus (benchmarks/bench_peers.py): MRR / R@5 0.787 /
+# 4x e5's) on the peers corpus (benchmarks/quality/peers.py): MRR / R@5 0.787 /
 # 0.877 on TyDi and 0.341 / 0.394 on Belebele's English questions with the
 # spread itself, 0.840 / 0.917 and 0.402 / 0.454 with its square, above its own
 # keyword search (0.814 / 0.901, 0.349 / 0.410). e5-small is the reference:

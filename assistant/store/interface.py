@@ -1,75 +1,15 @@
 """The one store interface: what the indexer, the service and the question
-pipeline use of an index, whatever keeps it. ``assistant.store.index`` and
-``assistant.store.writer`` (SQLite + FAISS in a folder) and
+pipeline use of an index, whatever keeps it. ``assistant.store.local.reader`` and
+``assistant.store.local.writer`` (SQLite + FAISS in a folder) and
 ``assistant.store.postgres`` (PostgreSQL + pgvector) both implement it;
-``assistant.store.location`` opens the right one for a folder or a URL."""
+``assistant.store.open`` opens the right one for a folder or a URL."""
 
-import json
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-from assistant.results import ArticleRef
-from assistant.store import database as db
-
-
-@dataclass
-class PassageHit:
-    passage_id: int
-    article_rowid: int
-    ordinal: int
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    article: ArticleRef
-    page: int | None = None  # a PDF's page
-
-
-@dataclass
-class StoredPassage:
-    """A passage as stored, with what was embedded (its context) and its keyword terms."""
-
-    ordinal: int
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    text_hash: str
-    context: str
-    fts_body: str
-    page: int | None = None  # a PDF's page
-    sentences: bytes | None = None  # its sentences' vectors (store/sentence_vectors.py)
-
-
-@dataclass
-class StoredArticle:
-    """An article as stored, with its passages and their vectors (one row each)."""
-
-    key: str
-    public_id: str
-    source_path: str
-    title: str | None
-    source: str | None
-    date: str | None
-    url: str | None
-    text: str
-    content_hash: str
-    text_hash: str
-    passages: list[StoredPassage] = field(default_factory=list)
-    embeddings: np.ndarray | None = None  # one row a passage
-
-
-@dataclass
-class StoredIndex:
-    """Everything an index holds, for copying it to another store unchanged."""
-
-    manifest: dict[str, str]
-    sources: list[tuple[str, int, int, str]]
-    articles: list[StoredArticle]
+from assistant.store.records import PassageHit, StoredIndex
 
 
 class ArticleFilter(Protocol):
@@ -88,80 +28,6 @@ class ArticleFilter(Protocol):
     def active(self) -> bool: ...
 
     def matches_source(self, source: str | None, url: str | None) -> bool: ...
-
-
-class ManifestFields:
-    """What every store's reader reads from its manifest (a dict of strings,
-    ``self.manifest``) the same way."""
-
-    manifest: dict
-
-    @property
-    def model_id(self) -> str:
-        return self.manifest["model_id"]
-
-    @property
-    def dim(self) -> int:
-        return int(self.manifest["dim"])
-
-    @property
-    def background(self) -> np.ndarray | None:
-        """Mean embedding of the relevance background sentences, if recorded."""
-        raw = self.manifest.get("background")
-        if not raw:
-            return None
-        if getattr(self, "_background_raw", None) != raw:
-            self._background_raw = raw
-            self._background = np.asarray(json.loads(raw), dtype=np.float32)
-        return self._background
-
-    @property
-    def language_means(self) -> dict | None:
-        """Each language's passage count and mean vector (see
-        assistant.query.languages), if recorded."""
-        raw = self.manifest.get("language_means")
-        if not raw:
-            return None
-        if getattr(self, "_language_means_raw", None) != raw:
-            self._language_means_raw = raw
-            self._language_means = json.loads(raw)
-        return self._language_means
-
-    @property
-    def dense_scale(self) -> float | None:
-        """The spread of the model's cosines, recorded at build time (see
-        assistant.query.relevance.dense_scale); None for older indexes."""
-        raw = self.manifest.get("dense_scale")
-        return float(raw) if raw else None
-
-    @property
-    def analyzer(self) -> str:
-        """How the keyword bodies were made (see assistant.query.keywords)."""
-        return self.manifest.get("analyzer", "plain")
-
-
-def next_manifest(previous: dict, fresh: bool, model_id: str, dim: int, analyzer,
-                  generation: int, next_passage_id: int, roots: list[str], now: str,
-                  store_keys: dict, extra: dict) -> dict:
-    """The manifest an update commits, the same for every store; ``store_keys``:
-    what only this store records (its vectors file, its index kind); ``analyzer``:
-    the keyword analyzer (its ``name`` is recorded), if any."""
-    manifest = {
-        "schema_version": str(db.SCHEMA_VERSION),
-        "model_id": model_id,
-        "dim": str(dim),
-        "generation": str(generation),
-        "next_passage_id": str(next_passage_id),
-        "roots": roots,
-        "updated_at": now,
-    }
-    if analyzer:
-        manifest["analyzer"] = analyzer.name
-    manifest.update(store_keys)
-    manifest.update(extra)
-    if fresh or "created_at" not in previous:
-        manifest["created_at"] = now
-    return manifest
 
 
 class IndexStoreReader(Protocol):
@@ -232,6 +98,3 @@ class IndexStoreWriter(Protocol):
     def __exit__(self, exc_type, exc, tb) -> None: ...
 
 
-def iter_chunks(items: list, size: int = 500) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

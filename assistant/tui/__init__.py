@@ -1,2 +1,2 @@
-"""The Textual chat. A thin shell over ``assistant.service``: widgets show what
+"""The Textual chat. A thin shell over ``assistant.app.service``: widgets show what
 workers report; no retrieval happens here."""

@@ -17,19 +17,19 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from assistant.history import QuestionHistory
+from assistant.app.history import QuestionHistory
+from assistant.present.transcript import Turn
 from assistant.query.options import Filters
-from assistant.textutil import printable as safe
-from assistant.transcript import Turn
+from assistant.text.normalize import printable as safe
 from assistant.tui.chat_screen import ChatScreen
 from assistant.tui.messages import Failed, ModelReady, error_text
 from assistant.tui.screens import HelpScreen
 from assistant.tui.transcript_keeper import TranscriptKeeper
 
 if TYPE_CHECKING:
+    from assistant.app.service import Assistant
+    from assistant.app.settings import Settings
     from assistant.llm.config import LLMConfig
-    from assistant.service import Assistant
-    from assistant.settings import Settings
 
 
 class AssistantApp(App[None]):
@@ -202,10 +202,10 @@ class AssistantApp(App[None]):
 
 def run_app(settings: "Settings | None" = None, paths: list[str] | None = None,
             llm: "LLMConfig | None" = None, transcript: str | None = None) -> int:
-    """The chat over ``settings`` (``assistant.settings.Settings``; None: from the
+    """The chat over ``settings`` (``assistant.app.settings.Settings``; None: from the
     environment and the config file); ``transcript``: the file the chat is
     written to on quit."""
-    from assistant.service import Assistant
+    from assistant.app.service import Assistant
 
     service = Assistant(settings, llm=llm)
     app = AssistantApp(service, paths=paths, history=QuestionHistory.in_dir(service.index_dir),

@@ -17,13 +17,13 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Static
 
+from assistant.app.history import QuestionHistory
 from assistant.embedders import display_model_name
 from assistant.errors import AssistantError
-from assistant.history import QuestionHistory
+from assistant.present.transcript import turn_markdown
 from assistant.progress import Phase
 from assistant.query.options import NO_FILTERS, Filters
 from assistant.results import Citation
-from assistant.transcript import turn_markdown
 from assistant.tui.filter_line import FILTER_HELP, SUGGESTIONS, FilterCommand, parse_filter_line
 from assistant.tui.messages import (
     Answered,
@@ -61,7 +61,7 @@ from assistant.tui.widgets import (
 )
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.app.service import Assistant
 
 PLACEHOLDER = "Ask about your articles, in any language (Enter asks, Tab: citations)"
 

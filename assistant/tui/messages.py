@@ -12,8 +12,8 @@ from assistant.errors import AssistantError
 from assistant.results import AskResult, Citation
 
 if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
-    from assistant.indexer import IndexSummary
-    from assistant.watching import WatchBatch
+    from assistant.app.watch import WatchBatch
+    from assistant.indexing.update import IndexSummary
 
 
 def error_text(e: BaseException) -> str:

@@ -3,7 +3,7 @@ answering sentence or span styled by offsets."""
 
 from rich.text import Text
 
-from assistant.textutil import printable as safe  # the one output path for user text
+from assistant.text.normalize import printable as safe  # the one output path for user text
 
 SENTENCE_STYLE = "bold underline"
 SPAN_STYLE = "bold reverse"

@@ -3,8 +3,8 @@ and on quit (again, to the same file, as the chat goes on)."""
 
 import time
 
+from assistant.present.transcript import Turn, default_transcript_path, write_transcript
 from assistant.results import AskResult
-from assistant.transcript import Turn, default_transcript_path, write_transcript
 
 
 class TranscriptKeeper:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 
+from assistant.present.wording import changed_files, index_changes, index_totals, skipped_file
 from assistant.tui.messages import (
     Failed,
     FolderChanged,
@@ -24,12 +25,11 @@ from assistant.tui.messages import (
     WatchStopped,
     error_text,
 )
-from assistant.wording import changed_files, index_changes, index_totals, skipped_file
 
 if TYPE_CHECKING:
-    from assistant.indexer import IndexSummary
-    from assistant.service import Assistant
-    from assistant.watching import WatchBatch
+    from assistant.app.service import Assistant
+    from assistant.app.watch import WatchBatch
+    from assistant.indexing.update import IndexSummary
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages within one phase
 SHOWN_SKIPPED = 10  # skipped files listed in a note
@@ -130,7 +130,7 @@ class IndexUpdates:
         if self.updating or not self._waiting:
             return
         batches, self._waiting = self._waiting, []
-        from assistant.watching import WatchBatch
+        from assistant.app.watch import WatchBatch
 
         held = sorted(batches[-1].held)  # the latest word on what is still being written
         changed = sorted({p for b in batches for p in b.changed} - set(held))
@@ -157,7 +157,7 @@ class IndexUpdates:
                              group="watch", thread=True, exclusive=True)
 
     def _watch(self, roots: list[str], stop: threading.Event) -> None:
-        from assistant.watching import FolderWatch
+        from assistant.app.watch import FolderWatch
 
         post = self.node.post_message
         watch = FolderWatch(roots, ignore=[self.service.index_dir], stop=stop)

@@ -15,10 +15,10 @@ import argparse
 import numpy as np
 
 from assistant.embedders import load_embedder
-from assistant.query.keywords import query_terms
 from assistant.query.retrieval import RERANK_WEIGHT, retrieve, term_weights
-from assistant.sentences import sentence_spans
-from assistant.store.index import IndexReader
+from assistant.store.local.reader import IndexReader
+from assistant.text.analysis import query_terms
+from assistant.text.sentences import sentence_spans
 from benchmarks.common import DATA, read_jsonl
 
 SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")

@@ -12,10 +12,10 @@ Build IX with the current code (it records the means), e.g.
 import argparse
 from pathlib import Path
 
-from assistant.evaluation import evaluate, load_questions
+from assistant.app.evaluation import evaluate, load_questions
+from assistant.app.service import Assistant
+from assistant.app.settings import Settings
 from assistant.query import retrieval
-from assistant.service import Assistant
-from assistant.settings import Settings
 
 FIGURES = ("r_at_1", "r_at_5", "mrr", "answer_accuracy", "span_accuracy", "answerable_found",
            "not_found_recall")

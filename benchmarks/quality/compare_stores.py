@@ -24,10 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.evaluation import evaluate, load_questions
-from assistant.migration import copy_index
-from assistant.service import Assistant
-from assistant.settings import Settings
+from assistant.app.evaluation import evaluate, load_questions
+from assistant.app.service import Assistant
+from assistant.app.settings import Settings
+from assistant.indexing.copy import copy_index
 from benchmarks.common import DATA, NEWS, RESULTS, SAMPLE, git_commit, replace_section
 from benchmarks.quality.run_eval import OFF_TOPIC, SAMPLE_QUESTIONS
 

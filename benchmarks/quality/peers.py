@@ -125,8 +125,8 @@ def one_thread_torch() -> None:
 # -- the systems: each builds (or loads) its index and returns a searcher --------------
 
 def assistant_service(corpus, model: str, name: str):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
+    from assistant.app.service import Assistant
+    from assistant.app.settings import Settings
 
     folder = DATA / "corpus"
     folder.mkdir(parents=True, exist_ok=True)
@@ -143,7 +143,7 @@ def assistant_service(corpus, model: str, name: str):
 def assistant_searchers(corpus, model: str, name: str, modes
                         ) -> tuple[dict[str, Searcher], dict[str, Searcher]]:
     """The full `ask` of each mode, and its ranking alone."""
-    from assistant.service import Assistant
+    from assistant.app.service import Assistant
 
     settings = assistant_service(corpus, model, name)
     if model != "e5-small":

@@ -24,9 +24,9 @@ import re
 import time
 from pathlib import Path
 
-from assistant.evaluation import evaluate, load_questions
-from assistant.service import Assistant
-from assistant.settings import Settings
+from assistant.app.evaluation import evaluate, load_questions
+from assistant.app.service import Assistant
+from assistant.app.settings import Settings
 from benchmarks.common import DATA, NEWS, RESULTS, git_commit, offtopic, replace_section
 
 SETS = [("tydiqa_id", "tydiqa_id (Indonesian Q → Wikipedia)"),

@@ -28,8 +28,8 @@ def ask_during_update(tmp: Path, docs: Path, n_questions: int) -> dict:
     """Seconds a question takes in a service with its model loaded, idle and
     while `assistant index` (another process) embeds new articles into the same
     index: the median of the questions answered while the update ran."""
-    from assistant.service import Assistant
-    from assistant.settings import Settings
+    from assistant.app.service import Assistant
+    from assistant.app.settings import Settings
 
     ix = tmp / "during-ix"
     run(assistant("index", docs, "--index-dir", ix, "-q"))

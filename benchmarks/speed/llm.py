@@ -25,12 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.eval_news import ARTICLES, load_news_set
-from assistant.evaluation import displayed
+from assistant.app.eval_sets import ARTICLES, load_news_set
+from assistant.app.evaluation import displayed
+from assistant.app.service import Assistant
+from assistant.app.settings import Settings
 from assistant.llm import local_server
 from assistant.llm.config import LLMConfig
-from assistant.service import Assistant
-from assistant.settings import Settings
 from benchmarks.common import NEWS, SAMPLE, med
 
 # Questions about the sample article, with a substring of the passage that answers.

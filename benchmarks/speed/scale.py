@@ -2,7 +2,7 @@
 unit vectors (the search part of the index; no text).
 
 For each kind, the index is built with the store's own code
-(``assistant.store.vectors.build_index``), saved, then loaded in a fresh
+(``assistant.store.local.vectors.build_index``), saved, then loaded in a fresh
 process that answers one query at a time, as a warm `ask` does. Reported:
 warm search p50 and p95 (with the 50 candidates `ask` takes), recall@10
 against exact search, peak resident memory of that process, file size, and
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.store import vectors as vec
+from assistant.store.local import vectors as vec
 from benchmarks.common import REPO, med
 
 CANDIDATES = 50  # what `ask` asks the vector index for

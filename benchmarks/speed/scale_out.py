@@ -157,9 +157,9 @@ def postgres_section(tmp: Path, args) -> dict:
     import pgserver
     import psycopg
 
-    from assistant.migration import copy_index
-    from assistant.service import Assistant
-    from assistant.settings import Settings
+    from assistant.app.service import Assistant
+    from assistant.app.settings import Settings
+    from assistant.indexing.copy import copy_index
 
     server = pgserver.get_server(tmp / "pgdata", cleanup_mode="delete")
     try:

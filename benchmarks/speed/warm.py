@@ -16,8 +16,8 @@ NEEDS_ARTICLES = True
 
 
 def warm_throughput(tmp: Path, docs: Path, n_questions: int, runs: int) -> dict:
-    from assistant.service import Assistant
-    from assistant.settings import Settings
+    from assistant.app.service import Assistant
+    from assistant.app.settings import Settings
 
     ix = tmp / "warm-ix"
     run(assistant("index", docs, "--index-dir", ix, "-q"))

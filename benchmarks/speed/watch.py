@@ -29,8 +29,8 @@ def watch_latency(tmp: Path, runs: int) -> dict:
     import queue
     import threading
 
-    from assistant.service import Assistant
-    from assistant.settings import Settings
+    from assistant.app.service import Assistant
+    from assistant.app.settings import Settings
 
     docs = tmp / "watched"
     shutil.copytree(SAMPLE, docs)

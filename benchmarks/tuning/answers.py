@@ -12,14 +12,14 @@ import itertools
 
 import numpy as np
 
+from assistant.app.evaluation import answer_matches
 from assistant.embedders import load_embedder
-from assistant.evaluation import answer_matches
 from assistant.query import answers
 from assistant.query.answer_types import answer_span
-from assistant.query.keywords import STOPWORDS, analyze, query_terms
 from assistant.query.retrieval import retrieve
-from assistant.sentences import sentence_spans
-from assistant.store.index import IndexReader
+from assistant.store.local.reader import IndexReader
+from assistant.text.analysis import STOPWORDS, analyze, query_terms
+from assistant.text.sentences import sentence_spans
 from benchmarks.common import DATA, read_jsonl
 
 

@@ -19,13 +19,13 @@ import argparse
 
 import numpy as np
 
+from assistant.app.eval_sets import load_news_set
+from assistant.app.evaluation import displayed
 from assistant.embedders import load_embedder
-from assistant.eval_news import load_news_set
-from assistant.evaluation import displayed
 from assistant.query.pipeline import confidence_inputs
 from assistant.query.relevance import background_vector, is_found, unknown_names
 from assistant.query.retrieval import retrieve
-from assistant.store.index import IndexReader
+from assistant.store.local.reader import IndexReader
 from benchmarks.common import DATA, NEWS, offtopic, read_jsonl
 
 

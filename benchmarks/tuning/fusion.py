@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.app.conversation import MAX_CONTEXT_QUESTIONS, is_follow_up
+from assistant.app.eval_sets import load_news_set
+from assistant.app.evaluation import displayed
 from assistant.embedders import load_embedder
-from assistant.eval_news import load_news_set
-from assistant.evaluation import displayed
 from assistant.query import passage_evidence as evidence
 from assistant.query import retrieval
-from assistant.query.conversation import MAX_CONTEXT_QUESTIONS, is_follow_up
-from assistant.store.location import open_reader
+from assistant.store.open import open_reader
 from benchmarks.common import DATA, read_jsonl
 
 VALID_SETS = ("tydiqa_id", "facqa", "belebele_en", "belebele_id")

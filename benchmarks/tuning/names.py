@@ -13,7 +13,7 @@ news_dev's index is built with `assistant index ../shared/eval/news_dev/articles
 import argparse
 
 from assistant.query.relevance import unknown_names
-from assistant.store.location import open_reader
+from assistant.store.open import open_reader
 from benchmarks.common import DATA, NEWS, offtopic, read_jsonl
 
 

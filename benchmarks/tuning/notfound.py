@@ -15,7 +15,7 @@ import numpy as np
 from assistant.embedders import load_embedder
 from assistant.query.relevance import background_vector
 from assistant.query.retrieval import retrieve
-from assistant.store.index import IndexReader
+from assistant.store.local.reader import IndexReader
 from benchmarks.common import DATA, offtopic, read_jsonl
 
 

@@ -16,7 +16,7 @@ from assistant.errors import (
     IndexPermissionError,
     NoIndexError,
 )
-from assistant.store.location import redact, scrub
+from assistant.store.urls import redact, scrub
 
 SCHEMA = "assistant"
 # The writer lock: a session advisory lock, one per database (the server drops

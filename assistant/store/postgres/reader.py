@@ -9,17 +9,10 @@ import numpy as np
 
 from assistant.errors import CorruptIndexError, NoIndexError
 from assistant.results import ArticleRef
-from assistant.store import database as db
+from assistant.store import manifest as store_manifest
 from assistant.store import sentence_vectors
-from assistant.store.interface import (
-    ArticleFilter,
-    ManifestFields,
-    PassageHit,
-    StoredArticle,
-    StoredIndex,
-    StoredPassage,
-)
-from assistant.store.location import redact
+from assistant.store.interface import ArticleFilter
+from assistant.store.manifest import ManifestFields, has_sentences
 from assistant.store.postgres.connection import (
     SCHEMA,
     as_array,
@@ -30,6 +23,8 @@ from assistant.store.postgres.connection import (
     tsquery_any,
     user_errors,
 )
+from assistant.store.records import PassageHit, StoredArticle, StoredIndex, StoredPassage
+from assistant.store.urls import redact
 
 # Manifest keys of the local store that Postgres has no use for.
 NOT_USED = ("vectors_file",)
@@ -37,7 +32,7 @@ INDEX_KIND = "hnsw"  # pgvector's graph index; the only kind this store has
 
 
 def check_manifest(manifest: dict[str, str], url: str) -> None:
-    db.check_manifest(manifest, redact(url), exempt=NOT_USED)
+    store_manifest.check_manifest(manifest, redact(url), exempt=NOT_USED)
 
 
 class PostgresReader(ManifestFields):
@@ -215,7 +210,7 @@ class PostgresReader(ManifestFields):
 
     def sentence_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         """The stored vectors of these passages' sentences, for those that have them."""
-        if not ids or not db.has_sentences(self.manifest):
+        if not ids or not has_sentences(self.manifest):
             return {}
         rows = self._q("SELECT id, sentences FROM {S}.passages WHERE id = ANY(%s) "
                        "AND sentences IS NOT NULL", ([int(i) for i in ids],), binary=True)
@@ -286,7 +281,7 @@ class PostgresReader(ManifestFields):
         vectors: dict[int, list[np.ndarray]] = {}
         for r in self._q('SELECT article_id, ordinal, paragraph, start, "end", text, text_hash, '
                          "context, body, page, embedding, "
-                         + ("sentences" if db.has_sentences(self.manifest) else "NULL")
+                         + ("sentences" if has_sentences(self.manifest) else "NULL")
                          + " FROM {S}.passages ORDER BY article_id, ordinal", binary=True):
             passage = StoredPassage(*r[1:10])
             passage.sentences = bytes(r[11]) if r[11] is not None else None

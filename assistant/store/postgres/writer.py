@@ -7,10 +7,8 @@ from collections import Counter
 import numpy as np
 
 from assistant.errors import CorruptIndexError, ModelMismatchError, UsageError
-from assistant.store import database as db
 from assistant.store.index_types import AUTO
-from assistant.store.interface import next_manifest
-from assistant.store.location import redact
+from assistant.store.manifest import has_sentences, next_manifest, now_iso, roots_of
 from assistant.store.postgres.connection import (
     HNSW_INDEX,
     SCHEMA,
@@ -26,7 +24,8 @@ from assistant.store.postgres.connection import (
     writer_lock,
 )
 from assistant.store.postgres.reader import INDEX_KIND, check_manifest
-from assistant.store.writer import KeywordAnalyzer, NewArticle, roots_of
+from assistant.store.records import KeywordAnalyzer, NewArticle, text_hash
+from assistant.store.urls import redact
 
 
 class PostgresWriter:
@@ -123,7 +122,7 @@ class PostgresWriter:
 
     def sentences_for_hashes(self, hashes: list[str]) -> dict[str, bytes]:
         """Stored sentence vectors (packed) of passages with these text hashes."""
-        if self.fresh or not hashes or not db.has_sentences(self.manifest):
+        if self.fresh or not hashes or not has_sentences(self.manifest):
             return {}
         with user_errors(self.url):
             rows = self._q("SELECT DISTINCT ON (text_hash) text_hash, sentences FROM {S}.passages "
@@ -143,7 +142,7 @@ class PostgresWriter:
                sources_upsert: list[tuple[str, int, int, str]], sources_delete: list[str],
                roots: list[str], now: str | None = None, extra: dict | None = None) -> None:
         """Apply one update in one transaction: readers see all of it or none."""
-        now = now or db.now_iso()
+        now = now or now_iso()
         next_id = int(self.manifest.get("next_passage_id", "1"))
         n_new = sum(len(a.passages) for a in add)
         if vectors.shape[0] != n_new:
@@ -192,7 +191,7 @@ class PostgresWriter:
                 cp.write_row((rowid, a.key, a.public_id, a.source_path, clean_text(a.title),
                               clean_text(a.source), clean_text(a.date), clean_text(a.url),
                               clean_text(a.text), a.content_hash, now,
-                              a.text_hash or db.text_hash(a.text)))
+                              a.text_hash or text_hash(a.text)))
         pid = next_id
         with cur.copy(f"COPY {SCHEMA}.passages (id, article_id, ordinal, paragraph, start, "
                       '"end", text, text_hash, context, page, body, tsv, embedding, sentences) '

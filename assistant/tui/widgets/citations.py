@@ -7,10 +7,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
+from assistant.present.wording import citation_heading
 from assistant.results import AskResult, Citation
 from assistant.tui.text import highlighted
 from assistant.tui.widgets.question_box import QuestionInput
-from assistant.wording import citation_heading
 
 
 class CitationCard(Static, can_focus=True):

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from assistant.history import QuestionHistory
+from assistant.app.history import QuestionHistory
 from assistant.tui.text import safe
 
 

@@ -1,0 +1,366 @@
+"""The service API that both shells (CLI and TUI) call. It never imports them."""
+
+import os
+import threading
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
+
+from assistant.app.settings import Settings, find_sample_dir
+from assistant.embedders import Embedder, load_embedder, resolve_model_id
+from assistant.errors import AssistantError, ModelMismatchError, NoIndexError, UsageError
+from assistant.query import pipeline
+from assistant.query.options import Filters
+from assistant.query.relevance import background_vector
+from assistant.results import AskResult
+from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.store.open import has_committed_index, open_reader, recorded_model
+from assistant.store.urls import redact
+
+if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
+    import numpy as np
+
+    from assistant.embedders.cluster import ClusterSpec  # and Dask only with --cluster
+    from assistant.indexing.update import IndexSummary
+    from assistant.llm.config import LLMConfig  # and the LLM client only with --llm
+    from assistant.progress import Progress
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 llm: "LLMConfig | None" = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.llm = llm  # an OpenAI-compatible server to write answers in words; None: extractive
+        self._embedder = embedder
+        self._reader: IndexReader | None = None
+        self._bg_cache: np.ndarray | None = None  # for indexes that did not record one
+        # The TUI asks, reads and updates from worker threads: one reader
+        # connection and one model, each used by one thread at a time.
+        self._lock = threading.RLock()
+        self._sentences: _Remembering | None = None  # sentence vectors kept between questions
+
+    # -- index ------------------------------------------------------------------------
+
+    @property
+    def index_dir(self) -> str:
+        """The local folder: the index (unless a store URL is set), history, transcripts."""
+        return self.settings.index_dir
+
+    @property
+    def location(self) -> str:
+        """Where the index lives: the PostgreSQL URL of the store setting, else the folder."""
+        return self.settings.store or self.settings.index_dir
+
+    def where(self) -> str:
+        """The index's location as it may be shown (a URL without its password)."""
+        return redact(self.location) if self.settings.store else os.path.abspath(self.index_dir)
+
+    def has_index(self) -> bool:
+        """True when a committed index exists (a first build that crashed leaves none)."""
+        return has_committed_index(self.location)
+
+    def sample_dir(self) -> str | None:
+        """Where a missing index is built from. sample_articles/ is found only for
+        the default index location: a mistyped --index-dir is an error, not a
+        new index built from the samples."""
+        if self.settings.sample_dir is None and not self.is_default_index_dir():
+            return None
+        return find_sample_dir(self.settings.sample_dir)
+
+    def is_default_index_dir(self) -> bool:
+        if self.settings.store:
+            return False  # a shared database is never filled with the samples unasked
+        return os.path.abspath(self.index_dir) == os.path.abspath(Settings().index_dir)
+
+    def _model_for_update(self, rebuild: bool) -> str:
+        if self.settings.model:
+            return resolve_model_id(self.settings.model)
+        if self._embedder is not None:
+            return self._embedder.model_id
+        if self.has_index():
+            try:
+                return self.reader.model_id  # a rebuild keeps the model unless --model says
+            except AssistantError:
+                if not rebuild:
+                    raise
+        return resolve_model_id(None)
+
+    def embedder(self, model_id: str) -> Embedder:
+        """The loaded model. A reentrant one is shared as it is: a question asked
+        during an update runs beside the update's embedding instead of after it."""
+        with self._lock:
+            if self._embedder is None or self._embedder.model_id != model_id:
+                self._embedder = load_embedder(model_id, device=self.settings.device)
+            if not getattr(self._embedder, "reentrant", False) and \
+                    not isinstance(self._embedder, _Serialized):
+                self._embedder = _Serialized(self._embedder)
+            return self._embedder
+
+    def load_model(self) -> str:
+        """Load the model of the index (or the default one) ahead of the first question."""
+        if self.has_index():
+            return self.query_embedder().model_id
+        return self.embedder(self._model_for_update(False)).model_id
+
+    def index(self, paths: list[str] | None = None, rebuild: bool = False,
+              progress: "Progress | None" = None, wait: bool = True,
+              on_wait=None, index_type: str | None = None, forget: list[str] | None = None,
+              follow_links: bool = False, yes: bool = False,
+              cluster: "ClusterSpec | None" = None,
+              hold: Collection[str] = ()) -> "IndexSummary":
+        """Update (or ``rebuild``) the index from ``paths`` or the folders it
+        records; ``forget`` removes recorded folders; ``yes`` confirms an update
+        that removes a large share of the index; ``cluster`` embeds the new
+        passages on a Dask cluster (connected only when there is something to embed);
+        files in ``hold`` (still being written) keep what was indexed from them."""
+        from assistant.indexing.update import update_index
+
+        model_id = self._model_for_update(rebuild)
+        if rebuild:
+            self.close()  # a rebuild may replace the database file under the reader
+        embedder = self.embedder(model_id)
+        options = dict(default_root=self.sample_dir(), rebuild=rebuild, progress=progress,
+                       wait=wait, on_wait=on_wait, index_type=index_type, forget=forget,
+                       follow_links=follow_links, yes=yes, hold=hold,
+                       private=[self.index_dir])  # history, transcripts: even with a store URL
+        if cluster is None:
+            return update_index(self.location, embedder, paths, **options)
+        from assistant.embedders.cluster import ClusterEmbedding
+
+        with ClusterEmbedding(cluster, model_id, self.settings.device) as remote:
+            return update_index(self.location, embedder, paths, embed_batches=remote, **options)
+
+    def copy_from(self, source: str, yes: bool = False, wait: bool = True,
+                  on_wait=None) -> "IndexSummary":
+        """Replace this index with a copy of the one at ``source`` (a folder or a
+        PostgreSQL URL), vectors and all: nothing is embedded again."""
+        from assistant.indexing.copy import copy_index
+
+        self.close()
+        return copy_index(source, self.location, model=self.settings.model, yes=yes, wait=wait,
+                          on_wait=on_wait)
+
+    @property
+    def reader(self) -> IndexReader:
+        with self._lock:
+            return self._open_reader()
+
+    def _open_reader(self) -> IndexReader:
+        if self._reader is None:
+            # A database says itself that it holds no index (one connection less).
+            if not self.settings.store and not self.has_index():
+                raise NoIndexError(
+                    f"no index in {self.where()}; build one with: assistant index PATH"
+                    + (" --store URL" if self.settings.store else "")
+                )
+            self._reader = open_reader(self.location)
+        return self._reader
+
+    def info(self) -> dict:
+        with self._lock, self.reader.snapshot():
+            return self.reader.stats()
+
+    def articles(self) -> list[dict]:
+        with self._lock, self.reader.snapshot():
+            return self.reader.list_articles()
+
+    def article(self, article_id: str) -> dict | None:
+        """One article with its cleaned text, or None."""
+        with self._lock, self.reader.snapshot():
+            return self.reader.article(article_id)
+
+    def verify(self) -> list[str]:
+        with self._lock:
+            return self.reader.verify()
+
+    def conversation(self):
+        """A chat whose follow-up questions are searched with the turns before them."""
+        from assistant.app.conversation import Conversation
+
+        return Conversation(self)
+
+    # -- questions ----------------------------------------------------------------------
+
+    def query_embedder(self) -> Embedder:
+        """The embedder of the index's recorded model; asking with another is an error."""
+        recorded = self.reader.model_id
+        if self.settings.model and resolve_model_id(self.settings.model) != recorded:
+            raise ModelMismatchError(
+                f"the index in {self.where()} was built with model "
+                f"'{recorded}', not '{resolve_model_id(self.settings.model)}'; ask without --model, "
+                f"or rebuild it with: assistant index --rebuild --model {self.settings.model}"
+            )
+        emb = self.embedder(recorded)
+        if emb.dim != self.reader.dim:
+            raise ModelMismatchError(
+                f"model '{recorded}' gives {emb.dim}-dimensional vectors but the index holds "
+                f"{self.reader.dim}; rebuild with: assistant index --rebuild"
+            )
+        return emb
+
+    def ask(self, question: str, k: int | None = None, mode: str | None = None,
+            rerank: int | str | None = None, context: list[str] | None = None,
+            filters: Filters | None = None) -> AskResult:
+        """Answer one question. ``context``: earlier questions of a conversation
+        that this one follows up on; they are searched along with it.
+        ``filters``: only articles of this source or dates are cited. Options
+        left out come from the settings."""
+        query = pipeline.prepare(question, self.settings.k if k is None else k,
+                                 self.settings.mode if mode is None else mode,
+                                 self.settings.rerank if rerank is None else rerank, context,
+                                 filters)
+        query_vector = self._embed_while_opening(query)
+        reader = self.reader
+        emb = self.query_embedder() if query.needs_embedding else None
+        if query_vector is None or emb is None:
+            query_vector = pipeline.embed(query, emb)
+        with self._lock, reader.snapshot():
+            return pipeline.answer(reader, query, query_vector, self._sentence_embedder(emb),
+                                   lambda: self._background(emb))
+
+    def _embed_while_opening(self, query: "pipeline.Query") -> "np.ndarray | None":
+        """The first question of a process: load the index's model and embed the
+        question in a thread while this one opens the index. Both take tens of
+        milliseconds, and the model's C code runs without the GIL, so a cold
+        `ask` pays for the longer of the two instead of both. None when there is
+        nothing to overlap (the model or the index already loaded, keyword mode,
+        a database server, another model asked for): the caller embeds."""
+        with self._lock:
+            if not query.needs_embedding or self._embedder is not None or self._reader is not None:
+                return None
+        model_id = recorded_model(self.location)
+        if model_id is None or (self.settings.model
+                                and resolve_model_id(self.settings.model) != model_id):
+            return None  # opening the index reports what is wrong
+        loaded: dict = {}
+
+        def load() -> None:
+            try:
+                emb = load_embedder(model_id, device=self.settings.device)
+                loaded["vector"] = pipeline.embed(query, emb)
+                loaded["embedder"] = emb
+            except Exception as e:  # raised below, once the index has opened
+                loaded["error"] = e
+
+        worker = threading.Thread(target=load, name="assistant-load-model", daemon=True)
+        worker.start()
+        try:
+            # Meanwhile: open the index (FAISS loads), then load what reading
+            # the question needs (the stemmer, the answer-type patterns).
+            pipeline.warm_up(self.reader, query)
+        finally:
+            worker.join()
+        if "error" in loaded:
+            raise loaded["error"]
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = loaded["embedder"]
+            elif self._embedder.model_id != model_id:
+                return None
+        return loaded["vector"]
+
+    def generate(self, result: AskResult, history: Sequence[tuple[str, str]] = (), on_token=None,
+                 cancel=None, translate: bool = False) -> AskResult:
+        """``result`` with the LLM's checked answer added (``result.generated``);
+        unchanged without an LLM. ``history``: earlier (question, answer) turns;
+        ``on_token`` sees the text as it streams; setting ``cancel`` (a
+        threading.Event) stops it and keeps the extractive answer."""
+        if self.llm is None:
+            return result
+        from assistant.llm.answer import generate
+
+        return generate(result, self.llm, history, on_token=on_token, cancel=cancel,
+                        translate=translate)
+
+    def translate(self, text: str, language: str, cancel=None) -> str:
+        """``text`` in ``language`` by the LLM (raises LLMFailure when it fails)."""
+        if self.llm is None:
+            raise UsageError("translation needs an LLM: give --llm URL")
+        from assistant.llm.answer import translate_text
+
+        return translate_text(text, language, self.llm, cancel)
+
+    def _sentence_embedder(self, emb: Embedder | None) -> "_Remembering | None":
+        """The embedder, remembering sentence vectors between questions: a chat
+        or a batch of questions keeps citing the same passages."""
+        if emb is None:
+            return None
+        if self._sentences is None or self._sentences.inner is not emb:
+            self._sentences = _Remembering(emb)
+        return self._sentences
+
+    def _background(self, emb: Embedder | None) -> "np.ndarray | None":
+        """The relevance background of the index (see query/relevance.py)."""
+        bg = self.reader.background
+        if bg is None and emb is not None:  # an index built before backgrounds were recorded
+            if self._bg_cache is None:
+                self._bg_cache = background_vector(emb)
+            bg = self._bg_cache
+        return bg
+
+    def close(self) -> None:
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+
+class _Serialized:
+    """An embedder that is not reentrant (a sentence-transformers tokenizer
+    refuses concurrent calls), called by one thread at a time: a question asked
+    during an index update waits for the current batch, not for the whole update."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self.max_passage_chars = inner.max_passage_chars
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts):
+        with self._lock:
+            return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        with self._lock:
+            return self.inner.embed_passages(texts)
+
+    def __getattr__(self, name):  # e.g. HashEmbedder's call counters in tests
+        return getattr(self.inner, name)
+
+
+
+class _Remembering:
+    """Passage-side embeddings of recent texts (answer sentences), kept in memory."""
+
+    LIMIT = 20_000  # about 30 MB at 384 dimensions
+
+    def __init__(self, inner: Embedder) -> None:
+        from collections import OrderedDict
+
+        self.inner = inner
+        self.model_id, self.dim = inner.model_id, inner.dim
+        self.max_passage_chars = inner.max_passage_chars
+        self._seen: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        with self._lock:
+            return self._embed(texts)
+
+    def _embed(self, texts):
+        import numpy as np
+
+        todo = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if todo:
+            for t, v in zip(todo, self.inner.embed_passages(todo)):
+                self._seen[t] = v
+        out = np.stack([self._seen[t] for t in texts]) if texts else \
+            np.zeros((0, self.dim), dtype=np.float32)
+        for t in texts:
+            self._seen.move_to_end(t)
+        while len(self._seen) > self.LIMIT:
+            self._seen.popitem(last=False)
+        return out

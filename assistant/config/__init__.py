@@ -1,0 +1,1 @@
+"""Configuration: the config-file layers and thread settings at start-up."""

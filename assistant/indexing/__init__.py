@@ -1,0 +1,1 @@
+"""Indexing: building and updating an index from folders, and copying one to another store."""

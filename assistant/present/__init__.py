@@ -1,0 +1,1 @@
+"""Presentation: the words, transcripts and JSON models that every shell shows."""

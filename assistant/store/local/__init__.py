@@ -1,0 +1,1 @@
+"""The local store: SQLite (articles, passages, manifest, FTS5) plus FAISS in one folder."""

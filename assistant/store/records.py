@@ -1,0 +1,110 @@
+"""The rows every store reads and writes: new and stored articles and passages,
+search hits, and the keyword analyzer that makes FTS bodies."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.config.own_files import DB_NAME as DB_NAME
+from assistant.results import ArticleRef
+
+
+def text_hash(text: str) -> str:
+    """The hash that identifies a passage's or an article's text."""
+    import hashlib  # not on the question path
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class KeywordAnalyzer:
+    """How passage text becomes its keyword (FTS) terms: the name the manifest
+    records, and the function that makes a passage's FTS body."""
+
+    name: str
+    fts_body: Callable[[str, str], str]  # (passage text, context) -> FTS body
+
+@dataclass
+class NewPassage:
+    ordinal: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    text_hash: str  # of what was embedded: context and text
+    fts_body: str
+    context: str = ""
+    page: int | None = None  # a PDF's page
+    sentences: bytes | None = None  # its sentences' vectors, packed (store/sentence_vectors.py)
+
+@dataclass
+class NewArticle:
+    key: str
+    public_id: str
+    source_path: str
+    title: str | None
+    source: str | None
+    date: str | None
+    url: str | None
+    text: str
+    content_hash: str
+    passages: list[NewPassage]
+    text_hash: str = ""
+
+
+@dataclass
+class PassageHit:
+    passage_id: int
+    article_rowid: int
+    ordinal: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    article: ArticleRef
+    page: int | None = None  # a PDF's page
+
+@dataclass
+class StoredPassage:
+    """A passage as stored, with what was embedded (its context) and its keyword terms."""
+
+    ordinal: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    text_hash: str
+    context: str
+    fts_body: str
+    page: int | None = None  # a PDF's page
+    sentences: bytes | None = None  # its sentences' vectors (store/sentence_vectors.py)
+
+@dataclass
+class StoredArticle:
+    """An article as stored, with its passages and their vectors (one row each)."""
+
+    key: str
+    public_id: str
+    source_path: str
+    title: str | None
+    source: str | None
+    date: str | None
+    url: str | None
+    text: str
+    content_hash: str
+    text_hash: str
+    passages: list[StoredPassage] = field(default_factory=list)
+    embeddings: np.ndarray | None = None  # one row a passage
+
+@dataclass
+class StoredIndex:
+    """Everything an index holds, for copying it to another store unchanged."""
+
+    manifest: dict[str, str]
+    sources: list[tuple[str, int, int, str]]
+    articles: list[StoredArticle]
+
+def iter_chunks(items: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

@@ -1,0 +1,1 @@
+"""Text: normalising, sentences, dates, datelines and keyword analysis."""

@@ -1,0 +1,1 @@
+"""What many tests share: the real entry point, small corpora, scripted servers."""
