@@ -1,6 +1,7 @@
 """Answer assembly: citations with their best sentence, and the answer sentence."""
 
 import dataclasses
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from assistant.query.answer_types import (
     opens_with_pronoun,
     question_type,
 )
+from assistant.query.options import Query
 from assistant.query.passage_evidence import ANSWER_KINDS, answer_fit
 from assistant.query.retrieval import Candidate
 from assistant.results import Answer, AskResult, Citation, Span
@@ -37,28 +39,52 @@ RANK_PENALTY = 0.01  # per citation rank below the first
 ANSWER_FIRST_KINDS = ANSWER_KINDS | {REASON}
 
 
+@dataclass(frozen=True)
+class StoredPassageData:
+    """What the index stored for passages besides their text: their keyword
+    terms (FTS bodies, by passage id, analyzed with ``analyzer``) and the
+    vectors of their sentences (passage id -> one row a sentence)."""
+
+    analyzed: dict[int, str] = field(default_factory=dict)
+    analyzer: str = ANALYZER
+    sentence_vectors: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One question's candidates (best first) and what the index holds for
+    them: their passages by id, their stored data, and each one's chance of
+    holding the answer (none in keyword mode)."""
+
+    candidates: list[Candidate]
+    hits: dict[int, PassageHit]
+    stored: StoredPassageData = field(default_factory=StoredPassageData)
+    confidences: dict[int, float] = field(default_factory=dict)
+
+
 def best_sentences(embedder: Embedder | None, question: str, query_vector: np.ndarray | None,
                    passages: list[PassageHit], passage_scores: list[float | None],
-                   analyzed: dict[int, str] | None = None, analyzer: str = ANALYZER,
-                   stored: dict[int, np.ndarray] | None = None
+                   stored: StoredPassageData | None = None
                    ) -> list[tuple[tuple[int, int], float]]:
     """For each passage, the span (within the passage text) of the sentence that
     best answers the question, and that sentence's score.
 
     A one-sentence passage needs no extra embedding: its sentence score is the
-    passage's own similarity. ``stored``: the sentence vectors the index holds
-    (passage id -> one row a sentence); the sentences of the first
+    passage's own similarity. ``stored``: the keyword terms and sentence
+    vectors the index holds; the sentences of the first
     ``SENTENCE_SCORED_CITATIONS`` passages without them are embedded now.
     Without an embedder (keyword mode) sentences are scored by shared words
     and answer type alone.
     """
+    stored = stored or StoredPassageData()
+    analyzer = stored.analyzer
     terms = set(query_terms(question, analyzer))
     kind = question_type(question)
     spans_per = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
     sims: dict[tuple[int, int], float] = {}
     if query_vector is not None:
         for i, (p, spans) in enumerate(zip(passages, spans_per)):
-            vectors = (stored or {}).get(p.passage_id)
+            vectors = stored.sentence_vectors.get(p.passage_id)
             if len(spans) > 1 and vectors is not None and len(vectors) == len(spans):
                 for j, s in enumerate(vectors @ query_vector):
                     sims[(i, j)] = float(s)
@@ -75,7 +101,7 @@ def best_sentences(embedder: Embedder | None, question: str, query_vector: np.nd
         if len(spans) == 1 and own_score is not None:
             sims[(i, 0)] = own_score
         best, best_score = spans[0], -1e9
-        stems = _sentence_terms(p.text, spans, (analyzed or {}).get(p.passage_id), analyzer)
+        stems = _sentence_terms(p.text, spans, stored.analyzed.get(p.passage_id), analyzer)
         for j, span in enumerate(spans):
             sentence = p.text[slice(*span)]
             shared = len(terms.intersection(stems[j])) if terms else 0
@@ -107,25 +133,19 @@ def _sentence_terms(text: str, spans: list[tuple[int, int]], body: str | None,
     return [[t for t, s in zip(stored, starts) if a <= s < b] for a, b in spans]
 
 
-def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[int, PassageHit],
-             embedder: Embedder | None, query_vector: np.ndarray | None, found: bool,
-             note: str | None = None, analyzed: dict[int, str] | None = None,
-             analyzer: str = ANALYZER, context: list[str] | None = None,
-             confidences: dict[int, float] | None = None,
-             sentence_vectors: dict[int, np.ndarray] | None = None) -> AskResult:
-    """The result of one question. ``analyzed``: the stored keyword terms of the
-    passages (their FTS bodies); ``context``: the earlier questions it was searched with;
-    ``confidences``: each passage's chance of holding the answer (none in keyword mode);
-    ``sentence_vectors``: the stored vectors of their sentences."""
-    ordered = [(c, hits[c.passage_id]) for c in candidates if c.passage_id in hits]
+def assemble(query: Query, evidence: Evidence, embedder: Embedder | None,
+             query_vector: np.ndarray | None, found: bool) -> AskResult:
+    """The result of one question from its ``evidence``; ``embedder`` embeds the
+    sentences of cited passages that have no stored vectors (None: keyword mode)."""
+    question, hits = query.question, evidence.hits
+    ordered = [(c, hits[c.passage_id]) for c in evidence.candidates if c.passage_id in hits]
     sentences = best_sentences(embedder, question, query_vector, [h for _, h in ordered],
-                               [c.dense for c, _ in ordered], analyzed, analyzer,
-                               sentence_vectors)
+                               [c.dense for c, _ in ordered], evidence.stored)
     citations = [
         Citation(n=n, score=round(cand.score, 4), text=hit.text, paragraph=hit.paragraph,
                  start=hit.start, end=hit.end, passage_id=hit.passage_id,
                  sentence=Span(*span), article=hit.article, page=hit.page,
-                 confidence=(confidences or {}).get(hit.passage_id))
+                 confidence=evidence.confidences.get(hit.passage_id))
         for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1)
     ]
     answer = None
@@ -147,7 +167,9 @@ def assemble(question: str, mode: str, candidates: list[Candidate], hits: dict[i
         span = answer_span(question, text)
         answer = Answer(text=text, citation=best_n, span=Span(*span) if span else None)
     return AskResult(question=question, found=bool(found and citations), answer=answer,
-                     citations=citations, mode=mode, note=note, context=list(context or []))
+                     citations=citations, mode=query.mode, note=query.note,
+                     context=list(query.context),
+                     filters=query.filters if query.filters.active else None)
 
 
 def _answer_first(question: str, citations: list[Citation],

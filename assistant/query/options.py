@@ -6,7 +6,7 @@ import: no numpy, no index).
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final, Literal
@@ -15,7 +15,8 @@ from assistant.errors import UsageError
 
 MODES = ("hybrid", "dense", "keyword")
 DEFAULT_MODE = "hybrid"
-MAX_K = 100  # citations per question
+DEFAULT_K = 5  # citations per question, as the settings default
+MAX_K = 100
 
 # ``--rerank``: a number of top passages to re-score by their best sentence (0:
 # never), or "auto": the top 15, only for a question asked in another language
@@ -135,3 +136,26 @@ NO_FILTERS = Filters()
 def _runs_in(want: tuple[str, ...], have: tuple[str, ...]) -> bool:
     n = len(want)
     return any(have[i:i + n] == want for i in range(len(have) - n + 1))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question and what it asks for: the one set of question options every
+    step of the pipeline reads (``pipeline.prepare`` builds a checked one)."""
+
+    question: str  # cleaned: what the answer names
+    note: str | None = None  # why the question was changed, if it was
+    context: list[str] = field(default_factory=list)  # earlier questions it follows up on
+    k: int = DEFAULT_K
+    mode: str = DEFAULT_MODE
+    rerank: Rerank = 0
+    filters: Filters = NO_FILTERS
+
+    @property
+    def searched(self) -> str:
+        """The text retrieval searches: a follow-up along with its context."""
+        return " ".join(self.context + [self.question]) if self.context else self.question
+
+    @property
+    def needs_embedding(self) -> bool:
+        return self.mode != "keyword"

@@ -7,16 +7,21 @@ it opens the index, picks the embedders and calls these two steps.
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.errors import UsageError
 from assistant.query.answer_types import load_patterns
-from assistant.query.answers import assemble
-from assistant.query.options import NO_FILTERS, Filters, Rerank, check_k, check_mode, parse_rerank
-from assistant.query.relevance import confidence, confidence_features, is_found, unknown_names
+from assistant.query.answers import Evidence, StoredPassageData, assemble
+from assistant.query.options import NO_FILTERS, Filters, Query, check_k, check_mode, parse_rerank
+from assistant.query.relevance import (
+    Calibration,
+    confidence,
+    confidence_features,
+    is_found,
+    unknown_names,
+)
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
 from assistant.store.interface import IndexStoreReader as IndexReader
@@ -34,28 +39,6 @@ def clean_question(question: str) -> tuple[str, str | None]:
     if len(q) > MAX_QUESTION_CHARS:
         return q[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
     return q, None
-
-
-@dataclass(frozen=True)
-class Query:
-    """A checked question, ready to search."""
-
-    question: str  # cleaned: what the answer names
-    note: str | None  # why the question was changed, if it was
-    context: list[str]  # earlier questions of the conversation it follows up on
-    k: int
-    mode: str
-    rerank: Rerank
-    filters: Filters = NO_FILTERS
-
-    @property
-    def searched(self) -> str:
-        """The text retrieval searches: a follow-up along with its context."""
-        return " ".join(self.context + [self.question]) if self.context else self.question
-
-    @property
-    def needs_embedding(self) -> bool:
-        return self.mode != "keyword"
 
 
 def prepare(question: str, k: int, mode: str, rerank: str | int,
@@ -117,46 +100,42 @@ def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
                              note=_joined(query.note, "no article matches the filters "
                                                       f"({query.filters.describe()})"))
     # Two candidates at least: the first one's lead needs a runner-up.
-    ranked = retrieve(reader, query.searched, query_vector, max(query.k, 2), query.mode,
-                      rerank=query.rerank, embedder=sentence_embedder,
-                      filters=query.filters, allowed=allowed)
+    ranked = retrieve(reader, dataclasses.replace(query, k=max(query.k, 2)), query_vector,
+                      embedder=sentence_embedder, allowed=allowed)
     candidates = ranked[:query.k]
     ids = [c.passage_id for c in candidates]
-    hits = reader.passages(ids)
-    analyzed = reader.keyword_bodies(ids)
     baseline = _baseline(query, candidates, query_vector, background)
     found = _is_found(query, candidates, baseline, reader)
-    confidences = None
+    confidences = {}
     if baseline is not None:
-        confidences = _confidences(ranked, candidates, baseline, found, reader)
-    stored = reader.sentence_vectors(ids) if query_vector is not None else None
-    result = assemble(query.question, query.mode, candidates, hits, sentence_embedder,
-                      query_vector, found, query.note, analyzed, reader.analyzer, query.context,
-                      confidences, stored)
-    return dataclasses.replace(result, filters=query.filters) if query.filters.active else result
+        confidences = _confidences(ranked, candidates, Calibration(baseline, found, reader.model_id,
+                                                                  reader.dense_scale))
+    stored = StoredPassageData(reader.keyword_bodies(ids), reader.analyzer,
+                               reader.sentence_vectors(ids) if query_vector is not None else {})
+    return assemble(query, Evidence(candidates, reader.passages(ids), stored, confidences),
+                    sentence_embedder, query_vector, found)
 
 
 def _joined(*notes: str | None) -> str:
     return "; ".join(n for n in notes if n)
 
 
-def _confidences(ranked: list[Candidate], candidates: list[Candidate], baseline: float,
-                 found: bool, reader: IndexReader) -> dict[int, float]:
+def _confidences(ranked: list[Candidate], candidates: list[Candidate],
+                 calibration: Calibration) -> dict[int, float]:
     """Each candidate's chance of holding the answer (``relevance.confidence``)."""
-    features = confidence_inputs(ranked, len(candidates), baseline, found, reader)
+    features = confidence_inputs(ranked, len(candidates), calibration)
     return {c.passage_id: confidence(f) for c, f in zip(candidates, features)}
 
 
-def confidence_inputs(ranked: list[Candidate], k: int, baseline: float, found: bool,
-                      reader: IndexReader) -> list[tuple[float, ...]]:
+def confidence_inputs(ranked: list[Candidate], k: int,
+                      calibration: Calibration) -> list[tuple[float, ...]]:
     """The confidence features of the first ``k`` of ``ranked`` (best first, two
     at least where there are two: the first one's runner-up)."""
     out = []
     for i, c in enumerate(ranked[:k]):
         runner_up = ranked[1] if i == 0 and len(ranked) > 1 else ranked[0]
         lead = c.score - runner_up.score
-        out.append(confidence_features(c.dense, c.coverage or 0.0, baseline, lead, i == 0,
-                                       found, reader.model_id, reader.dense_scale))
+        out.append(confidence_features(c.dense, c.coverage or 0.0, lead, i == 0, calibration))
     return out
 
 

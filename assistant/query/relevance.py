@@ -16,10 +16,13 @@ whose names (capitalised words after its first) mostly occur in no article at
 all asks about something the articles do not cover.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+from assistant.embedders import Embedder
+from assistant.store.interface import IndexStoreReader as IndexReader
 from assistant.text.analysis import is_english, name_variants, question_names
 from assistant.text.normalize import fold, words
 
@@ -48,11 +51,11 @@ def background_sentences() -> tuple[str, ...]:
     return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
 
 
-def background_passages(embedder) -> np.ndarray:
+def background_passages(embedder: Embedder) -> np.ndarray:
     return embedder.embed_passages(list(background_sentences()))
 
 
-def background_vector(embedder, passages: np.ndarray | None = None) -> np.ndarray:
+def background_vector(embedder: Embedder, passages: np.ndarray | None = None) -> np.ndarray:
     """Mean embedding of the background sentences (stored in the index at build time)."""
     if passages is None:
         passages = background_passages(embedder)
@@ -64,7 +67,7 @@ def background_vector(embedder, passages: np.ndarray | None = None) -> np.ndarra
 COMMON_NAME_SHARE = 0.02
 
 
-def unknown_names(reader, question: str) -> list[str]:
+def unknown_names(reader: IndexReader, question: str) -> list[str]:
     """The question's names that occur in no passage (nor its context), when
     they are most of its distinctive names; otherwise none.
 
@@ -103,7 +106,7 @@ def unknown_names(reader, question: str) -> list[str]:
     return [t for name in unknown for t in name] if len(unknown) * 2 > len(distinctive) else []
 
 
-def dense_scale(embedder, passages: np.ndarray | None = None) -> float:
+def dense_scale(embedder: Embedder, passages: np.ndarray | None = None) -> float:
     """How far apart this model's cosines spread for texts that do not answer
     each other: the standard deviation of question-to-passage similarity
     between different background sentences. e5 packs every cosine into a
@@ -140,15 +143,25 @@ CONFIDENCE_WEIGHTS = (0.188, -0.371, 1.01, 2.443, 0.262, -3.119)  # margin, cove
 SPREAD_E5 = 0.0459  # e5-small's dense_scale: the unit for indexes that lack one
 
 
-def confidence_features(dense: float | None, coverage: float, baseline: float, lead: float,
-                        first: bool, found: bool, model_id: str, scale: float | None
-                        ) -> tuple[float, ...]:
-    """A passage's features for ``confidence``. ``baseline``: the question's
-    similarity to the background (its vector · the background vector);
-    ``lead``: its ranking score minus the best other passage's."""
-    unit = scale or SPREAD_E5
-    margin = (dense or 0.0) - baseline - margin_threshold(model_id)
-    return margin / unit, coverage, lead / unit, float(first), float(found)
+@dataclass(frozen=True)
+class Calibration:
+    """What one question's confidences are measured against: its similarity
+    to the background (its vector · the background vector), whether it was
+    found at all, and the index's model and cosine spread (``dense_scale``)."""
+
+    baseline: float
+    found: bool
+    model_id: str
+    scale: float | None
+
+
+def confidence_features(dense: float | None, coverage: float, lead: float, first: bool,
+                        calibration: Calibration) -> tuple[float, ...]:
+    """A passage's features for ``confidence``. ``lead``: its ranking score
+    minus the best other passage's."""
+    unit = calibration.scale or SPREAD_E5
+    margin = (dense or 0.0) - calibration.baseline - margin_threshold(calibration.model_id)
+    return margin / unit, coverage, lead / unit, float(first), float(calibration.found)
 
 
 def confidence(features: tuple[float, ...]) -> float:

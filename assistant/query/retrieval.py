@@ -7,7 +7,7 @@ import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.query.languages import language_shifts, usable_means
-from assistant.query.options import MODES, NO_FILTERS, RERANK_AUTO, Filters, Rerank
+from assistant.query.options import MODES, RERANK_AUTO, Query
 from assistant.query.passage_evidence import add_passage_evidence
 from assistant.store.interface import IndexStoreReader as IndexReader
 from assistant.text.analysis import name_variants, query_terms
@@ -24,27 +24,32 @@ class Candidate:
     shift: float = 0.0  # the question's pull to its language, taken off score (languages.py)
 
 
-def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None, k: int,
-             mode: str = "hybrid", pool: int = 50, rerank: Rerank = 0,
-             embedder: Embedder | None = None, filters: Filters = NO_FILTERS,
-             allowed: np.ndarray | None = None) -> list[Candidate]:
-    """Top ``k`` candidates, best first. Call inside ``reader.snapshot()``.
+# Candidates each search brings to the fusion: this many, or 4 times k.
+POOL = 50
 
-    ``filters`` restrict the search itself, not its top ``k``: keyword search
+
+def retrieve(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
+             embedder: Embedder | None = None, allowed: np.ndarray | None = None
+             ) -> list[Candidate]:
+    """Top ``query.k`` candidates for ``query.searched`` by ``query.mode``, best
+    first. Call inside ``reader.snapshot()``.
+
+    ``query.filters`` restrict the search itself, not its top ``k``: keyword search
     matches only the allowed articles, dense search only ``allowed`` (their
     passage ids, ``reader.passage_ids(filters)``), so k candidates come back
     whenever k passages pass.
 
-    ``rerank`` (hybrid and dense, with an ``embedder``): the best ``rerank``
+    ``query.rerank`` (hybrid and dense, with an ``embedder``): the best ``rerank``
     candidates are re-scored by their best sentence (see ``rerank_by_sentence``);
     0 never does; "auto" does it for the top ``CROSS_LINGUAL_RERANK``
     when the question's words are mostly not the articles' words, i.e. it is
     asked in another language, where keywords cannot help and a passage's best
     sentence is the better evidence.
     """
+    question, k, mode, filters = query.searched, query.k, query.mode, query.filters
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
-    n = max(pool, k * 4)
+    n = max(POOL, k * 4)
     terms = terms_as_indexed(reader, question) if mode != "dense" else []
     if mode == "keyword":
         hits = reader.search_keyword(terms, k, filters)
@@ -64,10 +69,10 @@ def retrieve(reader: IndexReader, question: str, query_vector: np.ndarray | None
     else:
         keyword = reader.search_keyword(terms, n, filters)
         ranked, known = fuse(reader, terms, query_vector, dense, keyword, question=question)
-    if rerank == RERANK_AUTO:
+    if query.rerank == RERANK_AUTO:
         top = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0
     else:
-        top = int(rerank)
+        top = int(query.rerank)
     if top > 0 and embedder is not None:
         ranked = rerank_by_sentence(reader, embedder, query_vector, ranked, max(top, k))
     return ranked[:k]
@@ -148,7 +153,7 @@ CROSS_LINGUAL_RERANK = 15
 RERANK_WEIGHT = 1.0
 
 
-def rerank_by_sentence(reader: IndexReader, embedder, query_vector: np.ndarray,
+def rerank_by_sentence(reader: IndexReader, embedder: Embedder, query_vector: np.ndarray,
                        ranked: list[Candidate], top: int) -> list[Candidate]:
     """Add each top candidate's best sentence similarity to its score.
 
@@ -209,8 +214,7 @@ def coverage_weight(reader: IndexReader) -> float:
 
 def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
          dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
-         weight: float | None = None, question: str | None = None
-         ) -> tuple[list[Candidate], float]:
+         question: str | None = None) -> tuple[list[Candidate], float]:
     """Hybrid ranking on the dense scale: each candidate's cosine plus a bonus for
     the share of the question's (IDF-weighted) ``terms`` it contains, less the
     question's pull to the passage's language (``languages``), and, given
@@ -218,7 +222,7 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
     holding the kind of answer asked for (``passage_evidence``). Also returns
     the share of the question's term weight that occurs in the articles at all.
 
-    The bonus is bounded by ``weight`` (``coverage_weight``) and shrinks when the question's words are
+    The bonus is bounded by ``coverage_weight`` and shrinks when the question's words are
     not the articles' words (an English question over Indonesian text), so a
     weak keyword match cannot outvote a clearly better dense match.
     """
@@ -233,7 +237,7 @@ def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
     bodies = reader.keyword_bodies(list(cos)) if (weights or means) and cos else {}
     evidence = keyword_evidence(weights, bodies)
     shifts = language_shifts(means, query_vector, bodies)
-    weight = coverage_weight(reader) if weight is None else weight
+    weight = coverage_weight(reader)
     kw = dict(keyword)
     out = [Candidate(pid, c - shifts.get(pid, 0.0) + weight * evidence.get(pid, 0.0), dense=c,
                      keyword=kw.get(pid), coverage=evidence.get(pid, 0.0),

@@ -15,6 +15,7 @@ import argparse
 import numpy as np
 
 from assistant.embedders import load_embedder
+from assistant.query.options import Query
 from assistant.query.retrieval import RERANK_WEIGHT, retrieve, term_weights
 from assistant.store.local.reader import IndexReader
 from assistant.text.analysis import query_terms
@@ -34,7 +35,7 @@ def collect(reader, emb, name, limit):
         art = dict(reader.conn.execute(
             "SELECT p.id, a.public_id FROM passages p JOIN articles a ON a.id = p.article_id"))
         for r, v in zip(rows, qv):
-            cands = retrieve(reader, r["question"], v, TOP, "hybrid", rerank=0)
+            cands = retrieve(reader, Query(r["question"], k=TOP, mode="hybrid", rerank=0), v)
             hits = reader.passages([c.passage_id for c in cands])
             best = []
             for c in cands:

@@ -175,7 +175,7 @@ def ranking(svc, question: str, mode: str) -> list[str]:
     vector = pipeline.embed(query, svc.query_embedder())
     reader = svc.reader
     with reader.snapshot():
-        found = retrieve(reader, query.searched, vector, K, mode)
+        found = retrieve(reader, query, vector)
         hits = reader.passages([c.passage_id for c in found])
     return [hits[c.passage_id].article.id for c in found if c.passage_id in hits]
 

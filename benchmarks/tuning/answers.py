@@ -16,6 +16,7 @@ from assistant.app.evaluation import answer_matches
 from assistant.embedders import load_embedder
 from assistant.query import answers
 from assistant.query.answer_types import answer_span
+from assistant.query.options import Query
 from assistant.query.retrieval import retrieve
 from assistant.store.local.reader import IndexReader
 from assistant.text.analysis import STOPWORDS, analyze, query_terms
@@ -30,7 +31,7 @@ def collect(reader, emb, name, split, top, show=0):
     qv = emb.embed_queries([r["question"] for r in rows])
     for r, v in zip(rows, qv):
         with reader.snapshot():
-            cands = retrieve(reader, r["question"], v, top, "hybrid")
+            cands = retrieve(reader, Query(r["question"], k=top, mode="hybrid"), v)
             hits = reader.passages([c.passage_id for c in cands])
         terms = set(query_terms(r["question"]))
         feats = []

@@ -22,8 +22,9 @@ import numpy as np
 from assistant.app.eval_sets import load_news_set
 from assistant.app.evaluation import displayed
 from assistant.embedders import load_embedder
+from assistant.query.options import Query
 from assistant.query.pipeline import confidence_inputs
-from assistant.query.relevance import background_vector, is_found, unknown_names
+from assistant.query.relevance import Calibration, background_vector, is_found, unknown_names
 from assistant.query.retrieval import retrieve
 from assistant.store.local.reader import IndexReader
 from benchmarks.common import DATA, NEWS, offtopic, read_jsonl
@@ -50,14 +51,15 @@ def labelled(reader, emb, rows):
     out = []
     with reader.snapshot():
         for r, q, v in zip(rows, searched, emb.embed_queries(searched)):
-            ranked = retrieve(reader, q, v, 11, "hybrid", rerank=0)
+            ranked = retrieve(reader, Query(q, k=11, mode="hybrid", rerank=0), v)
             cands = ranked[:10]
             texts = reader.passages([c.passage_id for c in cands])
             gold = displayed(r["gold_text"]) if r.get("gold_text") else None
             unknown = unknown_names(reader, q)
             baseline = float(bg @ v)
             found = is_found(max(c.dense for c in cands), baseline, reader.model_id, unknown)
-            features = confidence_inputs(ranked, 10, baseline, found, reader)
+            features = confidence_inputs(ranked, 10, Calibration(baseline, found, reader.model_id,
+                                                                   reader.dense_scale))
             for rank, (c, x) in enumerate(zip(cands, features), start=1):
                 hit = texts.get(c.passage_id)
                 pos = not r.get("unanswerable") and hit is not None and (

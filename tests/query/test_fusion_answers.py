@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.query.answer_types import answer_span, question_type
+from assistant.query.options import Query
 from assistant.query.passage_evidence import ANSWER_KIND_WEIGHT, LEAD_WEIGHT
 from assistant.query.retrieval import coverage_weight, keyword_evidence, retrieve, term_weights
 from assistant.text.analysis import query_terms
@@ -68,7 +69,7 @@ def test_a_weak_keyword_match_cannot_outvote_a_strong_dense_match(svc):
     q = "berapa banyak tentara dikirim"
     qv = emb.embed_queries([q])[0]
     with reader.snapshot():
-        cands = retrieve(reader, q, qv, 3, "hybrid")
+        cands = retrieve(reader, Query(q, k=3, mode="hybrid"), qv)
         arts = {c.passage_id: h.article.id for c, h in
                 zip(cands, reader.passages([c.passage_id for c in cands]).values())}
     top = cands[0]
@@ -267,7 +268,7 @@ def test_a_sentence_that_opens_with_a_pronoun_answers_with_the_sentence_before()
 
 
 def _two_citations(question: str, first: str, second: str, articles: str = "aa"):
-    from assistant.query.answers import assemble
+    from assistant.query.answers import Evidence, assemble
     from assistant.query.retrieval import Candidate
     from assistant.results import ArticleRef
     from assistant.store.records import PassageHit
@@ -279,7 +280,8 @@ def _two_citations(question: str, first: str, second: str, articles: str = "aa")
                             end=len(text), text=text, article=article(name))
             for pid, text, name in ((1, first, articles[0]), (2, second, articles[1]))}
     candidates = [Candidate(1, 0.50), Candidate(2, 0.49)]
-    return assemble(question, "keyword", candidates, hits, None, None, found=True)
+    return assemble(Query(question, mode="keyword"), Evidence(candidates, hits), None, None,
+                    found=True)
 
 
 def test_the_answers_citation_goes_first_when_it_holds_the_better_answer():

@@ -19,6 +19,7 @@ from assistant.query.languages import (
     updated_means,
     usable_means,
 )
+from assistant.query.options import Query
 from assistant.store.manifest import manifest_problems
 from assistant.text.analysis import fts_body, is_english
 from assistant.text.normalize import fold, words
@@ -70,7 +71,7 @@ def first_article(svc, question=QUESTION, mode="dense"):
     reader = svc.reader
     with reader.snapshot():
         vector = svc.query_embedder().embed_queries([question])[0]
-        [best] = retrieve(reader, question, vector, 1, mode)
+        [best] = retrieve(reader, Query(question, k=1, mode=mode), vector)
         return reader.passages([best.passage_id])[best.passage_id].article.title
 
 

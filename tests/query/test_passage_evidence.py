@@ -94,7 +94,8 @@ def test_the_answer_sentence_is_chosen_without_the_ranking_bonus():
     """The answer is the best sentence of the top citations, weighed with each
     passage's score; the lead and answer-kind bonus helped rank the passages
     but is not counted again there (the sentence's own fit is)."""
-    from assistant.query.answers import PASSAGE_WEIGHT, RANK_PENALTY, assemble
+    from assistant.query.answers import PASSAGE_WEIGHT, RANK_PENALTY, Evidence, assemble
+    from assistant.query.options import Query
     from assistant.query.retrieval import Candidate
     from assistant.results import ArticleRef
     from assistant.store.records import PassageHit
@@ -112,5 +113,6 @@ def test_the_answer_sentence_is_chosen_without_the_ranking_bonus():
     with_bonus = [c.dense + PASSAGE_WEIGHT * c.score - n * RANK_PENALTY
                   for n, c in enumerate((first, second))]
     assert with_bonus[1] > with_bonus[0]  # the staging is what the test says
-    result = assemble("apa yang terjadi?", "hybrid", [first, second], hits, None, None, True)
+    result = assemble(Query("apa yang terjadi?", mode="hybrid"), Evidence([first, second], hits),
+                      None, None, True)
     assert result.answer is not None and result.answer.citation == 1
