@@ -2,12 +2,13 @@
 
 import sys
 import time
+from typing import TextIO
 
 from assistant.progress import LABELS
 
 
 class ProgressLine:
-    def __init__(self, stream=None) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty()
         self.phase: str | None = None

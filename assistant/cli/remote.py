@@ -6,7 +6,7 @@ the code the local `ask` would have."""
 
 import dataclasses
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -86,7 +86,7 @@ class RemoteConversation:
         self.remote = remote
         self.reset()
 
-    def ask(self, question: str, **options) -> AskResult:
+    def ask(self, question: str, **options: Any) -> AskResult:
         return self.remote.ask(question, conversation=self.id, **options)
 
     def reset(self) -> None:

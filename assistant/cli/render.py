@@ -13,6 +13,7 @@ from assistant.results import AskResult
 from assistant.text.normalize import printable as _safe  # the one output path for user text
 
 if TYPE_CHECKING:
+    from assistant.app.evaluation import EvalReport
     from assistant.indexing.update import IndexSummary
 
 
@@ -156,7 +157,7 @@ def render_info(info: dict) -> str:
     return "\n".join(lines)
 
 
-def render_eval(report) -> str:
+def render_eval(report: "EvalReport") -> str:
     """An `assistant eval` report (assistant.app.evaluation.EvalReport) as text."""
     r = report
     lines = [f"{_safe(r.file)}: {r.questions} questions, mode {r.mode}, k {r.k}",

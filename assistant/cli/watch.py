@@ -7,15 +7,23 @@ update's summary as one JSON line on stdout.
 import os
 import signal
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from assistant.app.service import Assistant
+    from assistant.app.watch import WatchBatch
+    from assistant.indexing.update import IndexSummary
 
 from assistant.errors import ExitCode, InputError
 from assistant.text.normalize import printable
 
 
-def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_line,
-          run_update, **index_options) -> None:
+def watch(svc: "Assistant", paths: list[str] | None, as_json: bool, quiet: bool,
+          warn: Callable[[str], None], json_line: Callable[[Any], str],
+          run_update: Callable[[], None], **index_options: Any) -> None:
     """Watch ``paths`` (or the folders the index records): ``run_update`` is the
     first update, as without --watch; then each change is applied as it settles."""
     from assistant.app.watch import watch_index
@@ -33,10 +41,10 @@ def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_l
         state["updating"] = False
         warn(f"watching {', '.join(printable(r) for r in roots)} for changes (ctrl+c stops)")
 
-    def starting(batch) -> None:
+    def starting(batch: "WatchBatch") -> None:
         state["updating"] = True
 
-    def updated(batch, summary) -> None:
+    def updated(batch: "WatchBatch", summary: "IndexSummary") -> None:
         state["updating"] = False
         touched = set(summary.changes) | set(batch.changed)
         for item in summary.skipped:
@@ -53,9 +61,9 @@ def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_l
         if batch.held:
             warn(f"still being written, read once it settles: {', '.join(map(printable, batch.held))}")
 
-    def failed(error) -> None:
+    def failed(error: Exception) -> None:
         state["updating"] = False
-        warn(f"error: {error.message} (still watching)")
+        warn(f"error: {getattr(error, 'message', error)} (still watching)")  # an AssistantError
 
     # A service manager stops with SIGTERM: stop as for ctrl+c, not mid-write.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -69,7 +77,7 @@ def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_l
         sys.exit(ExitCode.OK)
 
 
-def _recorded_roots(svc) -> list[str]:
+def _recorded_roots(svc: "Assistant") -> list[str]:
     roots = svc.info()["roots"] if svc.has_index() else []
     if not roots:
         raise InputError("nothing to watch: give a folder, e.g. assistant index --watch ~/news")

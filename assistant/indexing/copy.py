@@ -5,6 +5,7 @@ they are, and the model id and dimension go with them."""
 import json
 import os
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -33,7 +34,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def copy_index(source: str, target: str, model: str | None = None, yes: bool = False,
-               wait: bool = True, on_wait=None) -> IndexSummary:
+               wait: bool = True, on_wait: Callable[[], None] | None = None) -> IndexSummary:
     """Replace the index at ``target`` with a copy of the one at ``source``."""
     started = time.perf_counter()
     if _same(source, target):

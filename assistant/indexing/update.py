@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.embedders import Embedder
 from assistant.errors import ConfirmationNeeded, InputError, ModelUnavailableError, os_reason
 from assistant.ingest.context import passage_contexts, with_context
-from assistant.ingest.discovery import discover
+from assistant.ingest.discovery import FoundFile, discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.progress import Phase, Progress
 from assistant.query.languages import passage_language, updated_means
@@ -45,6 +46,12 @@ def in_process(embedder: Embedder) -> BatchEmbedding:
             yield i, embedder.embed_passages(texts)
 
     return embed
+
+
+# A recorded file's (size, mtime_ns, sha256), as the writer's ``sources()`` gives it.
+SourceStat = tuple[int, int, str]
+# The articles an update would add, each with the (rowid, content hash) of the one it replaces.
+Candidates = list[tuple[Article, tuple[int, str] | None]]
 
 
 @dataclass
@@ -98,8 +105,8 @@ def _kind(path: str) -> str:
     return os.path.splitext(path)[1].lstrip(".").lower() or "text"
 
 
-def _drop_duplicates(writer: IndexWriter, candidates, removed: set[int], summary: IndexSummary,
-                     sources_upsert: list[tuple[str, int, int, str]]) -> list[Article]:
+def _drop_duplicates(writer: IndexWriter, candidates: Candidates, removed: set[int],
+                     summary: IndexSummary, sources_upsert: list[tuple[str, int, int, str]]) -> list[Article]:
     """New and changed articles, less those whose text is already indexed (or
     comes twice in this update): the same story filed twice is cited once.
 
@@ -277,7 +284,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
         summary.skipped += [{"path": p, "reason": r} for p, r in d.skipped]
         unreadable += [p for p, _ in d.skipped]
 
-    candidates: list[tuple[Article, tuple[int, str] | None]] = []  # (article, replaced row)
+    candidates: Candidates = []
     keys_added: set[str] = set()
     hold = {os.path.abspath(h) for h in hold}
     for n, f in enumerate(found, start=1):
@@ -304,7 +311,8 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
     return plan
 
 
-def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known, seen: set[str],
+def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known: dict[str, SourceStat],
+                   seen: set[str],
                    scan: list[str], forget: list[str], unreadable: list[str]) -> dict[str, int]:
     """Remove the indexed files that are gone; returns, for each missing or
     unreadable folder that keeps its files' articles, how many it keeps."""
@@ -324,8 +332,8 @@ def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known, seen: set[str],
     return kept
 
 
-def _plan_file(writer: IndexWriter, embedder: Embedder, f, old_stat, plan: UpdatePlan,
-               candidates: list, keys_added: set[str]) -> None:
+def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: SourceStat | None,
+               plan: UpdatePlan, candidates: Candidates, keys_added: set[str]) -> None:
     """Read, parse and compare one file; a file that cannot be read now keeps
     what was indexed from it before."""
     summary = plan.summary
@@ -438,7 +446,7 @@ def _language_means(writer: IndexWriter, additions: list[NewArticle],
     return updated_means(json.loads(recorded) if recorded else None, vectors, languages)
 
 
-def _check_batch(vecs, n: int, dim: int) -> None:
+def _check_batch(vecs: Any, n: int, dim: int) -> None:  # whatever the embedder returned
     """A batch's vectors must be one finite row of the index's dimension a passage."""
     shape = getattr(vecs, "shape", None)
     if shape != (n, dim) or not np.isfinite(vecs).all():
@@ -446,7 +454,7 @@ def _check_batch(vecs, n: int, dim: int) -> None:
                                     f"{shape or type(vecs).__name__}, not ({n}, {dim}) finite values")
 
 
-def _embed(writer: IndexWriter, embedder: Embedder, articles, summary: IndexSummary,
+def _embed(writer: IndexWriter, embedder: Embedder, articles: list[Article], summary: IndexSummary,
            progress: Progress, embed_batches: BatchEmbedding) -> tuple[list[NewArticle], np.ndarray]:
     """The new articles with their passages, and one vector a passage. Each
     passage of two sentences or more also gets its sentences' vectors

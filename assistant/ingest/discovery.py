@@ -8,7 +8,7 @@ listed in ``skipped`` with its reason.
 import fnmatch
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +111,7 @@ class _Walk:
                 kept.append(d)
         return kept
 
-    def guarded(self, path: str, step) -> None:
+    def guarded(self, path: str, step: Callable[[str], None]) -> None:
         try:
             step(path)
         except Exception as e:  # noqa: BLE001 - one odd entry never stops a run

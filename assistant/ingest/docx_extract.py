@@ -5,6 +5,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.ingest.skip import SkipFile
 
@@ -115,7 +116,7 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, limit: int) -> int:
     return size
 
 
-def _row_text(row) -> str:
+def _row_text(row: Any) -> str:  # a python-docx table row
     cells: list[str] = []
     for cell in row.cells:
         text = " ".join(cell.text.split())

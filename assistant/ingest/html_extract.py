@@ -11,6 +11,10 @@ when present.
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from configparser import ConfigParser
 
 # lxml's own limit on element nesting depth keeps deeply nested junk linear too.
 _QUIET = ("trafilatura", "htmldate", "courlan", "justext", "readability")
@@ -25,7 +29,7 @@ class HtmlDocument:
     paragraphs: list[str] = field(default_factory=list)
 
 
-def _config():
+def _config() -> "ConfigParser":
     from trafilatura.settings import use_config
 
     config = use_config()

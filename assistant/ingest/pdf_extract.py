@@ -4,8 +4,12 @@ import io
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from assistant.ingest.skip import SkipFile
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 # A news PDF (a press release, a report, an e-paper issue) has tens of pages;
 # thousands are a book or a scan archive, and would hold the writer lock long.
@@ -65,7 +69,7 @@ def extract_pdf(data: bytes) -> PdfText:
     return PdfText(_title(reader), pages)
 
 
-def _decrypted(reader) -> bool:
+def _decrypted(reader: "PdfReader") -> bool:
     """Many PDFs are encrypted with an empty user password: they open as they are."""
     try:
         return bool(reader.decrypt(""))
@@ -73,7 +77,7 @@ def _decrypted(reader) -> bool:
         return False
 
 
-def _title(reader) -> str | None:
+def _title(reader: Any) -> str | None:  # a pypdf PdfReader, whose metadata may be damaged
     try:
         title = (reader.metadata or {}).get("/Title")
     except Exception:  # noqa: BLE001 - a damaged info dictionary: no title

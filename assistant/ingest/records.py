@@ -1,6 +1,7 @@
 """The records of article files: one line of a .jsonl file, validated."""
 
 import re
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,7 +26,7 @@ class ArticleRecord(BaseModel):
 
     @field_validator("id", "title", "url", "date", "source", mode="before")
     @classmethod
-    def _scalar_to_str(cls, v):
+    def _scalar_to_str(cls, v: Any) -> str | None:
         if v is None or isinstance(v, str):
             return v or None
         if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -34,7 +35,7 @@ class ArticleRecord(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _storable(cls, data):
+    def _storable(cls, data: Any) -> Any:
         """Text every store can keep, in every field: a NUL (which PostgreSQL
         refuses in text) goes, and a lone surrogate (a JSON "\\ud800", not
         UTF-8) becomes U+FFFD. Here, at the edge, so both stores index the

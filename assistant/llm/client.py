@@ -11,13 +11,17 @@ says what happened.
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.llm.clock import Clock, LLMFailure
 from assistant.llm.config import LLMConfig
 from assistant.llm.sse import events
 from assistant.text.masking import mask_url
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Completion", "LLMFailure", "answer_byte_limit", "stream_chat"]
 
@@ -82,7 +86,7 @@ def _stream(config: LLMConfig, messages: list[dict], on_token: Callable[[str], N
         return _read(config, response.iter_raw(), on_token, clock)
 
 
-def _read(config: LLMConfig, chunks, on_token: Callable[[str], None] | None,
+def _read(config: LLMConfig, chunks: Iterable[bytes], on_token: Callable[[str], None] | None,
           clock: Clock) -> Completion:
     parts: list[str] = []
     model, size, byte_limit = config.model, 0, answer_byte_limit(config)
@@ -114,7 +118,7 @@ def _done(parts: list[str], model: str, clock: Clock, cut: str | None = None) ->
                       clock.end)
 
 
-def _head(response, clock: Clock, limit: int = 4096) -> str:
+def _head(response: "httpx.Response", clock: Clock, limit: int = 4096) -> str:
     """The start of an error body: read no further than ``limit`` bytes."""
     got = b""
     for chunk in response.iter_raw():

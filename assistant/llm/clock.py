@@ -83,7 +83,7 @@ class Clock:
         threading.Thread(target=self._watchdog, name="llm-clock", daemon=True).start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stopped.set()
 
     def _watchdog(self) -> None:

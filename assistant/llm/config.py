@@ -36,7 +36,8 @@ class LLMConfig:
     passages: int = 5  # how many of the top passages the model reads
 
     @classmethod
-    def from_env(cls, environ=None, config: ConfigFile = NO_FILE, **overrides) -> "LLMConfig | None":
+    def from_env(cls, environ: Mapping[str, str] | None = None, config: ConfigFile = NO_FILE,
+                 **overrides: Any) -> "LLMConfig | None":
         """The configuration, or None when no URL is given anywhere (no LLM)."""
         values, _ = resolve_llm(environ, config, overrides)
         if not values.get("url"):
@@ -55,7 +56,7 @@ def resolve_llm(environ: Mapping[str, str] | None, config: ConfigFile,
     environ = os.environ if environ is None else environ
     kinds = {f.name: _kind(f.type) for f in fields(LLMConfig)}
 
-    def from_text(name: str, raw: str):
+    def from_text(name: str, raw: str) -> Any:
         raw = from_outside(raw)
         if name in TIMEOUTS:
             return positive_number(raw)
@@ -64,7 +65,7 @@ def resolve_llm(environ: Mapping[str, str] | None, config: ConfigFile,
         except ValueError:
             raise UsageError("must be a number") from None
 
-    def from_file(name: str, value: Any):
+    def from_file(name: str, value: Any) -> Any:
         kind = kinds[name]
         if name in TIMEOUTS:
             return positive_number(expect(value, (int, float)))
@@ -84,5 +85,5 @@ def resolve_llm(environ: Mapping[str, str] | None, config: ConfigFile,
     return values, origins
 
 
-def _kind(annotation) -> type:
+def _kind(annotation: Any) -> type:
     return {"float": float, "int": int}.get(str(getattr(annotation, "__name__", annotation)), str)

@@ -19,6 +19,7 @@ the cold path of a question that needs no span.
 """
 
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from assistant.text.datelines import dateline
@@ -180,7 +181,7 @@ def _word_goes_on(sentence: str, at: int) -> bool:
     return at < len(sentence) and (sentence[at].isalnum() or sentence[at] in "_²")
 
 
-def _numbers(sentence: str, start: int):
+def _numbers(sentence: str, start: int) -> Iterator[tuple[int, int, str | None]]:
     """Figures with their units as (start, end, unit kind or None)."""
     for m in _number_re().finditer(sentence, start):
         a, b = m.span()

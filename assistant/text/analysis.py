@@ -11,6 +11,7 @@ Sastrawi stemmer ("dikirimkan" -> "kirim"), which leaves words it does not know
 
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 
 from assistant.text.normalize import fold, tokens
@@ -108,7 +109,7 @@ def _root_word_text() -> str:
 
 
 @cache
-def _sastrawi():
+def _sastrawi() -> Callable[[str], str]:
     # StemmerFactory.create_stemmer, with the faster dictionary and without
     # its CachedStemmer: ``stem`` and ``_stem_as_before`` are memoized already.
     from Sastrawi.Stemmer.Stemmer import Stemmer
@@ -170,7 +171,7 @@ def english_stem(word: str) -> str:
     return word[:-1]
 
 
-def _rooter(folded: list[str], analyzer: str):
+def _rooter(folded: list[str], analyzer: str) -> Callable[[str, str], str]:
     """How this text's words become terms: (word as written, folded) -> term.
     English plurals for English text, Sastrawi for the rest."""
     if analyzer == PLAIN:

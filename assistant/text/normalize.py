@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from typing import Any
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte ESC sequences.
 _ESCAPES = re.compile(
@@ -60,7 +61,7 @@ def _escaped(run: str) -> bytes:
     return bytes(ord(ch) - 0xDC00 for ch in run)
 
 
-def json_text(data) -> str:
+def json_text(data: Any) -> str:
     """Data as one line of JSON, always valid UTF-8 (undecodable bytes of a name
     become U+FFFD): what `--json` prints and what the HTTP API sends."""
     import json

@@ -84,3 +84,35 @@ def test_every_package_says_what_it_is_for():
     missing = [str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("__init__.py")
                if ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) is None]
     assert not missing, f"packages without a docstring: {missing}"
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def _long_functions(root: Path) -> list[str]:
+    """Functions longer than MAX_FUNCTION_LINES, counted from the `def` line to
+    the function's last line (decorators excluded)."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    found.append(f"{path.relative_to(root.parent)}:{node.lineno} {node.name} "
+                                 f"({lines} lines)")
+    return found
+
+
+def test_the_length_count_starts_at_the_def_line(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES - 1))
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text(
+        f"@decorated\n@twice\ndef fits():\n{body}\n\n\ndef too_long():\n{body}\n    x = 0\n",
+        encoding="utf-8")
+    assert _long_functions(tmp_path / "pkg") == [f"pkg/m.py:{MAX_FUNCTION_LINES + 5} too_long "
+                                                 f"({MAX_FUNCTION_LINES + 1} lines)"]
+
+
+def test_no_function_is_longer_than_60_lines():
+    long = _long_functions(PACKAGE)
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
