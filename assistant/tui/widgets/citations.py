@@ -66,11 +66,11 @@ class CitationCard(Static, can_focus=True):
         self.post_message(self.Open(self.citation))
 
     def action_copy(self) -> None:
-        from assistant.tui.widgets.answer_card import AnswerCard  # it holds the cards
-
-        card = self.parent
-        if isinstance(card, AnswerCard):
-            self.post_message(self.Copy(card.result))
+        # The answer card that holds this one keeps the answer as shown now; read
+        # by attribute, since the card imports this module.
+        result = getattr(self.parent, "result", None)
+        if isinstance(result, AskResult):
+            self.post_message(self.Copy(result))
 
     def on_click(self) -> None:
         self.action_open()
