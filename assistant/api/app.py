@@ -290,7 +290,7 @@ def create_app(service: Assistant, token: str | None = None,
     @app.get("/articles")
     def articles() -> list[dict]:
         """The indexed articles: id, title, source, date, path, passages."""
-        return service.articles()
+        return [a.to_json() for a in service.articles()]
 
     @app.get("/articles/{article_id:path}")
     def article(article_id: str) -> dict:
@@ -298,8 +298,7 @@ def create_app(service: Assistant, token: str | None = None,
         found = service.article(article_id)
         if found is None:
             raise NotFoundError(f"no article '{article_id}' in the index")
-        found.pop("rowid", None)
-        return found
+        return found.to_json()
 
     @app.post("/index", status_code=202)
     def index(body: IndexRequest | None = None) -> dict:

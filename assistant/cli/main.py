@@ -234,6 +234,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
     missing or unreadable keeps its articles until --forget removes them.
     With --watch, the index then follows PATH (or the recorded folders).
     """
+    from assistant.app.service import IndexRequest
     from assistant.cli.progress import ProgressLine
     from assistant.cli.render import render_summary
     from assistant.present.wording import skipped_file
@@ -247,7 +248,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
         summary = svc.copy_from(copy_from, yes=yes, wait=not no_wait,
                                 on_wait=lambda: _warn("another update is running; waiting for it…"))
         if as_json:
-            click.echo(json_text(summary.to_dict()))
+            click.echo(json_text(summary.to_json()))
         elif not quiet:
             click.echo(render_summary(summary))
         return
@@ -256,10 +257,11 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
         bar = ProgressLine()
         bar.enabled = bar.enabled and not quiet
         try:
-            summary = svc.index(list(paths) or None, rebuild=rebuild, progress=bar,
-                                wait=not no_wait, index_type=index_type, forget=list(forget),
-                                follow_links=follow_links, yes=yes, cluster=cluster,
-                                on_wait=lambda: _warn("another update is running; waiting for it…"))
+            summary = svc.index(
+                IndexRequest(list(paths) or None, rebuild=rebuild, wait=not no_wait,
+                             index_type=index_type, forget=list(forget),
+                             follow_links=follow_links, yes=yes, cluster=cluster),
+                progress=bar, on_wait=lambda: _warn("another update is running; waiting for it…"))
         finally:
             bar.close()
         if not as_json:
@@ -268,7 +270,7 @@ def index(ctx, paths, index_dir, model, device, rebuild, index_type, forget, fol
         for w in summary.warnings:
             _warn(w)
         if as_json:
-            click.echo(json_text(summary.to_dict()))
+            click.echo(json_text(summary.to_json()))
             sys.stdout.flush()
         elif not quiet:
             click.echo(render_summary(summary))
@@ -310,12 +312,13 @@ def _ensure_index(svc, quiet: bool) -> None:
     if not quiet:
         _warn(f"no index in {svc.where()} yet; building it from {sample} "
               "(first run only)…")
+    from assistant.app.service import IndexRequest
     from assistant.cli.progress import ProgressLine
 
     bar = ProgressLine()
     bar.enabled = bar.enabled and not quiet
     try:
-        summary = svc.index([sample], progress=bar)
+        summary = svc.index(IndexRequest([sample]), progress=bar)
     finally:
         bar.close()
     if not quiet:
@@ -538,19 +541,19 @@ def info(ctx, index_dir, as_json, check, store):
     if problems:
         raise CorruptIndexError("index check failed: " + "; ".join(problems)
                                 + "; rebuild with: assistant index --rebuild")
-    data = svc.info()
-    data["config_file"] = settings.config.path
-    data["settings"] = settings.describe()
-    if check:
-        data["problems"] = problems
+    info = svc.info()
     if as_json:
+        data = {**info.to_json(), "config_file": settings.config.path,
+                "settings": settings.describe()}
+        if check:
+            data["problems"] = problems
         click.echo(json_text(data))
     else:
-        click.echo(render_info(data))
+        click.echo(render_info(info, settings.config.path, settings.describe()))
         if check:
-            click.echo("check         " + ("; ".join(data["problems"]) or "ok"))
-    if check and data["problems"]:
-        raise CorruptIndexError("index check failed: " + "; ".join(data["problems"])
+            click.echo("check         " + ("; ".join(problems) or "ok"))
+    if check and problems:
+        raise CorruptIndexError("index check failed: " + "; ".join(problems)
                                 + "; rebuild with: assistant index --rebuild")
 
 

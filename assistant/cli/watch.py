@@ -18,6 +18,7 @@ def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_l
           run_update, **index_options) -> None:
     """Watch ``paths`` (or the folders the index records): ``run_update`` is the
     first update, as without --watch; then each change is applied as it settles."""
+    from assistant.app.service import IndexRequest
     from assistant.app.watch import watch_index
     from assistant.present.wording import changed_files, index_totals, skipped_file
 
@@ -40,12 +41,12 @@ def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_l
         state["updating"] = False
         touched = set(summary.changes) | set(batch.changed)
         for item in summary.skipped:
-            if item["path"] in touched:
+            if item.path in touched:
                 warn(skipped_file(item))
         if not summary.changes:
             return
         if as_json:
-            click.echo(json_line(summary.to_dict()))
+            click.echo(json_line(summary.to_json()))
             sys.stdout.flush()
         if not quiet:
             warn(f"index updated: {changed_files(summary)}; now {index_totals(summary)} "
@@ -61,7 +62,7 @@ def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_l
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         watch_index(svc, roots, on_update=updated, on_armed=armed, on_error=failed,
-                    on_batch=starting, **index_options)
+                    on_batch=starting, request=IndexRequest(**index_options))
     except KeyboardInterrupt:
         if state["updating"]:
             raise  # interrupted mid-update: exit 130, the index as after any crash
@@ -70,7 +71,7 @@ def watch(svc, paths: list[str] | None, as_json: bool, quiet: bool, warn, json_l
 
 
 def _recorded_roots(svc) -> list[str]:
-    roots = svc.info()["roots"] if svc.has_index() else []
+    roots = svc.info().roots if svc.has_index() else []
     if not roots:
         raise InputError("nothing to watch: give a folder, e.g. assistant index --watch ~/news")
     return roots

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.embedders import resolve_model_id
 from assistant.errors import ConfirmationNeeded, CorruptIndexError, ModelMismatchError, UsageError
-from assistant.indexing.update import IndexSummary
+from assistant.results import IndexSummary
 from assistant.store.index_types import INDEX_TYPES
 from assistant.store.open import open_reader, open_writer
 from assistant.store.records import NewArticle, NewPassage, StoredIndex
@@ -68,7 +68,7 @@ def copy_index(source: str, target: str, model: str | None = None, yes: bool = F
         writer.commit([], add, vectors, list(stored.sources), [], roots, extra=extra)
         articles, passages = writer.counts()
         location = writer.location
-    return IndexSummary(index_dir=location, model=model_id, roots=roots, added=len(add),
+    return IndexSummary(location=location, model=model_id, roots=roots, added=len(add),
                         reused=len(vectors), articles=articles, passages=passages,
                         seconds=round(time.perf_counter() - started, 3))
 

@@ -19,7 +19,7 @@ from assistant.query.options import NO_FILTERS, Filters, Rerank, check_k, check_
 from assistant.query.relevance import confidence, confidence_features, is_found, unknown_names
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
-from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.store.interface import StoreReader
 from assistant.text.analysis import query_terms
 from assistant.text.normalize import strip_controls
 
@@ -67,7 +67,7 @@ def prepare(question: str, k: int, mode: str, rerank: str | int,
                  filters=filters or NO_FILTERS)
 
 
-def warm_up(reader: IndexReader, query: Query) -> None:
+def warm_up(reader: StoreReader, query: Query) -> None:
     """Load what answering ``query`` will read, ahead: its keyword terms (with
     the stemmer) and its answer kind (with the patterns) are memoized, so a
     cold process can do this while the model embeds the question."""
@@ -99,7 +99,7 @@ def embedded_text(query: Query) -> str:
     return text
 
 
-def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
+def answer(reader: StoreReader, query: Query, query_vector: np.ndarray | None,
            sentence_embedder: Embedder | None,
            background: Callable[[], np.ndarray | None]) -> AskResult:
     """Retrieve, fetch, decide and assemble. Call inside ``reader.snapshot()``.
@@ -141,14 +141,14 @@ def _joined(*notes: str | None) -> str:
 
 
 def _confidences(ranked: list[Candidate], candidates: list[Candidate], baseline: float,
-                 found: bool, reader: IndexReader) -> dict[int, float]:
+                 found: bool, reader: StoreReader) -> dict[int, float]:
     """Each candidate's chance of holding the answer (``relevance.confidence``)."""
     features = confidence_inputs(ranked, len(candidates), baseline, found, reader)
     return {c.passage_id: confidence(f) for c, f in zip(candidates, features)}
 
 
 def confidence_inputs(ranked: list[Candidate], k: int, baseline: float, found: bool,
-                      reader: IndexReader) -> list[tuple[float, ...]]:
+                      reader: StoreReader) -> list[tuple[float, ...]]:
     """The confidence features of the first ``k`` of ``ranked`` (best first, two
     at least where there are two: the first one's runner-up)."""
     out = []
@@ -171,7 +171,7 @@ def _baseline(query: Query, candidates: list[Candidate], query_vector: np.ndarra
 
 
 def _is_found(query: Query, candidates: list[Candidate], baseline: float | None,
-              reader: IndexReader) -> bool:
+              reader: StoreReader) -> bool:
     """Keyword search has no calibrated score: any match counts as found."""
     if baseline is None:
         return bool(candidates)

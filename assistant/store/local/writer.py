@@ -20,7 +20,7 @@ from assistant.store.manifest import check_manifest, has_sentences, next_manifes
 from assistant.store.records import KeywordAnalyzer, NewArticle, text_hash
 
 
-class IndexWriter:
+class LocalWriter:
     """One update of an index, holding the writer lock from open to close."""
 
     def __init__(self, directory: str, model_id: str, dim: int, rebuild: bool = False,
