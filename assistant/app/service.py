@@ -20,6 +20,7 @@ from assistant.store.urls import redact
 if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
     import numpy as np
 
+    from assistant.app.conversation import Conversation
     from assistant.embedders.cluster import ClusterSpec  # and Dask only with --cluster
     from assistant.llm.config import LLMConfig  # and the LLM client only with --llm
     from assistant.progress import Progress
@@ -150,7 +151,7 @@ class Assistant:
             return update_index(self.location, embedder, paths, embed_batches=remote, **options)
 
     def copy_from(self, source: str, yes: bool = False, wait: bool = True,
-                  on_wait=None) -> IndexSummary:
+                  on_wait: Callable[[], object] | None = None) -> IndexSummary:
         """Replace this index with a copy of the one at ``source`` (a folder or a
         PostgreSQL URL), vectors and all: nothing is embedded again."""
         from assistant.indexing.copy import copy_index
@@ -194,7 +195,7 @@ class Assistant:
         with self._lock:
             return self.reader.verify()
 
-    def conversation(self):
+    def conversation(self) -> "Conversation":
         """A chat whose follow-up questions are searched with the turns before them."""
         from assistant.app.conversation import Conversation
 
@@ -280,8 +281,9 @@ class Assistant:
                 return None
         return loaded["vector"]
 
-    def generate(self, result: AskResult, history: Sequence[tuple[str, str]] = (), on_token=None,
-                 cancel=None, translate: bool = False) -> AskResult:
+    def generate(self, result: AskResult, history: Sequence[tuple[str, str]] = (),
+                 on_token: Callable[[str], None] | None = None,
+                 cancel: threading.Event | None = None, translate: bool = False) -> AskResult:
         """``result`` with the LLM's checked answer added (``result.generated``);
         unchanged without an LLM. ``history``: earlier (question, answer) turns;
         ``on_token`` sees the text as it streams; setting ``cancel`` (a
@@ -293,7 +295,8 @@ class Assistant:
         return generate(result, self.llm, history, on_token=on_token, cancel=cancel,
                         translate=translate)
 
-    def translate(self, text: str, language: str, cancel=None) -> str:
+    def translate(self, text: str, language: str,
+                  cancel: threading.Event | None = None) -> str:
         """``text`` in ``language`` by the LLM (raises LLMFailure when it fails)."""
         if self.llm is None:
             raise UsageError("translation needs an LLM: give --llm URL")
@@ -338,15 +341,15 @@ class _Serialized:
         self.max_passage_chars = inner.max_passage_chars
         self._lock = threading.Lock()
 
-    def embed_queries(self, texts):
+    def embed_queries(self, texts: list[str]) -> "np.ndarray":
         with self._lock:
             return self.inner.embed_queries(texts)
 
-    def embed_passages(self, texts):
+    def embed_passages(self, texts: list[str]) -> "np.ndarray":
         with self._lock:
             return self.inner.embed_passages(texts)
 
-    def __getattr__(self, name):  # e.g. HashEmbedder's call counters in tests
+    def __getattr__(self, name: str) -> Any:  # e.g. HashEmbedder's call counters in tests
         return getattr(self.inner, name)
 
 
@@ -365,14 +368,14 @@ class _Remembering:
         self._seen: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def embed_queries(self, texts):
+    def embed_queries(self, texts: list[str]) -> "np.ndarray":
         return self.inner.embed_queries(texts)
 
-    def embed_passages(self, texts):
+    def embed_passages(self, texts: list[str]) -> "np.ndarray":
         with self._lock:
             return self._embed(texts)
 
-    def _embed(self, texts):
+    def _embed(self, texts: list[str]) -> "np.ndarray":
         import numpy as np
 
         todo = list(dict.fromkeys(t for t in texts if t not in self._seen))

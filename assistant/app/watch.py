@@ -113,7 +113,7 @@ class FolderWatch:
                 time.sleep(self.quiet_s)
         return True
 
-    def _watch(self, identity, pending: set[str],
+    def _watch(self, identity: list[tuple[int, int] | None], pending: set[str],
                on_armed: Callable[[], None] | None) -> Iterator[WatchBatch]:
         """Batches from one OS watch, until a root is replaced (or ``stop``)."""
         import watchfiles

@@ -5,6 +5,7 @@ pipeline use of an index, whatever keeps it. ``assistant.store.local.reader`` an
 ``assistant.store.open`` opens the right one for a folder or a URL."""
 
 from contextlib import AbstractContextManager
+from types import TracebackType
 from typing import Protocol
 
 import numpy as np
@@ -96,6 +97,7 @@ class StoreWriter(Protocol):
     def counts(self) -> tuple[int, int]: ...
     def close(self) -> None: ...
     def __enter__(self) -> "StoreWriter": ...
-    def __exit__(self, exc_type, exc, tb) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
 
 

@@ -3,6 +3,8 @@ database named by a ``postgresql://`` URL. Opening one picks its store; the
 Postgres store (psycopg, pgvector) is imported only for a URL."""
 
 
+from typing import Any
+
 from assistant.store.interface import StoreReader, StoreWriter
 from assistant.store.urls import is_postgres
 
@@ -17,7 +19,7 @@ def open_reader(location: str) -> StoreReader:
     return LocalReader(location)
 
 
-def open_writer(location: str, model_id: str, dim: int, **options) -> StoreWriter:
+def open_writer(location: str, model_id: str, dim: int, **options: Any) -> StoreWriter:
     """One update of the index at ``location`` (options as for ``LocalWriter``)."""
     if is_postgres(location):
         from assistant.store.postgres.writer import PostgresWriter

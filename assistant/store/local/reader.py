@@ -11,6 +11,7 @@ it, the new one. Files of older generations are deleted once unreferenced.
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -112,7 +113,7 @@ class LocalReader(ManifestFields):
         return os.path.abspath(self.directory)
 
     @contextmanager
-    def snapshot(self):
+    def snapshot(self) -> Iterator["LocalReader"]:
         """One committed generation; SQLite errors come out as what they mean to
         the user (damage naming the file, a full disk, no permission)."""
         try:
@@ -123,7 +124,7 @@ class LocalReader(ManifestFields):
             raise
 
     @contextmanager
-    def _snapshot(self):
+    def _snapshot(self) -> Iterator["LocalReader"]:
         for attempt in range(3):
             self.conn.execute("BEGIN")
             try:

@@ -2,7 +2,9 @@
 transaction, so a question sees one committed state while an update writes."""
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +64,7 @@ class PostgresReader(ManifestFields):
         return redact(self.url)
 
     @contextmanager
-    def snapshot(self):
+    def snapshot(self) -> Iterator["PostgresReader"]:
         """One committed state: every read inside comes from the same transaction."""
         with user_errors(self.url):
             self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -81,7 +83,7 @@ class PostgresReader(ManifestFields):
 
     # -- queries (call inside snapshot()) -------------------------------------------
 
-    def _q(self, sql: str, params=(), binary: bool = False) -> list[tuple]:
+    def _q(self, sql: str, params: Sequence[Any] = (), binary: bool = False) -> list[tuple]:
         # binary: vectors come as raw floats, much faster to read than their text
         return self.conn.execute(sql.replace("{S}", SCHEMA), params, binary=binary).fetchall()
 
