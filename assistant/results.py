@@ -229,7 +229,7 @@ class IndexInfo:
     passages: int
     model: str | None
     dim: int
-    vectors: int
+    vector_count: int  # vectors in the vector index (JSON: "vectors")
     index_type: str  # the kind built: flat, ivf, hnsw, ...
     index_type_setting: str  # the kind asked for (auto)
     size_bytes: int
@@ -241,7 +241,7 @@ class IndexInfo:
     def to_json(self) -> dict[str, Any]:
         return {"index_dir": self.location, "articles": self.articles,
                 "passages": self.passages, "model": self.model, "dim": self.dim,
-                "vectors": self.vectors, "index_type": self.index_type,
+                "vectors": self.vector_count, "index_type": self.index_type,
                 "index_type_setting": self.index_type_setting, "size_bytes": self.size_bytes,
                 "created_at": self.created_at, "updated_at": self.updated_at,
                 "schema_version": self.schema_version, "roots": list(self.roots)}

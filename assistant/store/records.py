@@ -26,7 +26,7 @@ def index_info(location: str, manifest: Mapping[str, str], *, articles: int, pas
     its manifest, written the same for every store."""
     return IndexInfo(
         location=location, articles=articles, passages=passages,
-        model=manifest.get("model_id"), dim=int(manifest.get("dim", 0)), vectors=vectors,
+        model=manifest.get("model_id"), dim=int(manifest.get("dim", 0)), vector_count=vectors,
         index_type=index_type, index_type_setting=index_type_setting, size_bytes=size_bytes,
         created_at=manifest.get("created_at"), updated_at=manifest.get("updated_at"),
         schema_version=int(manifest.get("schema_version", 0)),

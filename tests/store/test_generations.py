@@ -27,7 +27,7 @@ def test_each_update_writes_a_new_generation_and_prunes_old_ones(tmp_path, built
         built.index(IndexRequest([str(docs)]))
     files = sorted(f for f in os.listdir(built.index_dir) if f.startswith("vectors."))
     assert files == ["vectors.3.faiss", "vectors.4.faiss"]  # current and previous
-    assert built.info().vectors == built.info().passages
+    assert built.info().vector_count == built.info().passages
 
 
 def test_index_records_model_and_dimension(built):

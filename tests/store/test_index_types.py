@@ -28,7 +28,7 @@ def test_each_kind_indexes_searches_adds_and_removes(tmp_path, make_service, emb
     svc = make_service()
     svc.index(IndexRequest([str(docs)], index_type=kind))
     info = svc.info()
-    assert (info.index_type, info.index_type_setting, info.vectors) == (kind, kind, 300)
+    assert (info.index_type, info.index_type_setting, info.vector_count) == (kind, kind, 300)
     assert svc.verify() == []
     hit = svc.ask("kota123 pesta123", mode="dense", k=3).citations[0]
     assert "nomor 123 " in hit.text
@@ -39,7 +39,7 @@ def test_each_kind_indexes_searches_adds_and_removes(tmp_path, make_service, emb
     write(docs / "a050.txt", "Berita yang berubah sama sekali tentang gunung meletus.\n")
     s = svc.index(IndexRequest([str(docs)]))  # the kind is remembered
     assert (s.added, s.removed, s.updated) == (5, 10, 1)
-    assert svc.info().index_type == kind and svc.info().vectors == 295
+    assert svc.info().index_type == kind and svc.info().vector_count == 295
     assert svc.verify() == []
     assert "nomor 302 " in svc.ask("kota302 pesta302", mode="dense", k=3).citations[0].text
     # Hybrid: an HNSW graph may miss a vector unlike all others (as hashed words
