@@ -1,15 +1,17 @@
-"""What answering a question returns: typed values from the core to the shells.
+"""What the core returns: typed values from the core to the shells. A
+question's answer (``AskResult``), what an index holds (``IndexInfo``,
+``ArticleInfo``, ``ArticleText``) and what an update did (``IndexSummary``).
 
 Plain dataclasses rather than pydantic models: they are built on every cold
 ``ask``, where importing pydantic costs more than the question itself.
 ``assistant.present.schema.AskOutput`` is the pydantic model of their JSON, checked by
 the tests. Each ``to_json()`` returns the JSON object as a dict, keys in the
-order ``ask --json`` prints them; ``from_json()`` reads it back (the HTTP
-client of ``ask --server``).
+order ``ask --json`` (``info --json``, ``index --json``, ``GET /articles``)
+prints them; ``from_json()`` reads it back (the HTTP client of ``ask --server``).
 """
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class AppliedFilters(Protocol):
@@ -213,3 +215,118 @@ class AskResult:
                    [Citation.from_json(c) for c in d["citations"]], d["mode"], d.get("note"),
                    list(d.get("context") or []),
                    Generated.from_json(generated) if generated is not None else None)
+
+
+# -- what an index holds, what an update did ----------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What an index holds (``assistant info``), whichever store keeps it."""
+
+    location: str  # a folder, or a URL without its password (JSON: "index_dir")
+    articles: int
+    passages: int
+    model: str | None
+    dim: int
+    vector_count: int  # vectors in the vector index (JSON: "vectors")
+    index_type: str  # the kind built: flat, ivf, hnsw, ...
+    index_type_setting: str  # the kind asked for (auto)
+    size_bytes: int
+    created_at: str | None
+    updated_at: str | None
+    schema_version: int
+    roots: list[str]  # the folders the index records
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index_dir": self.location, "articles": self.articles,
+                "passages": self.passages, "model": self.model, "dim": self.dim,
+                "vectors": self.vector_count, "index_type": self.index_type,
+                "index_type_setting": self.index_type_setting, "size_bytes": self.size_bytes,
+                "created_at": self.created_at, "updated_at": self.updated_at,
+                "schema_version": self.schema_version, "roots": list(self.roots)}
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One indexed article as listed: no text."""
+
+    id: str
+    title: str | None
+    source: str | None
+    date: str | None
+    path: str
+    passages: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "source": self.source, "date": self.date,
+                "path": self.path, "passages": self.passages}
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """One article with its cleaned text (the text citations' offsets point into)."""
+
+    id: str
+    title: str | None
+    source: str | None
+    date: str | None
+    url: str | None
+    path: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "source": self.source, "date": self.date,
+                "url": self.url, "path": self.path, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file (or a line's article) an update left out, and why."""
+
+    path: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass
+class IndexSummary:
+    """What one update (or a copy) did, and the index's totals after it."""
+
+    location: str  # where the index lives, as it may be shown (JSON: "index_dir")
+    model: str
+    roots: list[str]
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    embedded: int = 0  # passages sent to the model
+    sentences: int = 0  # sentences sent to the model (of passages with two or more)
+    reused: int = 0  # passages whose vector was already stored
+    articles: int = 0  # totals after the update
+    passages: int = 0
+    seconds: float = 0.0
+    # What happened to each file that changed: "added", "updated" or "removed".
+    changes: dict[str, str] = field(default_factory=dict)
+
+    def changed(self, path: str, change: str) -> None:
+        """Record a change; a file with several kinds of change (a .jsonl feed
+        with lines added and lines removed) was updated."""
+        before = self.changes.get(path)
+        self.changes[path] = change if before in (None, change) else "updated"
+
+    def skip(self, path: str, reason: str) -> None:
+        self.skipped.append(Skipped(path, reason))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index_dir": self.location, "model": self.model, "roots": list(self.roots),
+                "added": self.added, "updated": self.updated, "removed": self.removed,
+                "unchanged": self.unchanged, "skipped": [s.to_json() for s in self.skipped],
+                "warnings": list(self.warnings), "embedded": self.embedded,
+                "sentences": self.sentences, "reused": self.reused, "articles": self.articles,
+                "passages": self.passages, "seconds": self.seconds,
+                "changes": dict(self.changes)}

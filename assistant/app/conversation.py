@@ -84,7 +84,7 @@ class Conversation:
         last = self.turns[-1]
         return (last.context + [last.question])[-MAX_CONTEXT_QUESTIONS:]
 
-    def ask(self, question: str, filters: Filters | None = None, **options) -> AskResult:
+    def ask(self, question: str, filters: Filters | None = None, **options: Any) -> AskResult:
         """``filters``, when given, hold from this question on (``NO_FILTERS`` clears them)."""
         if filters is not None:
             self.filters = filters
@@ -108,7 +108,7 @@ class Conversation:
             out.append((turn.question, answer))
         return out
 
-    def generate(self, result: AskResult, **options) -> AskResult:
+    def generate(self, result: AskResult, **options: Any) -> AskResult:
         """The last turn's ``result`` with the LLM's answer, the earlier turns sent
         along; the turn keeps the generated answer for the turns after it."""
         asked = result

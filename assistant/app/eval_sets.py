@@ -8,6 +8,7 @@ from the article itself; every line of offtopic.jsonl is unanswerable.
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -100,9 +101,9 @@ class EvalQuestion(BaseModel):
 
     @field_validator("gold_article_id", mode="before")
     @classmethod
-    def _id_to_str(cls, v):
+    def _id_to_str(cls, v: object) -> str | None:
         return None if v is None else str(v)
 
-    def model_post_init(self, _context) -> None:
+    def model_post_init(self, _context: Any) -> None:
         if not self.unanswerable and not (self.gold_article_id or self.gold_text):
             raise ValueError("needs gold_article_id or gold_text (or unanswerable: true)")

@@ -15,11 +15,15 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from assistant.app.conversation import Conversation
 from assistant.errors import InputError
 from assistant.progress import Phase, Progress
 from assistant.results import AskResult
+
+if TYPE_CHECKING:
+    from assistant.app.eval_sets import EvalQuestion
 
 
 def _norm(text: str) -> str:
@@ -126,7 +130,7 @@ class EvalReport:
         return d
 
 
-def gold_rank(result: AskResult, q) -> int | None:
+def gold_rank(result: AskResult, q: "EvalQuestion") -> int | None:
     gold = displayed(q.gold_text) if q.gold_text else None
     for c in result.citations:
         if (q.gold_article_id and c.article.id == q.gold_article_id) or \
@@ -149,7 +153,7 @@ def _figures(rows: list[dict]) -> GroupFigures:
     if not n:
         return GroupFigures()
 
-    def share(key):
+    def share(key: str) -> float:
         return round(sum(bool(r[key]) for r in rows) / n, 4)
 
     return GroupFigures(
@@ -160,13 +164,13 @@ def _figures(rows: list[dict]) -> GroupFigures:
         answer_accuracy=share("sentence_ok"), span_accuracy=share("span_ok"), found=share("found"))
 
 
-def _groups(rows: list[dict], key) -> dict[str, GroupFigures]:
+def _groups(rows: list[dict], key: Callable[[dict], Any]) -> dict[str, GroupFigures]:
     keys = sorted({key(r) for r in rows if key(r)})
     return {k: _figures([r for r in rows if key(r) == k]) for k in keys}
 
 
 def evaluate(new_conversation: Callable[[], Conversation], questions: list, path: str, mode: str,
-             k: int, progress: Progress | None = None, **options) -> EvalReport:
+             k: int, progress: Progress | None = None, **options: Any) -> EvalReport:
     """Ask every question and score the results. ``new_conversation()`` gives
     an object whose ``ask(question, k=, mode=, **options)`` answers within one
     conversation (the service's ``conversation``): a question marked

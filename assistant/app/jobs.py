@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.app.service import IndexRequest
 from assistant.errors import ExitCode, IndexBusyError, as_user_error
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class IndexJob:
     total: int = 0
     started_at: float = field(default_factory=time.time)
     finished_at: float | None = None
-    summary: dict | None = None  # IndexSummary.to_dict() once done
+    summary: dict | None = None  # IndexSummary.to_json() once done
     error: str | None = None
     exit_code: int | None = None  # what `assistant index` would have exited with
     finished: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -81,8 +82,8 @@ class IndexJobs:
     def _run(self, job: IndexJob, yes: bool) -> None:
         try:
             # Never wait on another process's update: say it is busy (exit code 6).
-            summary = self.service.index(None, progress=job.progress, wait=False, yes=yes)
-            job.summary, job.state, job.exit_code = summary.to_dict(), "done", ExitCode.OK
+            summary = self.service.index(IndexRequest(wait=False, yes=yes), progress=job.progress)
+            job.summary, job.state, job.exit_code = summary.to_json(), "done", ExitCode.OK
         except Exception as e:  # noqa: BLE001 - reported in the job, as the CLI would
             err = as_user_error(e)
             job.error, job.exit_code, job.state = err.message, err.exit_code, "failed"

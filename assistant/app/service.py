@@ -2,8 +2,9 @@
 
 import os
 import threading
-from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from assistant.app.settings import Settings, find_sample_dir
 from assistant.embedders import Embedder, load_embedder, resolve_model_id
@@ -11,18 +12,40 @@ from assistant.errors import AssistantError, ModelMismatchError, NoIndexError, U
 from assistant.query import pipeline
 from assistant.query.options import Filters
 from assistant.query.relevance import background_vector
-from assistant.results import AskResult
-from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.results import ArticleInfo, ArticleText, AskResult, IndexInfo, IndexSummary
+from assistant.store.interface import StoreReader
 from assistant.store.open import has_committed_index, open_reader, recorded_model
 from assistant.store.urls import redact
 
 if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
     import numpy as np
 
+    from assistant.app.conversation import Conversation
     from assistant.embedders.cluster import ClusterSpec  # and Dask only with --cluster
-    from assistant.indexing.update import IndexSummary
     from assistant.llm.config import LLMConfig  # and the LLM client only with --llm
     from assistant.progress import Progress
+
+
+@dataclass(frozen=True)
+class IndexRequest:
+    """One update of the index. ``paths``: the files and folders to index (None:
+    the folders the index records, or sample_articles/ for a new index);
+    ``rebuild`` starts afresh; ``wait`` false: another update running is an
+    error instead of a wait; ``forget`` removes recorded folders; ``yes``
+    confirms an update that removes a large share of the index; ``cluster``
+    embeds the new passages on a Dask cluster (connected only when there is
+    something to embed); files in ``hold`` (still being written) keep what was
+    indexed from them."""
+
+    paths: Sequence[str] | None = None
+    rebuild: bool = False
+    wait: bool = True
+    index_type: str | None = None
+    forget: Sequence[str] = ()
+    follow_links: bool = False
+    yes: bool = False
+    cluster: "ClusterSpec | None" = None
+    hold: Collection[str] = ()
 
 
 class Assistant:
@@ -31,7 +54,7 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self.llm = llm  # an OpenAI-compatible server to write answers in words; None: extractive
         self._embedder = embedder
-        self._reader: IndexReader | None = None
+        self._reader: StoreReader | None = None
         self._bg_cache: np.ndarray | None = None  # for indexes that did not record one
         # The TUI asks, reads and updates from worker threads: one reader
         # connection and one model, each used by one thread at a time.
@@ -101,36 +124,34 @@ class Assistant:
             return self.query_embedder().model_id
         return self.embedder(self._model_for_update(False)).model_id
 
-    def index(self, paths: list[str] | None = None, rebuild: bool = False,
-              progress: "Progress | None" = None, wait: bool = True,
-              on_wait=None, index_type: str | None = None, forget: list[str] | None = None,
-              follow_links: bool = False, yes: bool = False,
-              cluster: "ClusterSpec | None" = None,
-              hold: Collection[str] = ()) -> "IndexSummary":
-        """Update (or ``rebuild``) the index from ``paths`` or the folders it
-        records; ``forget`` removes recorded folders; ``yes`` confirms an update
-        that removes a large share of the index; ``cluster`` embeds the new
-        passages on a Dask cluster (connected only when there is something to embed);
-        files in ``hold`` (still being written) keep what was indexed from them."""
+    def index(self, request: "IndexRequest | None" = None, progress: "Progress | None" = None,
+              on_wait: Callable[[], object] | None = None) -> IndexSummary:
+        """Carry out ``request`` (by default: update the index from the folders
+        it records). ``progress`` sees the phases and counts; ``on_wait`` is
+        called once when another update holds the index and this one waits."""
         from assistant.indexing.update import update_index
 
-        model_id = self._model_for_update(rebuild)
-        if rebuild:
+        request = request or IndexRequest()
+        model_id = self._model_for_update(request.rebuild)
+        if request.rebuild:
             self.close()  # a rebuild may replace the database file under the reader
         embedder = self.embedder(model_id)
-        options = dict(default_root=self.sample_dir(), rebuild=rebuild, progress=progress,
-                       wait=wait, on_wait=on_wait, index_type=index_type, forget=forget,
-                       follow_links=follow_links, yes=yes, hold=hold,
-                       private=[self.index_dir])  # history, transcripts: even with a store URL
-        if cluster is None:
+        paths = list(request.paths) if request.paths is not None else None
+        options: dict[str, Any] = dict(
+            default_root=self.sample_dir(), rebuild=request.rebuild, progress=progress,
+            wait=request.wait, on_wait=on_wait, index_type=request.index_type,
+            forget=list(request.forget), follow_links=request.follow_links, yes=request.yes,
+            hold=request.hold,
+            private=[self.index_dir])  # history, transcripts: even with a store URL
+        if request.cluster is None:
             return update_index(self.location, embedder, paths, **options)
         from assistant.embedders.cluster import ClusterEmbedding
 
-        with ClusterEmbedding(cluster, model_id, self.settings.device) as remote:
+        with ClusterEmbedding(request.cluster, model_id, self.settings.device) as remote:
             return update_index(self.location, embedder, paths, embed_batches=remote, **options)
 
     def copy_from(self, source: str, yes: bool = False, wait: bool = True,
-                  on_wait=None) -> "IndexSummary":
+                  on_wait: Callable[[], object] | None = None) -> IndexSummary:
         """Replace this index with a copy of the one at ``source`` (a folder or a
         PostgreSQL URL), vectors and all: nothing is embedded again."""
         from assistant.indexing.copy import copy_index
@@ -140,11 +161,11 @@ class Assistant:
                           on_wait=on_wait)
 
     @property
-    def reader(self) -> IndexReader:
+    def reader(self) -> StoreReader:
         with self._lock:
             return self._open_reader()
 
-    def _open_reader(self) -> IndexReader:
+    def _open_reader(self) -> StoreReader:
         if self._reader is None:
             # A database says itself that it holds no index (one connection less).
             if not self.settings.store and not self.has_index():
@@ -155,15 +176,17 @@ class Assistant:
             self._reader = open_reader(self.location)
         return self._reader
 
-    def info(self) -> dict:
+    def info(self) -> IndexInfo:
+        """What the index holds: counts, model, kind, size, times, folders."""
         with self._lock, self.reader.snapshot():
-            return self.reader.stats()
+            return self.reader.info()
 
-    def articles(self) -> list[dict]:
+    def articles(self) -> list[ArticleInfo]:
+        """The indexed articles, newest first."""
         with self._lock, self.reader.snapshot():
             return self.reader.list_articles()
 
-    def article(self, article_id: str) -> dict | None:
+    def article(self, article_id: str) -> ArticleText | None:
         """One article with its cleaned text, or None."""
         with self._lock, self.reader.snapshot():
             return self.reader.article(article_id)
@@ -172,7 +195,7 @@ class Assistant:
         with self._lock:
             return self.reader.verify()
 
-    def conversation(self):
+    def conversation(self) -> "Conversation":
         """A chat whose follow-up questions are searched with the turns before them."""
         from assistant.app.conversation import Conversation
 
@@ -258,8 +281,9 @@ class Assistant:
                 return None
         return loaded["vector"]
 
-    def generate(self, result: AskResult, history: Sequence[tuple[str, str]] = (), on_token=None,
-                 cancel=None, translate: bool = False) -> AskResult:
+    def generate(self, result: AskResult, history: Sequence[tuple[str, str]] = (),
+                 on_token: Callable[[str], None] | None = None,
+                 cancel: threading.Event | None = None, translate: bool = False) -> AskResult:
         """``result`` with the LLM's checked answer added (``result.generated``);
         unchanged without an LLM. ``history``: earlier (question, answer) turns;
         ``on_token`` sees the text as it streams; setting ``cancel`` (a
@@ -271,7 +295,8 @@ class Assistant:
         return generate(result, self.llm, history, on_token=on_token, cancel=cancel,
                         translate=translate)
 
-    def translate(self, text: str, language: str, cancel=None) -> str:
+    def translate(self, text: str, language: str,
+                  cancel: threading.Event | None = None) -> str:
         """``text`` in ``language`` by the LLM (raises LLMFailure when it fails)."""
         if self.llm is None:
             raise UsageError("translation needs an LLM: give --llm URL")
@@ -316,15 +341,15 @@ class _Serialized:
         self.max_passage_chars = inner.max_passage_chars
         self._lock = threading.Lock()
 
-    def embed_queries(self, texts):
+    def embed_queries(self, texts: list[str]) -> "np.ndarray":
         with self._lock:
             return self.inner.embed_queries(texts)
 
-    def embed_passages(self, texts):
+    def embed_passages(self, texts: list[str]) -> "np.ndarray":
         with self._lock:
             return self.inner.embed_passages(texts)
 
-    def __getattr__(self, name):  # e.g. HashEmbedder's call counters in tests
+    def __getattr__(self, name: str) -> Any:  # e.g. HashEmbedder's call counters in tests
         return getattr(self.inner, name)
 
 
@@ -343,14 +368,14 @@ class _Remembering:
         self._seen: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def embed_queries(self, texts):
+    def embed_queries(self, texts: list[str]) -> "np.ndarray":
         return self.inner.embed_queries(texts)
 
-    def embed_passages(self, texts):
+    def embed_passages(self, texts: list[str]) -> "np.ndarray":
         with self._lock:
             return self._embed(texts)
 
-    def _embed(self, texts):
+    def _embed(self, texts: list[str]) -> "np.ndarray":
         import numpy as np
 
         todo = list(dict.fromkeys(t for t in texts if t not in self._seen))

@@ -4,7 +4,7 @@ it belongs to. The least recently used are forgotten past a limit."""
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import UsageError
 from assistant.results import AskResult
@@ -37,7 +37,7 @@ class Conversations:
                 self._chats.popitem(last=False)
             return entry
 
-    def ask(self, conversation_id: str | None, question: str, **options) -> AskResult:
+    def ask(self, conversation_id: str | None, question: str, **options: Any) -> AskResult:
         """Answer ``question``, as a follow-up within ``conversation_id`` when
         given (a new id starts a conversation), else on its own."""
         if conversation_id is None:
@@ -46,7 +46,8 @@ class Conversations:
         with lock:  # the turns of one conversation keep their order
             return chat.ask(question, **options)
 
-    def generate(self, conversation_id: str | None, result: AskResult, **options) -> AskResult:
+    def generate(self, conversation_id: str | None, result: AskResult,
+                 **options: Any) -> AskResult:
         """``result`` with the LLM's answer, the conversation's earlier turns sent along."""
         if conversation_id is None:
             return self.service.generate(result, **options)

@@ -74,7 +74,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, config: str | None = None,
-                 config_file: ConfigFile | None = None, **overrides) -> "Settings":
+                 config_file: ConfigFile | None = None, **overrides: Any) -> "Settings":
         """Settings from ``overrides`` (flags; None: not given), then
         ``ASSISTANT_*`` variables, then the config file (``config``: its path
         from --config; ``config_file``: one already read), then defaults. A bad
@@ -83,7 +83,7 @@ class Settings:
         file = config_file if config_file is not None else load_config(config, environ)
         kinds = {f.name: f.type for f in fields(cls)}
 
-        def from_file(name: str, value: Any):
+        def from_file(name: str, value: Any) -> Any:
             if name == "k":
                 return check_k(expect(value, int))
             if name == "rerank":  # a number or "auto"
@@ -117,7 +117,7 @@ class Settings:
         return out
 
 
-def _parse(field: str, raw: str):
+def _parse(field: str, raw: str) -> Any:
     """One setting from its text; bad values raise ``UsageError``."""
     if field not in PATH_SETTINGS:  # a folder's name keeps its bytes
         raw = from_outside(raw)

@@ -18,15 +18,15 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.config.own_files import is_private
 from assistant.ingest.documents import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
-    from assistant.app.service import Assistant
-    from assistant.indexing.update import IndexSummary
+    from assistant.app.service import Assistant, IndexRequest
+    from assistant.results import IndexSummary
 
 QUIET_S = 1.0  # an update waits until the folders have been quiet this long...
 MAX_WAIT_S = 10.0  # ...but no longer than this after the first change
@@ -113,7 +113,7 @@ class FolderWatch:
                 time.sleep(self.quiet_s)
         return True
 
-    def _watch(self, identity, pending: set[str],
+    def _watch(self, identity: list[tuple[int, int] | None], pending: set[str],
                on_armed: Callable[[], None] | None) -> Iterator[WatchBatch]:
         """Batches from one OS watch, until a root is replaced (or ``stop``)."""
         import watchfiles
@@ -185,12 +185,15 @@ def watch_index(service: "Assistant", paths: list[str],
                 on_armed: Callable[[], None] | None = None,
                 on_error: Callable[[Exception], None] | None = None,
                 on_batch: Callable[[WatchBatch], None] | None = None,
-                stop: threading.Event | None = None, **index_options) -> None:
+                stop: threading.Event | None = None,
+                request: "IndexRequest | None" = None) -> None:
     """Apply every settled change under ``paths`` to the index until ``stop``
     is set (or KeyboardInterrupt). Each update rescans ``paths`` with the
     usual incremental update; an update that fails (``on_error``: the index
     busy, a disk full, an update that would remove half the index) changes
-    nothing, and watching goes on. ``on_batch`` is told before each update."""
+    nothing, and watching goes on. ``on_batch`` is told before each update;
+    ``request`` holds the options of every update (its paths are ``paths``)."""
+    from assistant.app.service import IndexRequest
     from assistant.errors import AssistantError
 
     roots = [os.path.abspath(p) for p in paths]
@@ -199,7 +202,8 @@ def watch_index(service: "Assistant", paths: list[str],
         if on_batch is not None:
             on_batch(batch)
         try:
-            summary = service.index(roots, hold=batch.held, **index_options)
+            summary = service.index(replace(request or IndexRequest(), paths=roots,
+                                            hold=batch.held))
         except AssistantError as e:
             if on_error is None:
                 raise

@@ -65,12 +65,13 @@ def ensure_index(svc: "Assistant", quiet: bool) -> None:
     if not quiet:
         warn(f"no index in {svc.where()} yet; building it from {sample} "
              "(first run only)…")
+    from assistant.app.service import IndexRequest
     from assistant.cli.progress import ProgressLine
 
     bar = ProgressLine()
     bar.enabled = bar.enabled and not quiet
     try:
-        summary = svc.index([sample], progress=bar)
+        summary = svc.index(IndexRequest([sample]), progress=bar)
     finally:
         bar.close()
     if not quiet:

@@ -14,7 +14,7 @@ from assistant.text.normalize import from_outside, json_text
 if TYPE_CHECKING:
     from assistant.app.service import Assistant
     from assistant.embedders.cluster import ClusterSpec
-    from assistant.indexing.update import IndexSummary
+    from assistant.results import IndexSummary
 
 
 def check_cluster(ctx: click.Context, param: click.Parameter,
@@ -105,16 +105,18 @@ def _copy(svc: "Assistant", paths: tuple[str, ...], flags: dict[str, Any]) -> No
 
 def _update(svc: "Assistant", paths: tuple[str, ...], flags: dict[str, Any]) -> None:
     """One update, with a progress line unless --quiet; skipped files and warnings on stderr."""
+    from assistant.app.service import IndexRequest
     from assistant.cli.progress import ProgressLine
     from assistant.present.wording import skipped_file
 
     bar = ProgressLine()
     bar.enabled = bar.enabled and not flags["quiet"]
+    request = IndexRequest(list(paths) or None, rebuild=flags["rebuild"], wait=not flags["no_wait"],
+                           index_type=flags["index_type"], forget=list(flags["forget"]),
+                           follow_links=flags["follow_links"], yes=flags["yes"],
+                           cluster=flags["cluster"])
     try:
-        summary = svc.index(list(paths) or None, rebuild=flags["rebuild"], progress=bar,
-                            wait=not flags["no_wait"], index_type=flags["index_type"],
-                            forget=list(flags["forget"]), follow_links=flags["follow_links"],
-                            yes=flags["yes"], cluster=flags["cluster"], on_wait=_on_wait)
+        summary = svc.index(request, progress=bar, on_wait=_on_wait)
     finally:
         bar.close()
     if not flags["as_json"]:
@@ -129,7 +131,7 @@ def _print_summary(summary: "IndexSummary", flags: dict[str, Any]) -> None:
     from assistant.cli.render import render_summary
 
     if flags["as_json"]:
-        click.echo(json_text(summary.to_dict()))
+        click.echo(json_text(summary.to_json()))
         sys.stdout.flush()
     elif not flags["quiet"]:
         click.echo(render_summary(summary))

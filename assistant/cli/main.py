@@ -104,19 +104,19 @@ def info(ctx: click.Context, index_dir: str | None, as_json: bool, check: bool,
     if problems:
         raise CorruptIndexError("index check failed: " + "; ".join(problems)
                                 + "; rebuild with: assistant index --rebuild")
-    data = svc.info()
-    data["config_file"] = settings.config.path
-    data["settings"] = settings.describe()
-    if check:
-        data["problems"] = problems
+    info = svc.info()
     if as_json:
+        data = {**info.to_json(), "config_file": settings.config.path,
+                "settings": settings.describe()}
+        if check:
+            data["problems"] = problems
         click.echo(json_text(data))
     else:
-        click.echo(render_info(data))
+        click.echo(render_info(info, settings.config.path, settings.describe()))
         if check:
-            click.echo("check         " + ("; ".join(data["problems"]) or "ok"))
-    if check and data["problems"]:
-        raise CorruptIndexError("index check failed: " + "; ".join(data["problems"])
+            click.echo("check         " + ("; ".join(problems) or "ok"))
+    if check and problems:
+        raise CorruptIndexError("index check failed: " + "; ".join(problems)
                                 + "; rebuild with: assistant index --rebuild")
 
 

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.present.wording import citation_heading, index_changes, index_totals
-from assistant.results import AskResult
+from assistant.results import AskResult, IndexInfo, IndexSummary
 from assistant.text.normalize import printable as _safe  # the one output path for user text
 
 if TYPE_CHECKING:
     from assistant.app.evaluation import EvalReport
-    from assistant.indexing.update import IndexSummary
 
 
 def _highlight(text: str, start: int, end: int, color: bool, width: int, indent: str) -> str:
@@ -114,14 +113,14 @@ def render_answer(result: AskResult, color: bool, header: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _and_sentences(s: "IndexSummary") -> str:
+def _and_sentences(s: IndexSummary) -> str:
     return f" and {s.sentences} sentences" if s.sentences else ""
 
 
-def render_summary(s: "IndexSummary") -> str:
+def render_summary(s: IndexSummary) -> str:
     """The summary of an update; the skipped files are listed apart (on stderr)."""
     return "\n".join([
-        f"indexed into {_safe(s.index_dir)} with {_safe(s.model)}",
+        f"indexed into {_safe(s.location)} with {_safe(s.model)}",
         f"  {index_changes(s)}",
         f"  embedded {s.embedded} passages{_and_sentences(s)} (reused {s.reused}); "
         f"index now holds {index_totals(s)}",
@@ -130,27 +129,29 @@ def render_summary(s: "IndexSummary") -> str:
 
 
 
-def render_info(info: dict) -> str:
-    size = info["size_bytes"]
+def render_info(info: IndexInfo, config_file: str | None = None,
+                settings: dict | None = None) -> str:
+    """What the index holds and, given ``settings`` (``Settings.describe()``),
+    each setting with where it came from."""
+    size = info.size_bytes
     human = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
     rows = [
-        ("index", info["index_dir"]),
-        ("articles", info["articles"]),
-        ("passages", info["passages"]),
-        ("model", info["model"]),
-        ("dimension", info["dim"]),
-        ("vector index", f"{info.get('index_type', 'flat')} (setting: "
-                         f"{info.get('index_type_setting', 'auto')})"),
+        ("index", info.location),
+        ("articles", info.articles),
+        ("passages", info.passages),
+        ("model", info.model),
+        ("dimension", info.dim),
+        ("vector index", f"{info.index_type} (setting: {info.index_type_setting})"),
         ("size on disk", human),
-        ("last update", info["updated_at"]),
-        ("created", info["created_at"]),
-        ("folders", ", ".join(info["roots"]) or "-"),
+        ("last update", info.updated_at),
+        ("created", info.created_at),
+        ("folders", ", ".join(info.roots) or "-"),
     ]
     lines = [f"{k:<13} {_safe(str(v))}" for k, v in rows]
-    if "settings" in info:
-        lines.append(f"{'config file':<13} {_safe(info.get('config_file') or '-')}")
+    if settings is not None:
+        lines.append(f"{'config file':<13} {_safe(config_file or '-')}")
         lines.append("settings      (flags > environment > config file > defaults)")
-        for name, s in info["settings"].items():
+        for name, s in settings.items():
             value = "-" if s["value"] is None else str(s["value"])
             where = s["source"] + (f" {s['where']}" if s["where"] else "")
             lines.append(f"  {name:<25} {_safe(value):<24} {_safe(where)}")

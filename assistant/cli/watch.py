@@ -15,7 +15,7 @@ import click
 if TYPE_CHECKING:
     from assistant.app.service import Assistant
     from assistant.app.watch import WatchBatch
-    from assistant.indexing.update import IndexSummary
+    from assistant.results import IndexSummary
 
 from assistant.errors import ExitCode, InputError
 from assistant.text.normalize import printable
@@ -26,6 +26,7 @@ def watch(svc: "Assistant", paths: list[str] | None, as_json: bool, quiet: bool,
           run_update: Callable[[], None], **index_options: Any) -> None:
     """Watch ``paths`` (or the folders the index records): ``run_update`` is the
     first update, as without --watch; then each change is applied as it settles."""
+    from assistant.app.service import IndexRequest
     from assistant.app.watch import watch_index
     from assistant.present.wording import changed_files, index_totals, skipped_file
 
@@ -48,12 +49,12 @@ def watch(svc: "Assistant", paths: list[str] | None, as_json: bool, quiet: bool,
         state["updating"] = False
         touched = set(summary.changes) | set(batch.changed)
         for item in summary.skipped:
-            if item["path"] in touched:
+            if item.path in touched:
                 warn(skipped_file(item))
         if not summary.changes:
             return
         if as_json:
-            click.echo(json_line(summary.to_dict()))
+            click.echo(json_line(summary.to_json()))
             sys.stdout.flush()
         if not quiet:
             warn(f"index updated: {changed_files(summary)}; now {index_totals(summary)} "
@@ -69,7 +70,7 @@ def watch(svc: "Assistant", paths: list[str] | None, as_json: bool, quiet: bool,
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         watch_index(svc, roots, on_update=updated, on_armed=armed, on_error=failed,
-                    on_batch=starting, **index_options)
+                    on_batch=starting, request=IndexRequest(**index_options))
     except KeyboardInterrupt:
         if state["updating"]:
             raise  # interrupted mid-update: exit 130, the index as after any crash
@@ -78,7 +79,7 @@ def watch(svc: "Assistant", paths: list[str] | None, as_json: bool, quiet: bool,
 
 
 def _recorded_roots(svc: "Assistant") -> list[str]:
-    roots = svc.info()["roots"] if svc.has_index() else []
+    roots = svc.info().roots if svc.has_index() else []
     if not roots:
         raise InputError("nothing to watch: give a folder, e.g. assistant index --watch ~/news")
     return roots

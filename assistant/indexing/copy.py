@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.embedders import resolve_model_id
 from assistant.errors import ConfirmationNeeded, CorruptIndexError, ModelMismatchError, UsageError
-from assistant.indexing.update import IndexSummary
+from assistant.results import IndexSummary
 from assistant.store.index_types import INDEX_TYPES
 from assistant.store.open import open_reader, open_writer
 from assistant.store.records import NewArticle, NewPassage, StoredIndex
@@ -34,7 +34,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def copy_index(source: str, target: str, model: str | None = None, yes: bool = False,
-               wait: bool = True, on_wait: Callable[[], None] | None = None) -> IndexSummary:
+               wait: bool = True, on_wait: Callable[[], object] | None = None) -> IndexSummary:
     """Replace the index at ``target`` with a copy of the one at ``source``."""
     started = time.perf_counter()
     if _same(source, target):
@@ -69,7 +69,7 @@ def copy_index(source: str, target: str, model: str | None = None, yes: bool = F
         writer.commit([], add, vectors, list(stored.sources), [], roots, extra=extra)
         articles, passages = writer.counts()
         location = writer.location
-    return IndexSummary(index_dir=location, model=model_id, roots=roots, added=len(add),
+    return IndexSummary(location=location, model=model_id, roots=roots, added=len(add),
                         reused=len(vectors), articles=articles, passages=passages,
                         seconds=round(time.perf_counter() - started, 3))
 

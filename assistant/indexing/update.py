@@ -25,8 +25,9 @@ from assistant.ingest.documents import Article, SkipFile, parse_file
 from assistant.progress import Phase, Progress
 from assistant.query.languages import passage_language, updated_means
 from assistant.query.relevance import background_passages, background_vector, dense_scale
+from assistant.results import IndexSummary, Skipped
 from assistant.store import sentence_vectors
-from assistant.store.interface import IndexStoreWriter as IndexWriter
+from assistant.store.interface import StoreWriter
 from assistant.store.open import open_writer
 from assistant.store.records import KeywordAnalyzer, NewArticle, NewPassage, text_hash
 from assistant.store.urls import is_postgres
@@ -54,36 +55,6 @@ SourceStat = tuple[int, int, str]
 Candidates = list[tuple[Article, tuple[int, str] | None]]
 
 
-@dataclass
-class IndexSummary:
-    index_dir: str
-    model: str
-    roots: list[str]
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
-    warnings: list[str] = field(default_factory=list)
-    embedded: int = 0  # passages sent to the model
-    sentences: int = 0  # sentences sent to the model (of passages with two or more)
-    reused: int = 0  # passages whose vector was already stored
-    articles: int = 0  # totals after the update
-    passages: int = 0
-    seconds: float = 0.0
-    # What happened to each file that changed: "added", "updated" or "removed".
-    changes: dict[str, str] = field(default_factory=dict)
-
-    def changed(self, path: str, change: str) -> None:
-        """Record a change; a file with several kinds of change (a .jsonl feed
-        with lines added and lines removed) was updated."""
-        before = self.changes.get(path)
-        self.changes[path] = change if before in (None, change) else "updated"
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
 # One article in a .txt/.md/.html file is never this big: such a file is a dump
 # or a log, and would cost hours of embedding. A .jsonl holds many articles; a
 # PDF or Word file is mostly images and layout (its text is held to 10 MB too).
@@ -105,7 +76,7 @@ def _kind(path: str) -> str:
     return os.path.splitext(path)[1].lstrip(".").lower() or "text"
 
 
-def _drop_duplicates(writer: IndexWriter, candidates: Candidates, removed: set[int],
+def _drop_duplicates(writer: StoreWriter, candidates: Candidates, removed: set[int],
                      summary: IndexSummary, sources_upsert: list[tuple[str, int, int, str]]) -> list[Article]:
     """New and changed articles, less those whose text is already indexed (or
     comes twice in this update): the same story filed twice is cited once.
@@ -122,7 +93,7 @@ def _drop_duplicates(writer: IndexWriter, candidates: Candidates, removed: set[i
                                 else None)
         if twin is not None:
             where = art.path if art.key == art.path else f"{art.path} ({art.id})"
-            summary.skipped.append({"path": where, "reason": f"duplicate of an article in {twin}"})
+            summary.skip(where, f"duplicate of an article in {twin}")
             reread.add(art.path)
             if previous:
                 summary.removed += 1  # its old version was removed
@@ -226,7 +197,7 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
     return plan.summary
 
 
-def _roots(writer: IndexWriter, paths: list[str] | None, default_root: str | None,
+def _roots(writer: StoreWriter, paths: list[str] | None, default_root: str | None,
            forget: list[str]) -> tuple[list[str], list[str]]:
     """(folders to scan, folders to record). A rebuild rescans the folders the
     index recorded, never a default."""
@@ -258,7 +229,7 @@ def _roots(writer: IndexWriter, paths: list[str] | None, default_root: str | Non
     return scan, list(dict.fromkeys(keep + scan))
 
 
-def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None,
+def plan_update(writer: StoreWriter, embedder: Embedder, paths: list[str] | None,
                 default_root: str | None, forget: list[str], follow_links: bool,
                 progress: Progress, hold: Collection[str] = (),
                 private: Collection[str] = ()) -> UpdatePlan:
@@ -272,7 +243,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
                     f"with: assistant index --forget {root})"
                     if root in writer.recorded_roots else "")
             raise InputError(f"no such file or folder: {root}{hint}")
-    summary = IndexSummary(index_dir=writer.location,
+    summary = IndexSummary(location=writer.location,
                            model=embedder.model_id, roots=roots)
     plan = UpdatePlan(summary, roots, articles_before=writer.article_count(), fresh=writer.fresh)
 
@@ -281,7 +252,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
         d = discover(root, follow_links=follow_links, private=private)
         found += [f for f in d.files if f.path not in seen]
         seen.update(f.path for f in d.files)
-        summary.skipped += [{"path": p, "reason": r} for p, r in d.skipped]
+        summary.skipped += [Skipped(p, r) for p, r in d.skipped]
         unreadable += [p for p, _ in d.skipped]
 
     candidates: Candidates = []
@@ -295,8 +266,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
         try:
             _plan_file(writer, embedder, f, known.get(f.path), plan, candidates, keys_added)
         except Exception as e:  # noqa: BLE001 - one file never stops a run
-            summary.skipped.append({"path": f.path, "reason": f"cannot be read ({type(e).__name__}: "
-                                                                f"{str(e)[:200]})"})
+            summary.skip(f.path, f"cannot be read ({type(e).__name__}: {str(e)[:200]})")
     kept = _plan_removals(writer, plan, known, seen, scan, forget, unreadable)
     if writer.fresh:  # a rebuild keeps nothing: files it cannot read now would be lost
         plan.unreadable_lost = [p for p in writer.sources(replaced=True)
@@ -311,7 +281,7 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
     return plan
 
 
-def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known: dict[str, SourceStat],
+def _plan_removals(writer: StoreWriter, plan: UpdatePlan, known: dict[str, SourceStat],
                    seen: set[str],
                    scan: list[str], forget: list[str], unreadable: list[str]) -> dict[str, int]:
     """Remove the indexed files that are gone; returns, for each missing or
@@ -332,7 +302,7 @@ def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known: dict[str, Sourc
     return kept
 
 
-def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: SourceStat | None,
+def _plan_file(writer: StoreWriter, embedder: Embedder, f: FoundFile, old_stat: SourceStat | None,
                plan: UpdatePlan, candidates: Candidates, keys_added: set[str]) -> None:
     """Read, parse and compare one file; a file that cannot be read now keeps
     what was indexed from it before."""
@@ -342,18 +312,17 @@ def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: 
         return
     limit = max_file_bytes(f.path)
     if f.size > limit:
-        summary.skipped.append({"path": f.path, "reason": (
-            f"too large for one {_kind(f.path)} file: {f.size / 1e6:.1f} MB "
-            f"(the limit is {limit / 1e6:.0f} MB)")})
+        summary.skip(f.path, f"too large for one {_kind(f.path)} file: {f.size / 1e6:.1f} MB "
+                             f"(the limit is {limit / 1e6:.0f} MB)")
         return
     try:
         with open(f.path, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as e:  # unreadable, or gone since the scan
-        summary.skipped.append({"path": f.path, "reason": os_reason(e)})
+        summary.skip(f.path, os_reason(e))
         return
     if len(data) > limit:  # grew since the scan
-        summary.skipped.append({"path": f.path, "reason": f"too large for one {_kind(f.path)} file"})
+        summary.skip(f.path, f"too large for one {_kind(f.path)} file")
         return
     sha = hashlib.sha256(data).hexdigest()
     if old_stat and old_stat[2] == sha:
@@ -363,7 +332,7 @@ def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: 
     try:
         parsed = parse_file(Path(f.path), data, embedder.max_passage_chars)
     except SkipFile as e:
-        summary.skipped.append({"path": f.path, "reason": str(e)})
+        summary.skip(f.path, str(e))
         return
     old = writer.articles_of(f.path)
     new_keys: set[str] = set()
@@ -409,7 +378,7 @@ def _check_removal(plan: UpdatePlan, rebuild: bool) -> None:
             "If that is what you want, run the same command again with --yes")
 
 
-def apply_update(writer: IndexWriter, embedder: Embedder, plan: UpdatePlan,
+def apply_update(writer: StoreWriter, embedder: Embedder, plan: UpdatePlan,
                  progress: Progress, embed_batches: BatchEmbedding | None = None) -> None:
     """Embed the new passages and commit the plan in one transaction."""
     summary = plan.summary
@@ -434,7 +403,7 @@ def apply_update(writer: IndexWriter, embedder: Embedder, plan: UpdatePlan,
     summary.articles, summary.passages = writer.counts()
 
 
-def _language_means(writer: IndexWriter, additions: list[NewArticle],
+def _language_means(writer: StoreWriter, additions: list[NewArticle],
                     vectors: np.ndarray) -> dict | None:
     """The manifest's language means with the new passages in (query/languages.py).
     An index built before they were recorded gets them at its next rebuild: a
@@ -454,7 +423,7 @@ def _check_batch(vecs: Any, n: int, dim: int) -> None:  # whatever the embedder 
                                     f"{shape or type(vecs).__name__}, not ({n}, {dim}) finite values")
 
 
-def _embed(writer: IndexWriter, embedder: Embedder, articles: list[Article], summary: IndexSummary,
+def _embed(writer: StoreWriter, embedder: Embedder, articles: list[Article], summary: IndexSummary,
            progress: Progress, embed_batches: BatchEmbedding) -> tuple[list[NewArticle], np.ndarray]:
     """The new articles with their passages, and one vector a passage. Each
     passage of two sentences or more also gets its sentences' vectors

@@ -1,14 +1,9 @@
 """How results are worded for a person, the same in the CLI and the chat: a
 citation's heading, an index update's summary. Safe to print on a terminal."""
 
-from typing import TYPE_CHECKING
 
-from assistant.results import Citation
+from assistant.results import Citation, IndexSummary, Skipped
 from assistant.text.normalize import printable
-
-if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
-    from assistant.indexing.update import IndexSummary
-
 
 # Plain words for a citation's confidence (its chance of holding the answer).
 CONFIDENCE_LABELS = ((0.7, "high"), (0.4, "medium"), (0.0, "low"))
@@ -38,20 +33,20 @@ def citation_heading(citation: Citation) -> str:
     return " · ".join(parts)
 
 
-def index_changes(summary: "IndexSummary") -> str:
+def index_changes(summary: IndexSummary) -> str:
     """"added 3, updated 1, removed 0, unchanged 40, skipped 2"."""
     s = summary
     return (f"added {s.added}, updated {s.updated}, removed {s.removed}, "
             f"unchanged {s.unchanged}, skipped {len(s.skipped)}")
 
 
-def index_totals(summary: "IndexSummary") -> str:
+def index_totals(summary: IndexSummary) -> str:
     return f"{summary.articles} articles, {summary.passages} passages"
 
 
-def skipped_file(item: dict) -> str:
+def skipped_file(item: Skipped) -> str:
     """One skipped file and why: "skipped PATH: REASON"."""
-    return f"skipped {printable(item['path'])}: {printable(item['reason'])}"
+    return f"skipped {printable(item.path)}: {printable(item.reason)}"
 
 
 def _shown(path: str) -> str:
@@ -62,7 +57,7 @@ def _shown(path: str) -> str:
     return printable(path if rel.startswith("..") else rel)
 
 
-def changed_files(summary: "IndexSummary", limit: int = 5) -> str:
+def changed_files(summary: IndexSummary, limit: int = 5) -> str:
     """"added a.txt, b.pdf; removed old.txt" (at most ``limit`` names of each kind)."""
     parts = []
     for change in ("added", "updated", "removed"):

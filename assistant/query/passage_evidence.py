@@ -23,7 +23,7 @@ from typing import Protocol
 
 from assistant.query.answer_types import DATE, NUMBER, ORG, PERSON, PLACE, TIME, best_answer, question_type
 from assistant.query.asked_day import asked_day, reports_day
-from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.store.interface import StoreReader
 from assistant.text.sentences import sentence_spans
 
 # Both weights are shares of the keyword coverage weight (``retrieval.coverage_weight``),
@@ -57,7 +57,7 @@ class Scored(Protocol):
     evidence: float
 
 
-def add_passage_evidence(reader: IndexReader, question: str, ranked: Sequence[Scored],
+def add_passage_evidence(reader: StoreReader, question: str, ranked: Sequence[Scored],
                          weight: float) -> None:
     """Add the lead and answer-kind bonuses to the scores of ``ranked`` (best
     first, as fused) and record them in each one's ``evidence``; ``weight`` is

@@ -24,7 +24,7 @@ from assistant.query.relevance import (
 )
 from assistant.query.retrieval import Candidate, retrieve
 from assistant.results import AskResult
-from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.store.interface import StoreReader
 from assistant.text.analysis import query_terms
 from assistant.text.normalize import strip_controls
 
@@ -50,7 +50,7 @@ def prepare(question: str, k: int, mode: str, rerank: str | int,
                  filters=filters or NO_FILTERS)
 
 
-def warm_up(reader: IndexReader, query: Query) -> None:
+def warm_up(reader: StoreReader, query: Query) -> None:
     """Load what answering ``query`` will read, ahead: its keyword terms (with
     the stemmer) and its answer kind (with the patterns) are memoized, so a
     cold process can do this while the model embeds the question."""
@@ -82,7 +82,7 @@ def embedded_text(query: Query) -> str:
     return text
 
 
-def answer(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
+def answer(reader: StoreReader, query: Query, query_vector: np.ndarray | None,
            sentence_embedder: Embedder | None,
            background: Callable[[], np.ndarray | None]) -> AskResult:
     """Retrieve, fetch, decide and assemble. Call inside ``reader.snapshot()``.
@@ -150,7 +150,7 @@ def _baseline(query: Query, candidates: list[Candidate], query_vector: np.ndarra
 
 
 def _is_found(query: Query, candidates: list[Candidate], baseline: float | None,
-              reader: IndexReader) -> bool:
+              reader: StoreReader) -> bool:
     """Keyword search has no calibrated score: any match counts as found."""
     if baseline is None:
         return bool(candidates)

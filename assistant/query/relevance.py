@@ -22,7 +22,7 @@ from functools import cache
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.store.interface import StoreReader
 from assistant.text.analysis import is_english, name_variants, question_names
 from assistant.text.normalize import fold, words
 
@@ -67,7 +67,7 @@ def background_vector(embedder: Embedder, passages: np.ndarray | None = None) ->
 COMMON_NAME_SHARE = 0.02
 
 
-def unknown_names(reader: IndexReader, question: str) -> list[str]:
+def unknown_names(reader: StoreReader, question: str) -> list[str]:
     """The question's names that occur in no passage (nor its context), when
     they are most of its distinctive names; otherwise none.
 

@@ -9,7 +9,7 @@ from assistant.embedders import Embedder
 from assistant.query.languages import language_shifts, usable_means
 from assistant.query.options import MODES, RERANK_AUTO, Query
 from assistant.query.passage_evidence import add_passage_evidence
-from assistant.store.interface import IndexStoreReader as IndexReader
+from assistant.store.interface import StoreReader
 from assistant.text.analysis import name_variants, query_terms
 
 
@@ -28,7 +28,7 @@ class Candidate:
 POOL = 50
 
 
-def retrieve(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
+def retrieve(reader: StoreReader, query: Query, query_vector: np.ndarray | None,
              embedder: Embedder | None = None, allowed: np.ndarray | None = None
              ) -> list[Candidate]:
     """Top ``query.k`` candidates for ``query.searched`` by ``query.mode``, best
@@ -78,14 +78,14 @@ def retrieve(reader: IndexReader, query: Query, query_vector: np.ndarray | None,
     return ranked[:k]
 
 
-def terms_as_indexed(reader: IndexReader, question: str) -> list[str]:
+def terms_as_indexed(reader: StoreReader, question: str) -> list[str]:
     """The question's keyword terms in the forms the articles use: its names
     (``names_as_indexed``), then its other words (``endings_as_indexed``)."""
     terms = query_terms(question, reader.analyzer)
     return endings_as_indexed(reader, names_as_indexed(reader, question, terms))
 
 
-def names_as_indexed(reader: IndexReader, question: str, terms: list[str]) -> list[str]:
+def names_as_indexed(reader: StoreReader, question: str, terms: list[str]) -> list[str]:
     """``terms`` with each name in the form the articles use, where the
     question's analyzer gave it another (``keywords.name_variants``)."""
     variants = {t: v for t, v in name_variants(question, reader.analyzer).items() if t in terms}
@@ -109,7 +109,7 @@ ENDING_MIN_STEM = 5
 ENDING_SLACK = 3
 
 
-def endings_as_indexed(reader: IndexReader, terms: list[str]) -> list[str]:
+def endings_as_indexed(reader: StoreReader, terms: list[str]) -> list[str]:
     """``terms`` with each one that no passage holds replaced by an indexed
     term that differs from it only in its ending, where there is one; only
     for a question asked in another language than the articles'
@@ -123,7 +123,7 @@ def endings_as_indexed(reader: IndexReader, terms: list[str]) -> list[str]:
     return list(dict.fromkeys(swap.get(t, t) for t in terms))
 
 
-def same_stem(reader: IndexReader, term: str) -> str | None:
+def same_stem(reader: StoreReader, term: str) -> str | None:
     """The indexed term sharing the longest beginning with ``term`` (see ENDING_SLACK)."""
     stem = max(ENDING_MIN_STEM, len(term) - ENDING_SLACK)
     if len(term) < ENDING_MIN_STEM or not term.isalpha():
@@ -153,7 +153,7 @@ CROSS_LINGUAL_RERANK = 15
 RERANK_WEIGHT = 1.0
 
 
-def rerank_by_sentence(reader: IndexReader, embedder: Embedder, query_vector: np.ndarray,
+def rerank_by_sentence(reader: StoreReader, embedder: Embedder, query_vector: np.ndarray,
                        ranked: list[Candidate], top: int) -> list[Candidate]:
     """Add each top candidate's best sentence similarity to its score.
 
@@ -207,12 +207,12 @@ REFERENCE_SCALE = 0.0459
 SPREAD_POWER = 2
 
 
-def coverage_weight(reader: IndexReader) -> float:
+def coverage_weight(reader: StoreReader) -> float:
     scale = reader.dense_scale
     return COVERAGE_WEIGHT * ((scale / REFERENCE_SCALE) ** SPREAD_POWER if scale else 1.0)
 
 
-def fuse(reader: IndexReader, terms: list[str], query_vector: np.ndarray,
+def fuse(reader: StoreReader, terms: list[str], query_vector: np.ndarray,
          dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
          question: str | None = None) -> tuple[list[Candidate], float]:
     """Hybrid ranking on the dense scale: each candidate's cosine plus a bonus for
@@ -257,7 +257,7 @@ def idf(df: int, total: int) -> float:
     return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
 
 
-def term_weights(reader: IndexReader, terms: list[str]) -> tuple[dict[str, float], float]:
+def term_weights(reader: StoreReader, terms: list[str]) -> tuple[dict[str, float], float]:
     """IDF weight of each question term, and the share of the total weight
     carried by terms that occur in the articles (1.0 for a question without terms)."""
     if not terms:

@@ -3,13 +3,18 @@ generation and what each key's value must look like."""
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.config.own_files import DB_NAME as DB_NAME
 from assistant.errors import CorruptIndexError
 from assistant.store.index_types import AUTO, INDEX_TYPES
+
+if TYPE_CHECKING:
+    from assistant.store.records import KeywordAnalyzer
 
 # 2: articles.text_hash, to find the same article filed twice.
 # 3: passages.context, the article context matched along with a passage.
@@ -38,19 +43,20 @@ def has_sentences(manifest: dict[str, str]) -> bool:
 VECTORS_FILE = re.compile(r"vectors\.[0-9]{1,18}\.faiss")
 
 
-def _int(minimum: int):
+def _int(minimum: int) -> Callable[[str], bool]:
     def check(v: str) -> bool:
         return v.isdigit() and int(v) >= minimum
     return check
 
 
-def _list_of(value, of: type | tuple[type, ...]) -> bool:
+def _list_of(value: object, of: type | tuple[type, ...]) -> bool:
     """``value`` is a list of ``of`` (never bools)."""
     return isinstance(value, list) and all(isinstance(x, of) and not isinstance(x, bool)
                                            for x in value)
 
 
-def _json_list(of: type | tuple[type, ...], length_key: str | None = None):
+def _json_list(of: type | tuple[type, ...],
+               length_key: str | None = None) -> Callable[[str, dict], bool]:
     def check(v: str, manifest: dict) -> bool:
         try:
             value = json.loads(v)
@@ -192,7 +198,8 @@ class ManifestFields:
         """How the keyword bodies were made (see assistant.text.analysis)."""
         return self.manifest.get("analyzer", "plain")
 
-def next_manifest(previous: dict, fresh: bool, model_id: str, dim: int, analyzer,
+def next_manifest(previous: dict, fresh: bool, model_id: str, dim: int,
+                  analyzer: "KeywordAnalyzer | None",
                   generation: int, next_passage_id: int, roots: list[str], now: str,
                   store_keys: dict, extra: dict) -> dict:
     """The manifest an update commits, the same for every store; ``store_keys``:

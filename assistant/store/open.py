@@ -3,29 +3,31 @@ database named by a ``postgresql://`` URL. Opening one picks its store; the
 Postgres store (psycopg, pgvector) is imported only for a URL."""
 
 
-from assistant.store.interface import IndexStoreReader, IndexStoreWriter
+from typing import Any
+
+from assistant.store.interface import StoreReader, StoreWriter
 from assistant.store.urls import is_postgres
 
 
-def open_reader(location: str) -> IndexStoreReader:
+def open_reader(location: str) -> StoreReader:
     if is_postgres(location):
         from assistant.store.postgres.reader import PostgresReader
 
         return PostgresReader(location)
-    from assistant.store.local.reader import IndexReader
+    from assistant.store.local.reader import LocalReader
 
-    return IndexReader(location)
+    return LocalReader(location)
 
 
-def open_writer(location: str, model_id: str, dim: int, **options) -> IndexStoreWriter:
-    """One update of the index at ``location`` (options as for ``IndexWriter``)."""
+def open_writer(location: str, model_id: str, dim: int, **options: Any) -> StoreWriter:
+    """One update of the index at ``location`` (options as for ``LocalWriter``)."""
     if is_postgres(location):
         from assistant.store.postgres.writer import PostgresWriter
 
         return PostgresWriter(location, model_id, dim, **options)
-    from assistant.store.local.writer import IndexWriter
+    from assistant.store.local.writer import LocalWriter
 
-    return IndexWriter(location, model_id, dim, **options)
+    return LocalWriter(location, model_id, dim, **options)
 
 
 def has_committed_index(location: str) -> bool:

@@ -1,13 +1,15 @@
 """The rows every store reads and writes: new and stored articles and passages,
-search hits, and the keyword analyzer that makes FTS bodies."""
+search hits, the keyword analyzer that makes FTS bodies, and what an index
+holds (``index_info``, the one builder both readers call)."""
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.config.own_files import DB_NAME as DB_NAME
-from assistant.results import ArticleRef
+from assistant.results import ArticleRef, IndexInfo
 
 
 def text_hash(text: str) -> str:
@@ -15,6 +17,20 @@ def text_hash(text: str) -> str:
     import hashlib  # not on the question path
 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def index_info(location: str, manifest: Mapping[str, str], *, articles: int, passages: int,
+               vectors: int, index_type: str, index_type_setting: str,
+               size_bytes: int) -> IndexInfo:
+    """What an index holds: its counts and kinds from the store, the rest from
+    its manifest, written the same for every store."""
+    return IndexInfo(
+        location=location, articles=articles, passages=passages,
+        model=manifest.get("model_id"), dim=int(manifest.get("dim", 0)), vector_count=vectors,
+        index_type=index_type, index_type_setting=index_type_setting, size_bytes=size_bytes,
+        created_at=manifest.get("created_at"), updated_at=manifest.get("updated_at"),
+        schema_version=int(manifest.get("schema_version", 0)),
+        roots=json.loads(manifest.get("roots", "[]")))
 
 
 @dataclass(frozen=True)

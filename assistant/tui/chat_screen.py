@@ -8,7 +8,7 @@ update widgets."""
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,7 +23,7 @@ from assistant.errors import AssistantError
 from assistant.present.transcript import turn_markdown
 from assistant.progress import Phase
 from assistant.query.options import NO_FILTERS, Filters
-from assistant.results import Citation
+from assistant.results import Citation, IndexInfo
 from assistant.tui.filter_line import FILTER_HELP, SUGGESTIONS, FilterCommand, parse_filter_line
 from assistant.tui.messages import (
     Answered,
@@ -86,7 +86,7 @@ class ChatScreen(Screen[None]):
         self.source: str | None = None  # where a missing index would be built from
         self.questions = QuestionQueue()
         self.filters: Filters = NO_FILTERS  # set by the filter line (/source, /since, ...)
-        self._index_info: dict[str, Any] | None = None  # the index's info as last shown
+        self._index_info: IndexInfo | None = None  # the index's info as last shown
         self.updates = IndexUpdates(service, self, self._update_started, watch=watch)
 
     # -- layout ---------------------------------------------------------------------------
@@ -330,21 +330,21 @@ class ChatScreen(Screen[None]):
         self.model_ready = True
         self._show_info(message.info)
         self._next_question()
-        self.updates.watch_roots(list(message.info.get("roots") or []) if message.info else None)
+        self.updates.watch_roots(list(message.info.roots) if message.info else None)
 
     def on_articles_loaded(self, message: ArticlesLoaded) -> None:
         self.query_one(ArticlesPanel).set_articles(message.articles)
         if self.model_ready:
             self._show_info(message.info)
-        self.updates.watch_roots(list(message.info.get("roots") or []), restart=True)
+        self.updates.watch_roots(list(message.info.roots), restart=True)
 
-    def _show_info(self, info: dict[str, Any] | None = None) -> None:
+    def _show_info(self, info: IndexInfo | None = None) -> None:
         info = info or self._index_info
         if info:
             self._index_info = info
-            model = display_model_name(info["model"])
+            model = display_model_name(info.model or "")
             watching = " · watching" if self.updates.watching else ""
-            self.app.sub_title = (f"{info['articles']} articles · {info['passages']} passages · "
+            self.app.sub_title = (f"{info.articles} articles · {info.passages} passages · "
                                   f"{model}{watching}")
 
     def on_failed(self, message: Failed) -> None:

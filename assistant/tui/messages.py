@@ -4,16 +4,15 @@ from the generated ``__init__``); progress says ``can_replace`` so a burst
 the UI has not caught up with collapses to its latest word."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from assistant.errors import AssistantError
-from assistant.results import AskResult, Citation
+from assistant.results import ArticleInfo, ArticleText, AskResult, Citation, IndexInfo, IndexSummary
 
-if TYPE_CHECKING:  # the indexer loads ingestion: only when indexing
+if TYPE_CHECKING:
     from assistant.app.watch import WatchBatch
-    from assistant.indexing.update import IndexSummary
 
 
 def error_text(e: BaseException) -> str:
@@ -25,7 +24,7 @@ def error_text(e: BaseException) -> str:
 
 @dataclass
 class ModelReady(Message):
-    info: dict[str, Any] | None
+    info: IndexInfo | None
 
 
 @dataclass
@@ -90,7 +89,7 @@ class IndexWaiting(Message):
 
 @dataclass
 class IndexDone(Message):
-    summary: "IndexSummary"
+    summary: IndexSummary
 
 
 @dataclass
@@ -116,8 +115,8 @@ class WatchStopped(Message):
 
 @dataclass
 class ArticlesLoaded(Message):
-    articles: list[dict[str, Any]]
-    info: dict[str, Any]
+    articles: list[ArticleInfo]
+    info: IndexInfo
 
 
 @dataclass
@@ -125,5 +124,5 @@ class ArticleFetched(Message):
     """An article to show; ``article`` is None when it left the index."""
 
     article_id: str
-    article: dict[str, Any] | None
+    article: ArticleText | None
     citation: Citation | None

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Markdown, Static
 
-from assistant.results import Citation
+from assistant.results import ArticleText, Citation
 from assistant.tui.text import highlighted, safe
 
 # A huge article is shown around its passage only: a Static holding 50 MB of
@@ -33,16 +33,16 @@ class ArticleScreen(Screen):
         Binding("q", "app.pop_screen", "Back", show=False),
     ]
 
-    def __init__(self, article: dict, citation: Citation | None = None) -> None:
+    def __init__(self, article: ArticleText, citation: Citation | None = None) -> None:
         super().__init__()
         self.article = article
         self.citation = citation
 
     def compose(self) -> ComposeResult:
         a = self.article
-        title = safe(a.get("title")) or safe(a.get("id"))
-        meta = " · ".join(x for x in (safe(a.get("source")), safe(a.get("date")),
-                                      safe(a.get("url")), safe(_shown_path(a.get("path"))))
+        title = safe(a.title) or safe(a.id)
+        meta = " · ".join(x for x in (safe(a.source), safe(a.date),
+                                      safe(a.url), safe(_shown_path(a.path)))
                           if x)
         yield Static(Text(title, style="bold"), id="article-title")
         yield Static(Text(meta, style="dim"), id="article-meta")
@@ -51,7 +51,7 @@ class ArticleScreen(Screen):
         yield Footer()
 
     def _body(self) -> ComposeResult:
-        text = self.article.get("text") or ""
+        text = self.article.text or ""
         c = self.citation
         if c is None or not (0 <= c.start < c.end <= len(text)):
             shown = text[:SHOWN_CHARS]

@@ -29,7 +29,7 @@ from assistant.tui.messages import (
 if TYPE_CHECKING:
     from assistant.app.service import Assistant
     from assistant.app.watch import WatchBatch
-    from assistant.indexing.update import IndexSummary
+    from assistant.results import IndexSummary
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages within one phase
 SHOWN_SKIPPED = 10  # skipped files listed in a note
@@ -49,7 +49,7 @@ def update_note(summary: "IndexSummary") -> str:
 def watched_note(batch: "WatchBatch", summary: "IndexSummary") -> str | None:
     """What a watched change did: the files it touched (nothing: no note)."""
     touched = set(summary.changes) | set(batch.changed)
-    skipped = [item for item in summary.skipped if item["path"] in touched]
+    skipped = [item for item in summary.skipped if item.path in touched]
     if not (summary.changes or skipped):
         return None
     text = (f"Folder changed, index updated: {changed_files(summary)}; now "
@@ -110,9 +110,12 @@ class IndexUpdates:
         return True
 
     def _update(self, paths: list[str] | None, hold: tuple[str, ...]) -> None:
+        from assistant.app.service import IndexRequest
+
         post = self.node.post_message
         try:
-            summary = self.service.index(paths or None, progress=_Throttle(post), hold=hold,
+            summary = self.service.index(IndexRequest(paths or None, hold=hold),
+                                         progress=_Throttle(post),
                                          on_wait=lambda: post(IndexWaiting()))
         except Exception as e:  # noqa: BLE001 - shown in the chat, not a crash
             post(Failed("index", error_text(e)))

@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.embedders import load_embedder
 from assistant.query.retrieval import idf
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 from assistant.text.analysis import query_terms
 from assistant.text.sentences import sentence_spans
 from benchmarks.common import DATA, read_jsonl
@@ -146,7 +146,7 @@ def train(items, steps=300, lr=0.5, l2=1e-3):
 def main():
     argparse.ArgumentParser(description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
-    reader = IndexReader(str(DATA / "index-e5"))
+    reader = LocalReader(str(DATA / "index-e5"))
     emb = load_embedder(reader.model_id)
     data = collect(reader, emb, *sentence_vectors(reader, emb))
     print("MRR / R@5 on the valid splits (k = 10)")

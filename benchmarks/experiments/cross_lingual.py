@@ -17,7 +17,7 @@ import numpy as np
 from assistant.embedders import load_embedder
 from assistant.query.options import Query
 from assistant.query.retrieval import RERANK_WEIGHT, retrieve, term_weights
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 from assistant.text.analysis import query_terms
 from assistant.text.sentences import sentence_spans
 from benchmarks.common import DATA, read_jsonl
@@ -71,7 +71,7 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=None, help="questions per set")
     args = ap.parse_args()
-    reader = IndexReader(str(DATA / "index-e5"))
+    reader = LocalReader(str(DATA / "index-e5"))
     emb = load_embedder(reader.model_id)
     data = {n: collect(reader, emb, n, args.limit) for n in SETS}
     for n, items in data.items():

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from assistant.app.evaluation import evaluate, load_questions
-from assistant.app.service import Assistant
+from assistant.app.service import Assistant, IndexRequest
 from assistant.app.settings import Settings
 from assistant.indexing.copy import copy_index
 from benchmarks.common import DATA, NEWS, RESULTS, SAMPLE, git_commit, replace_section
@@ -47,12 +47,12 @@ def local_index(name: str, args, tmp: Path) -> tuple[str, str]:
     if name == "sample":
         index = DATA / f"index-sample-{args.model}"
         Assistant(Settings(index_dir=str(index), model=args.model, sample_dir="none")).index(
-            [str(SAMPLE)])
+            IndexRequest([str(SAMPLE)]))
         return str(index), sample_questions(tmp)
     if name == "news":
         index = DATA / f"index-news-{args.model}"
         Assistant(Settings(index_dir=str(index), model=args.model, sample_dir="none")).index(
-            [str(NEWS / "articles")])
+            IndexRequest([str(NEWS / "articles")]))
         return str(index), str(NEWS)
     return args.index, str(DATA / f"{name}.{args.split}.jsonl")
 
@@ -88,7 +88,7 @@ def main() -> None:
             pg = Assistant(Settings(index_dir=index, store=url, sample_dir="none"))
             (a, a_s), (b, b_s) = run(local, questions), run(pg, questions)
             same = sum(x["first"] == y["first"] for x, y in zip(a.details, b.details))
-            passages = local.info()["passages"]
+            passages = local.info().passages
             row = (f"| {name} | {passages:,} | {a.questions} | {same / a.questions:.3f} | "
                    f"{a.mrr:.3f} | {b.mrr:.3f} | {b.mrr - a.mrr:+.3f} | {a.r_at_1:.3f} | "
                    f"{b.r_at_1:.3f} | {a_s / a.questions * 1000:.0f} | "

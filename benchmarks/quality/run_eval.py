@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from assistant.app.evaluation import evaluate, load_questions
-from assistant.app.service import Assistant
+from assistant.app.service import Assistant, IndexRequest
 from assistant.app.settings import Settings
 from benchmarks.common import DATA, NEWS, RESULTS, git_commit, offtopic, replace_section
 
@@ -60,13 +60,13 @@ def news(args) -> None:
     """The news_dev section: one block per label."""
     index = DATA / f"index-news-{args.model}"
     svc = Assistant(Settings(index_dir=str(index), sample_dir="none", model=args.model))
-    svc.index([str(Path(args.news) / "articles")], rebuild=True)
+    svc.index(IndexRequest([str(Path(args.news) / "articles")], rebuild=True))
     qs = load_questions(args.news)
     r = evaluate(svc.conversation, qs, "news_dev", "hybrid", 10)
     commit = git_commit()
     off_nf = round(r.not_found_recall * r.unanswerable) if r.unanswerable else 0
     block = [f"### {args.label}", "",
-             f"Commit {commit}, model {svc.info()['model']}, hybrid, k = 10.", "",
+             f"Commit {commit}, model {svc.info().model}, hybrid, k = 10.", "",
              "| R@1 | R@5 | MRR | answer sentence holds the answer | answer span holds the answer "
              "| answerable found | off-topic not found |", "|---|---|---|---|---|---|---|",
              f"| {r.r_at_1:.3f} | {r.r_at_5:.3f} | {r.mrr:.3f} | {r.answer_accuracy:.3f} | "
@@ -106,9 +106,9 @@ def main():
     svc = Assistant(Settings(index_dir=args.index, sample_dir="none"))
     info = svc.info()
     started = time.time()
-    lines = [f"Pooled corpus: {info['articles']} articles, {info['passages']} passages "
+    lines = [f"Pooled corpus: {info.articles} articles, {info.passages} passages "
              f"(every paragraph of every set and split in ../shared/eval, tydiqa_id/train "
-             f"contexts as distractors, plus the sample article); model {info['model']}; "
+             f"contexts as distractors, plus the sample article); model {info.model}; "
              f"{args.split} splits; k = 10.", "",
              "| set | keyword MRR / R@5 | dense MRR / R@5 | hybrid MRR / R@5 | hybrid R@1 "
              "| answer sentence holds a gold answer (hybrid) | hybrid `--rerank auto` MRR / R@5 |",

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from assistant.app.eval_sets import ARTICLES, load_news_set
 from assistant.app.evaluation import displayed
-from assistant.app.service import Assistant
+from assistant.app.service import Assistant, IndexRequest
 from assistant.app.settings import Settings
 from assistant.llm import local_server
 from assistant.llm.config import LLMConfig
@@ -47,7 +47,7 @@ def run_set(name: str, folder: str, questions: list[dict], llm: LLMConfig, model
             limit: int) -> dict:
     with tempfile.TemporaryDirectory() as ix:
         svc = Assistant(Settings(index_dir=ix, model=model, sample_dir="none"), llm=llm)
-        svc.index([folder])
+        svc.index(IndexRequest([folder]))
         svc.load_model()
         chat = svc.conversation()
         sentences = supported = uncited = cites_gold = answerable = refused = errors = 0

@@ -49,6 +49,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from assistant.app.service import IndexRequest
 from benchmarks.common import (
     ENV,
     EVAL,
@@ -170,7 +171,7 @@ def postgres_section(tmp: Path, args) -> dict:
         local = str(tmp / "ix")
         t = time.perf_counter()
         built = Assistant(Settings(index_dir=local, model="hash-384", sample_dir="none")).index(
-            [str(tmp / "docs")])
+            IndexRequest([str(tmp / "docs")]))
         build_s = time.perf_counter() - t
         t = time.perf_counter()
         copy_index(local, url)

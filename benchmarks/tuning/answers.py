@@ -18,7 +18,7 @@ from assistant.query import answers
 from assistant.query.answer_types import answer_span
 from assistant.query.options import Query
 from assistant.query.retrieval import retrieve
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 from assistant.text.analysis import STOPWORDS, analyze, query_terms
 from assistant.text.sentences import sentence_spans
 from benchmarks.common import DATA, read_jsonl
@@ -79,7 +79,7 @@ def main():
     ap.add_argument("--show", type=int, default=0, help="print this many wrong picks")
     ap.add_argument("--sets", default="tydiqa_id,facqa")
     args = ap.parse_args()
-    reader = IndexReader(args.index)
+    reader = LocalReader(args.index)
     emb = load_embedder(reader.model_id)
     data = {}
     for n in args.sets.split(","):

@@ -26,7 +26,7 @@ from assistant.query.options import Query
 from assistant.query.pipeline import confidence_inputs
 from assistant.query.relevance import Calibration, background_vector, is_found, unknown_names
 from assistant.query.retrieval import retrieve
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 from benchmarks.common import DATA, NEWS, offtopic, read_jsonl
 
 
@@ -97,7 +97,7 @@ def main():
     ap.add_argument("--index", default=str(DATA / "index-valid-e5"))
     ap.add_argument("--split", default="valid")
     args = ap.parse_args()
-    reader = IndexReader(args.index)
+    reader = LocalReader(args.index)
     emb = load_embedder(reader.model_id)
     rows = []
     for name, qs in question_sets(args.split).items():

@@ -16,7 +16,7 @@ from assistant.embedders import load_embedder
 from assistant.query.options import Query
 from assistant.query.relevance import background_vector
 from assistant.query.retrieval import retrieve
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 from benchmarks.common import DATA, offtopic, read_jsonl
 
 
@@ -37,7 +37,7 @@ def main():
     ap.add_argument("--index", default=str(DATA / "index-e5"))
     ap.add_argument("--split", default="valid")
     args = ap.parse_args()
-    reader = IndexReader(args.index)
+    reader = LocalReader(args.index)
     emb = load_embedder(reader.model_id)
     groups = {}
     for name in ("tydiqa_id", "facqa", "belebele_en", "belebele_id"):

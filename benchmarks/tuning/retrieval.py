@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.embedders import load_embedder
 from assistant.query.retrieval import keyword_evidence, term_weights
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 from assistant.text.analysis import query_terms
 from benchmarks.common import DATA, read_jsonl
 
@@ -80,7 +80,7 @@ def main():
     ap.add_argument("--pool", type=int, default=100)
     ap.add_argument("--only-prf", action="store_true")
     args = ap.parse_args()
-    reader = IndexReader(args.index)
+    reader = LocalReader(args.index)
     emb = load_embedder(reader.model_id)
     data = collect(reader, emb, args.split, args.pool)
 

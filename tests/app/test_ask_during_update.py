@@ -3,6 +3,7 @@ in the same process (the chat, a service shared by threads) or in another one.""
 
 import threading
 
+from assistant.app.service import IndexRequest
 from assistant.embedders.hashing import HashEmbedder
 
 from helpers.common import SAMPLE_ARTICLE, TROOPS, write
@@ -33,9 +34,9 @@ def _asked_meanwhile(tmp_path, make_service, ask_with):
     write(folder / SAMPLE_ARTICLE.name, SAMPLE_ARTICLE.read_text(encoding="utf-8"))
     emb = GatedEmbedder()
     svc = make_service(emb=emb)
-    svc.index([str(folder)])
+    svc.index(IndexRequest([str(folder)]))
     write(folder / "new.txt", "Berita baru\n\nHujan deras turun di Bogor pada Senin sore.\n")
-    update = threading.Thread(target=svc.index, args=([str(folder)],), name="update")
+    update = threading.Thread(target=svc.index, args=(IndexRequest([str(folder)]),), name="update")
     answers, asker = [], None
     update.start()
     try:

@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from assistant.app.conversation import MAX_CONTEXT_QUESTIONS, Conversation, is_follow_up
+from assistant.app.service import IndexRequest
 from assistant.results import AskResult
 
 from helpers.common import SAMPLE_ARTICLE, TROOPS, json_lines, run_cli
@@ -58,7 +59,7 @@ def test_context_is_the_previous_turn_and_is_bounded():
 
 def test_service_searches_a_follow_up_with_its_context(make_service):
     svc = make_service()
-    svc.index([str(SAMPLE_ARTICLE)])
+    svc.index(IndexRequest([str(SAMPLE_ARTICLE)]))
     alone = svc.ask("lalu ke mana?")
     assert TROOPS not in alone.citations[0].text and alone.context == []
     chat = svc.conversation()
@@ -93,7 +94,7 @@ def test_sentence_vectors_are_remembered_between_questions(make_service, embedde
                 "Banjir merendam kota Semarang. Ribuan warga mengungsi ke masjid. Hujan turun "
                 "sejak Jumat malam.\n\nGempa mengguncang Cianjur. Ratusan rumah rusak berat.\n")
     svc = make_service()
-    svc.index([str(doc)])
+    svc.index(IndexRequest([str(doc)]))
     # Passages indexed before sentence vectors were stored (schema 4) have none:
     # their sentences are embedded when cited, and remembered.
     conn = sqlite3.connect(tmp_path / "index" / "index.sqlite3")
@@ -123,7 +124,7 @@ def test_a_follow_up_on_news_keeps_the_topic(make_service, tmp_path):
           "SUMEDANG, KOMPAS.com - The Cisumdawu toll road will charge a fare from next month.\n\n"
           "Its discount runs until 15 March 2026, when the new fare applies.\n")
     svc = make_service()
-    svc.index([str(tmp_path / "news")])
+    svc.index(IndexRequest([str(tmp_path / "news")]))
     chat = svc.conversation()
     chat.ask("How long is the new Yogyakarta-Bawen toll section?")
     r = chat.ask("and until when?")

@@ -7,12 +7,17 @@ ranking or answers is meant to change it, regenerate the stored output with:
 
     ASSISTANT_REGENERATE_GOLDEN=1 python -m pytest -q tests/cli/test_ask_golden.py
 
-and review the diff of tests/data/ask_golden.jsonl before committing it.
+and review the diff of tests/data/ask_golden.jsonl before committing it. The
+same index's `index --json` summary, `info --json` and, through a real `serve`,
+`GET /articles` and `GET /articles/ID` are stored beside it (tests/data/
+*_golden.json), what varies between runs masked: the typed results at the
+service's face must turn into exactly the same JSON.
 """
 
 import json
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -22,8 +27,10 @@ from assistant.ingest.documents import article_id
 from assistant.present.schema import AskOutput
 
 from helpers.common import SAMPLE_ARTICLE, run_cli
+from helpers.serve import client, running_server
 
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "ask_golden.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data"
+GOLDEN = DATA / "ask_golden.jsonl"
 ROOT_MARK = "<ROOT>"  # the temporary folder, which differs between runs
 SAMPLE_ID_MARK = "<SAMPLE-ID>"  # a file's article id is derived from its path
 
@@ -79,6 +86,8 @@ def _corpus(folder: Path) -> None:
     rng = random.Random(12)
     folder.mkdir(parents=True)
     shutil.copy(SAMPLE_ARTICLE, folder / SAMPLE_ARTICLE.name)
+    # The same text again is skipped (the summary lists it), citing nothing new.
+    shutil.copy(SAMPLE_ARTICLE, folder / "zz-copy.txt")
     with open(folder / "generated.jsonl", "w", encoding="utf-8") as f:
         for i in range(1000):
             f.write(json.dumps(_article(rng, i), ensure_ascii=False) + "\n")
@@ -100,13 +109,21 @@ def _ask_all(root: Path, index_dir: Path) -> str:
             .replace(f'"{sample_id}"', f'"{SAMPLE_ID_MARK}"'))
 
 
-def test_ask_json_is_unchanged(tmp_path):
-    _corpus(tmp_path / "articles")
-    index_dir = tmp_path / "index"
-    r = run_cli("index", tmp_path / "articles", "--index-dir", index_dir, "--model", "hash",
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(temporary root, index folder, the `index --json` output) of the golden index."""
+    root = tmp_path_factory.mktemp("golden")
+    _corpus(root / "articles")
+    index_dir = root / "index"
+    r = run_cli("index", root / "articles", "--index-dir", index_dir, "--model", "hash",
                 "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["articles"] == 1001
+    return root, index_dir, r.stdout
+
+
+def test_ask_json_is_unchanged(built):
+    tmp_path, index_dir, _ = built
     output = _ask_all(tmp_path, index_dir)
     for line in output.splitlines():
         AskOutput.model_validate_json(line)
@@ -114,3 +131,42 @@ def test_ask_json_is_unchanged(tmp_path):
         GOLDEN.write_text(output, encoding="utf-8")
         pytest.skip(f"regenerated {GOLDEN}")
     assert output == GOLDEN.read_text(encoding="utf-8")
+
+
+def _masked(text: str, root: Path) -> str:
+    """``text`` with what differs between runs named the same: the temporary
+    root, the sample's path-derived id, times, sizes and durations."""
+    sample_id = article_id(str(root / "articles" / SAMPLE_ARTICLE.name))
+    text = (text.replace(json.dumps(str(root))[1:-1], ROOT_MARK)
+            .replace(f'"{sample_id}"', f'"{SAMPLE_ID_MARK}"'))
+    text = re.sub(r'"(created_at|updated_at)": "[^"]*"', r'"\1": "<TIME>"', text)
+    text = re.sub(r'"(size_bytes|seconds)": [0-9.e+-]+', r'"\1": "<N>"', text)
+    return re.sub(r'"(created_at|updated_at)":"[^"]*"', r'"\1":"<TIME>"', text)
+
+
+def _face_outputs(root: Path, index_dir: Path, index_json: str) -> dict[str, str]:
+    """The stored name of each output and its masked text, exactly as printed or sent."""
+    info = run_cli("info", "--json", "--index-dir", index_dir)
+    assert info.returncode == 0, info.stderr
+    sample_id = article_id(str(root / "articles" / SAMPLE_ARTICLE.name))
+    with running_server("--index-dir", index_dir, env={"ASSISTANT_CONFIG": "none"}) as (url, _, _):
+        with client(url) as http:
+            listed = http.get("/articles")
+            one = [http.get(f"/articles/{i}") for i in (sample_id, "gen-0007")]
+    assert listed.status_code == 200 and all(r.status_code == 200 for r in one)
+    assert len(listed.json()) == 1001
+    return {"index_golden.json": index_json, "info_golden.json": info.stdout,
+            "articles_golden.json": listed.text,
+            "article_golden.json": "\n".join(r.text for r in one) + "\n"}
+
+
+def test_index_info_and_articles_json_are_unchanged(built):
+    root, index_dir, index_json = built
+    outputs = {name: _masked(text, root)
+               for name, text in _face_outputs(root, index_dir, index_json).items()}
+    if os.environ.get("ASSISTANT_REGENERATE_GOLDEN"):
+        for name, text in outputs.items():
+            (DATA / name).write_text(text, encoding="utf-8")
+        pytest.skip(f"regenerated {', '.join(outputs)}")
+    for name, text in outputs.items():
+        assert text == (DATA / name).read_text(encoding="utf-8"), name

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from assistant.app.service import Assistant
+from assistant.app.service import Assistant, IndexRequest
 from assistant.app.settings import Settings
 from assistant.errors import ExitCode
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def e5(tmp_path_factory):
     svc = Assistant(Settings(index_dir=str(tmp_path_factory.mktemp("e5") / "index"), sample_dir="none"))
-    svc.index([str(SAMPLE_DIR)])
+    svc.index(IndexRequest([str(SAMPLE_DIR)]))
     return svc
 
 

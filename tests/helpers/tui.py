@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from textual.worker import WorkerState
 
 from assistant.app.history import QuestionHistory
-from assistant.app.service import Assistant
+from assistant.app.service import Assistant, IndexRequest
 from assistant.app.settings import Settings
 from assistant.embedders.hashing import HashEmbedder
 from assistant.tui.app import AssistantApp
@@ -38,7 +38,7 @@ def service(index_dir, embedder=None, build_from=None) -> Assistant:
     svc = Assistant(Settings(index_dir=str(index_dir), sample_dir="none"),
                     embedder=embedder or HashEmbedder(dim=64))
     if build_from:
-        svc.index([build_from])
+        svc.index(IndexRequest([build_from]))
     return svc
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.errors import ModelUnavailableError
 from assistant.indexing.update import update_index
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 
 from helpers.common import SAMPLE_ARTICLE, run_cli
 
@@ -61,7 +61,7 @@ def index_contents(ix: Path) -> dict[tuple, tuple]:
                         "p.text_hash, p.context FROM passages p JOIN articles a "
                         "ON a.id = p.article_id").fetchall()
     conn.close()
-    reader = IndexReader(str(ix))
+    reader = LocalReader(str(ix))
     with reader.snapshot():
         vectors = reader.vectors_of([r[0] for r in rows])
     reader.close()

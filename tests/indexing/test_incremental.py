@@ -3,6 +3,7 @@
 import json
 import os
 
+from assistant.app.service import IndexRequest
 from assistant.query.relevance import background_sentences
 
 from helpers.common import write
@@ -18,7 +19,7 @@ def test_add_change_delete_embeds_only_what_changed(tmp_path, make_service, embe
     for i in range(5):
         write(docs / f"a{i}.txt", article(i))
     svc = make_service()
-    first = svc.index([str(docs)])
+    first = svc.index(IndexRequest([str(docs)]))
     assert (first.added, first.updated, first.removed, first.unchanged) == (5, 0, 0, 0)
     passages_before = embedder.passages_embedded
     # A new index also embeds the fixed relevance background, once, and the
@@ -30,7 +31,7 @@ def test_add_change_delete_embeds_only_what_changed(tmp_path, make_service, embe
     write(docs / "a1.txt", article(1, " Kalimat baru ditambahkan."))  # changed
     os.unlink(docs / "a2.txt")  # deleted
     calls_before = embedder.calls
-    second = svc.index([str(docs)])
+    second = svc.index(IndexRequest([str(docs)]))
     assert (second.added, second.updated, second.removed, second.unchanged) == (1, 1, 1, 3)
     # New article: all its passages; changed article: only its changed passage.
     new_passages = embedder.passages_embedded - passages_before
@@ -39,11 +40,11 @@ def test_add_change_delete_embeds_only_what_changed(tmp_path, make_service, embe
     assert embedder.calls - calls_before == 1  # one batch
 
     info = svc.info()
-    assert info["articles"] == 5
-    assert info["passages"] == second.passages
+    assert info.articles == 5
+    assert info.passages == second.passages
     assert svc.verify() == []
 
-    third = svc.index([str(docs)])
+    third = svc.index(IndexRequest([str(docs)]))
     assert (third.added, third.updated, third.removed, third.unchanged, third.embedded) == (0, 0, 0, 5, 0)
 
 
@@ -52,7 +53,7 @@ def test_unchanged_files_are_not_read(tmp_path, make_service, monkeypatch):
     for i in range(3):
         write(docs / f"a{i}.txt", article(i))
     svc = make_service()
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
     import builtins
 
     opened = []
@@ -63,17 +64,17 @@ def test_unchanged_files_are_not_read(tmp_path, make_service, monkeypatch):
         return real_open(path, *a, **kw)
 
     monkeypatch.setattr(builtins, "open", spy)
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
     assert not any(p.endswith(".txt") for p in opened)
 
 
 def test_touched_but_identical_file_is_not_reembedded(tmp_path, make_service, embedder):
     doc = write(tmp_path / "docs" / "a.txt", article(1))
     svc = make_service()
-    svc.index([str(doc.parent)])
+    svc.index(IndexRequest([str(doc.parent)]))
     before = embedder.passages_embedded
     os.utime(doc, ns=(1, 1))
-    s = svc.index([str(doc.parent)])
+    s = svc.index(IndexRequest([str(doc.parent)]))
     assert (s.unchanged, s.embedded) == (1, 0)
     assert embedder.passages_embedded == before
 
@@ -83,23 +84,23 @@ def test_jsonl_is_incremental_per_line(tmp_path, make_service, embedder):
     rows = [{"id": f"n{i}", "text": article(i)} for i in range(4)]
     feed.write_text("\n".join(json.dumps(r) for r in rows))
     svc = make_service()
-    assert svc.index([str(feed)]).added == 4
+    assert svc.index(IndexRequest([str(feed)])).added == 4
     rows[2]["text"] = article(2, " Pembaruan.")
     rows.append({"id": "n9", "text": article(9)})
     del rows[0]
     feed.write_text("\n".join(json.dumps(r) for r in rows))
     before = embedder.passages_embedded
-    s = svc.index([str(feed)])
+    s = svc.index(IndexRequest([str(feed)]))
     assert (s.added, s.updated, s.removed, s.unchanged) == (1, 1, 1, 2)
     assert embedder.passages_embedded - before == s.embedded + s.sentences and s.embedded <= 3
-    assert {a["id"] for a in svc.articles()} == {"n1", "n2", "n3", "n9"}
+    assert {a.id for a in svc.articles()} == {"n1", "n2", "n3", "n9"}
 
 
 def test_no_paths_rescans_recorded_folders(tmp_path, make_service):
     docs = tmp_path / "docs"
     write(docs / "a.txt", article(1))
     svc = make_service()
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
     write(docs / "b.txt", article(2))
     s = svc.index()
     assert s.added == 1 and s.roots == [str(docs)]
@@ -109,8 +110,8 @@ def test_other_roots_are_kept(tmp_path, make_service):
     a = write(tmp_path / "one" / "a.txt", article(1))
     b = write(tmp_path / "two" / "b.txt", article(2))
     svc = make_service()
-    svc.index([str(a.parent)])
-    s = svc.index([str(b.parent)])
+    svc.index(IndexRequest([str(a.parent)]))
+    s = svc.index(IndexRequest([str(b.parent)]))
     assert (s.added, s.removed, s.articles) == (1, 0, 2)
 
 
@@ -118,8 +119,8 @@ def test_rebuild_starts_over(tmp_path, make_service, embedder):
     docs = tmp_path / "docs"
     write(docs / "a.txt", article(1))
     svc = make_service()
-    svc.index([str(docs)])
-    s = svc.index([str(docs)], rebuild=True)
+    svc.index(IndexRequest([str(docs)]))
+    s = svc.index(IndexRequest([str(docs)], rebuild=True))
     assert (s.added, s.unchanged, s.articles) == (1, 0, 1)
     assert svc.verify() == []
 
@@ -131,9 +132,9 @@ def test_bad_files_are_skipped_and_keep_the_run_going(tmp_path, make_service):
     (docs / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (docs / "bin.txt").write_bytes(b"\x00\x01\x02binary")
     write(docs / ".hidden.txt", article(3))
-    s = make_service().index([str(docs)])
+    s = make_service().index(IndexRequest([str(docs)]))
     assert s.added == 1
-    reasons = {os.path.basename(x["path"]): x["reason"] for x in s.skipped}
+    reasons = {os.path.basename(x.path): x.reason for x in s.skipped}
     assert set(reasons) == {"empty.txt", "image.png", "bin.txt"}
     assert "unsupported" in reasons["image.png"] and "binary" in reasons["bin.txt"]
 
@@ -141,9 +142,9 @@ def test_bad_files_are_skipped_and_keep_the_run_going(tmp_path, make_service):
 def test_a_file_that_turns_bad_keeps_its_articles(tmp_path, make_service):
     doc = write(tmp_path / "docs" / "a.txt", article(1))
     svc = make_service()
-    svc.index([str(doc.parent)])
+    svc.index(IndexRequest([str(doc.parent)]))
     doc.write_bytes(b"\x00\x00garbage")
-    s = svc.index([str(doc.parent)])
+    s = svc.index(IndexRequest([str(doc.parent)]))
     assert s.removed == 0 and s.articles == 1 and len(s.skipped) == 1
 
 
@@ -154,13 +155,13 @@ def test_an_update_with_nothing_to_do_never_reads_the_vector_file(tmp_path, make
     docs = tmp_path / "docs"
     write(docs / "a.txt", "Banjir merendam kota pada hari Jumat.\n")
     svc = make_service()
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
 
     def refuse(path):
         raise AssertionError(f"read {path}")
 
     monkeypatch.setattr(vec, "load_index", refuse)
-    s = svc.index([str(docs)])
+    s = svc.index(IndexRequest([str(docs)]))
     assert (s.unchanged, s.added, s.embedded) == (1, 0, 0)
 
 
@@ -173,7 +174,7 @@ def test_passages_are_embedded_shortest_first(tmp_path, make_service, embedder):
     seen = []
     original = embedder.embed_passages
     embedder.embed_passages = lambda texts: seen.extend(texts) or original(texts)
-    make_service().index([str(docs)])
+    make_service().index(IndexRequest([str(docs)]))
     background = set(background_sentences())
     passages = [t for t in seen if t not in background]
     assert len(passages) == 4  # two passages, and the two sentences of the second

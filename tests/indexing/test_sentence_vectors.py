@@ -9,8 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.app.service import IndexRequest
 from assistant.store import sentence_vectors
-from assistant.store.local.reader import IndexReader
+from assistant.store.local.reader import LocalReader
 from assistant.text.sentences import sentence_spans
 
 from helpers.common import as_older_schema, json_lines, run_cli, write
@@ -25,7 +26,7 @@ Wali kota meminta warga yang tinggal di bantaran sungai tetap waspada malam ini.
 
 
 def sentence_counts(index_dir) -> dict[int, tuple[str, int]]:
-    reader = IndexReader(str(index_dir))
+    reader = LocalReader(str(index_dir))
     with reader.snapshot():
         texts = {pid: hit.text for pid, hit in reader.passages(list(range(1, 50))).items()}
         stored = reader.sentence_vectors(list(texts))
@@ -36,7 +37,7 @@ def sentence_counts(index_dir) -> dict[int, tuple[str, int]]:
 def test_passages_of_several_sentences_store_one_vector_a_sentence(tmp_path, make_service):
     write(tmp_path / "docs" / "banjir.txt", STORY)
     svc = make_service()
-    summary = svc.index([str(tmp_path / "docs")])
+    summary = svc.index(IndexRequest([str(tmp_path / "docs")]))
     assert summary.sentences == 3  # the three sentences of the first paragraph
     counts = sentence_counts(tmp_path / "index")
     for text, n in counts.values():
@@ -47,7 +48,7 @@ def test_passages_of_several_sentences_store_one_vector_a_sentence(tmp_path, mak
 def test_a_warm_question_embeds_no_sentence(tmp_path, make_service, embedder):
     write(tmp_path / "docs" / "banjir.txt", STORY)
     svc = make_service()
-    svc.index([str(tmp_path / "docs")])
+    svc.index(IndexRequest([str(tmp_path / "docs")]))
     svc.ask("berapa warga mengungsi?")  # loads the background, warms caches
     before = embedder.passages_embedded
     result = svc.ask("berapa warga yang mengungsi akibat banjir di Semarang?", rerank=15)
@@ -58,11 +59,11 @@ def test_a_warm_question_embeds_no_sentence(tmp_path, make_service, embedder):
 def test_unchanged_passages_keep_their_sentence_vectors(tmp_path, make_service, embedder):
     doc = write(tmp_path / "docs" / "banjir.txt", STORY)
     svc = make_service()
-    svc.index([str(doc.parent)])
+    svc.index(IndexRequest([str(doc.parent)]))
     write(doc, STORY + "\nBantuan logistik dari provinsi tiba pada Sabtu siang di posko. "
                "Dapur umum dibuka di halaman kantor kecamatan.\n")
     before = embedder.passages_embedded
-    second = svc.index([str(doc.parent)])
+    second = svc.index(IndexRequest([str(doc.parent)]))
     assert (second.updated, second.embedded, second.sentences) == (1, 1, 2)  # the new paragraph only
     assert embedder.passages_embedded - before == 3
     assert all(n == (len(sentence_spans(t)) if len(sentence_spans(t)) > 1 else 0)

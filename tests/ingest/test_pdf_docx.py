@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.app.service import IndexRequest
 from assistant.ingest.chunking import chunk_paragraphs
 from assistant.ingest.documents import parse_file
 from assistant.present.wording import citation_heading
@@ -96,9 +97,9 @@ def test_huge_documents_are_skipped_and_the_run_goes_on(make_service, tmp_path, 
     (docs / "big.pdf").write_bytes(make_pdf([FLOOD * 50]))
     write(docs / "ok.txt", "Gempa mengguncang Cianjur pada hari Senin pagi.\n")
     monkeypatch.setattr(indexer, "MAX_DOCUMENT_FILE_BYTES", 2000)
-    s = make_service().index([str(docs)])
+    s = make_service().index(IndexRequest([str(docs)]))
     assert s.added == 1
-    assert s.skipped[0]["reason"].startswith("too large for one pdf file")
+    assert s.skipped[0].reason.startswith("too large for one pdf file")
 
 
 def test_a_passage_never_spans_two_pages():

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from assistant.app.service import IndexRequest
 from assistant.errors import ExitCode, UsageError
 from assistant.present.schema import AskOutput
 from assistant.query.options import NO_FILTERS, Filters
@@ -157,7 +158,7 @@ def test_follow_ups_keep_the_conversation_filter(make_service, tmp_path):
         {"id": "r", "source": "Reuters", "date": "2024-11-01",
          "text": "Banjir kecil di kota Solok. Puluhan warga mengungsi ke masjid."}]))
     svc = make_service()
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
     chat = svc.conversation()
     first = chat.ask("banjir besar Padang", filters=Filters.parse(source="reuters"), k=1)
     follow = chat.ask("dan berapa warga mengungsi?", k=1)
@@ -175,7 +176,7 @@ def test_an_update_changes_what_a_filter_allows(make_service, tmp_path):
              "text": "Banjir kecil di kota Solok. Puluhan warga mengungsi ke masjid."}
     write(docs / "a.jsonl", json.dumps({**story, "id": "r1"}) + "\n")
     svc = make_service()
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
     reuters = Filters.parse(source="reuters")
 
     def cited():  # dense: keyword search alone would find the new story anyway
@@ -185,7 +186,7 @@ def test_an_update_changes_what_a_filter_allows(make_service, tmp_path):
     assert cited() == {"r1"}
     write(docs / "b.jsonl", json.dumps({**story, "id": "r2", "text": "Banjir di Solok surut."})
           + "\n")
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
     assert cited() == {"r1", "r2"}
 
 

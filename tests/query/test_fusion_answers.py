@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from assistant.app.service import IndexRequest
 from assistant.query.answer_types import answer_span, question_type
 from assistant.query.options import Query
 from assistant.query.passage_evidence import ANSWER_KIND_WEIGHT, LEAD_WEIGHT
@@ -53,7 +54,7 @@ def svc(tmp_path, make_service):
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in rows))
     s = make_service(emb=ConceptEmbedder())
-    s.index([str(feed)])
+    s.index(IndexRequest([str(feed)]))
     return s
 
 
@@ -107,7 +108,7 @@ def test_reindexing_an_index_with_an_older_analyzer_rederives_keywords(tmp_path,
 
     write(tmp_path / "d" / "a.txt", "Tentara dikirimkan ke perbatasan pada malam hari.\n")
     s = make_service()
-    s.index([str(tmp_path / "d")])
+    s.index(IndexRequest([str(tmp_path / "d")]))
     conn = db.connect(str(tmp_path / "index" / "index.sqlite3"))
     conn.execute("UPDATE manifest SET value = 'plain' WHERE key = 'analyzer'")
     conn.execute("UPDATE passages_fts SET body = 'tentara dikirimkan'")
@@ -180,7 +181,7 @@ def _indexed(tmp_path, make_service, rows, emb=None):
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in rows))
     s = make_service(emb=emb) if emb is not None else make_service()
-    s.index([str(feed)])
+    s.index(IndexRequest([str(feed)]))
     return s
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.app.service import IndexRequest
 from assistant.embedders.hashing import HashEmbedder
 from assistant.query.languages import (
     ENGLISH,
@@ -59,7 +60,7 @@ def collection(root):
 @pytest.fixture
 def biased_service(make_service, tmp_path):
     svc = make_service(emb=LanguageBiased())
-    svc.index([str(collection(tmp_path))])
+    svc.index(IndexRequest([str(collection(tmp_path))]))
     return svc
 
 
@@ -109,21 +110,21 @@ def test_an_update_adds_its_passages_to_the_means(biased_service, tmp_path):
     before = biased_service.reader.language_means[OTHER]["n"]
     write(tmp_path / "docs" / "banjir-lagi.txt",
           "Banjir lagi\n\nBanjir kembali merendam rumah warga di desa itu pada Senin pagi.\n")
-    biased_service.index([str(tmp_path / "docs")])
+    biased_service.index(IndexRequest([str(tmp_path / "docs")]))
     with biased_service.reader.snapshot():
         assert biased_service.reader.language_means[OTHER]["n"] == before + 1
 
 
 def test_an_older_index_gets_means_only_from_a_rebuild(make_service, tmp_path):
     svc = make_service()
-    svc.index([str(collection(tmp_path))])
+    svc.index(IndexRequest([str(collection(tmp_path))]))
     reader = svc.reader
     reader.conn.execute("DELETE FROM manifest WHERE key = 'language_means'")
     write(tmp_path / "docs" / "baru.txt", "Baru\n\nPasar ikan dibuka kembali di kota itu.\n")
-    svc.index([str(tmp_path / "docs")])
+    svc.index(IndexRequest([str(tmp_path / "docs")]))
     with svc.reader.snapshot():
         assert svc.reader.language_means is None  # not a mean of the newest passages alone
-    svc.index([str(tmp_path / "docs")], rebuild=True)
+    svc.index(IndexRequest([str(tmp_path / "docs")], rebuild=True))
     with svc.reader.snapshot():
         assert svc.reader.language_means[OTHER]["n"] >= MIN_PASSAGES
 

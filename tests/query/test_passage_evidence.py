@@ -11,6 +11,7 @@ import json
 import numpy as np
 import pytest
 
+from assistant.app.service import IndexRequest
 from assistant.query.passage_evidence import ANSWER_KIND_WEIGHT, LEAD_WEIGHT, add_passage_evidence
 from assistant.query.retrieval import coverage_weight, fuse
 
@@ -31,7 +32,7 @@ def reader(tmp_path, make_service):
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in rows))
     svc = make_service()  # the hash embedder
-    svc.index([str(feed)])
+    svc.index(IndexRequest([str(feed)]))
     return svc.reader
 
 

@@ -3,6 +3,7 @@ working, agree with the database, and switch without re-embedding."""
 
 import pytest
 
+from assistant.app.service import IndexRequest
 from assistant.embedders.hashing import HashEmbedder
 from assistant.store.local import vectors as vec
 
@@ -25,9 +26,9 @@ def test_each_kind_indexes_searches_adds_and_removes(tmp_path, make_service, emb
     docs = tmp_path / "docs"
     corpus(docs, 300)
     svc = make_service()
-    svc.index([str(docs)], index_type=kind)
+    svc.index(IndexRequest([str(docs)], index_type=kind))
     info = svc.info()
-    assert (info["index_type"], info["index_type_setting"], info["vectors"]) == (kind, kind, 300)
+    assert (info.index_type, info.index_type_setting, info.vector_count) == (kind, kind, 300)
     assert svc.verify() == []
     hit = svc.ask("kota123 pesta123", mode="dense", k=3).citations[0]
     assert "nomor 123 " in hit.text
@@ -36,9 +37,9 @@ def test_each_kind_indexes_searches_adds_and_removes(tmp_path, make_service, emb
         (docs / f"a{i:03d}.txt").unlink()
     corpus(docs, 5, start=300)
     write(docs / "a050.txt", "Berita yang berubah sama sekali tentang gunung meletus.\n")
-    s = svc.index([str(docs)])  # the kind is remembered
+    s = svc.index(IndexRequest([str(docs)]))  # the kind is remembered
     assert (s.added, s.removed, s.updated) == (5, 10, 1)
-    assert svc.info()["index_type"] == kind and svc.info()["vectors"] == 295
+    assert svc.info().index_type == kind and svc.info().vector_count == 295
     assert svc.verify() == []
     assert "nomor 302 " in svc.ask("kota302 pesta302", mode="dense", k=3).citations[0].text
     # Hybrid: an HNSW graph may miss a vector unlike all others (as hashed words
@@ -50,12 +51,12 @@ def test_changing_the_kind_reuses_stored_vectors(tmp_path, make_service, embedde
     docs = tmp_path / "docs"
     corpus(docs, 200)
     svc = make_service()
-    svc.index([str(docs)], index_type="flat")
+    svc.index(IndexRequest([str(docs)], index_type="flat"))
     embedded = embedder.passages_embedded
     for kind in ("ivf", "hnsw", "flat"):
-        s = svc.index([str(docs)], index_type=kind)
+        s = svc.index(IndexRequest([str(docs)], index_type=kind))
         assert s.embedded == 0 and embedder.passages_embedded == embedded
-        assert svc.info()["index_type"] == kind and svc.verify() == []
+        assert svc.info().index_type == kind and svc.verify() == []
         assert "nomor 77 " in svc.ask("kota77 pesta77", mode="dense", k=3).citations[0].text
 
 
@@ -64,11 +65,11 @@ def test_auto_switches_to_ivf_when_the_collection_grows(tmp_path, make_service, 
     docs = tmp_path / "docs"
     corpus(docs, 80)
     svc = make_service()
-    svc.index([str(docs)])
-    assert (svc.info()["index_type"], svc.info()["index_type_setting"]) == ("flat", "auto")
+    svc.index(IndexRequest([str(docs)]))
+    assert (svc.info().index_type, svc.info().index_type_setting) == ("flat", "auto")
     corpus(docs, 60, start=80)
-    svc.index([str(docs)])
-    assert svc.info()["index_type"] == "ivf" and svc.verify() == []
+    svc.index(IndexRequest([str(docs)]))
+    assert svc.info().index_type == "ivf" and svc.verify() == []
     assert "nomor 130 " in svc.ask("kota130 pesta130", mode="dense", k=3).citations[0].text
 
 

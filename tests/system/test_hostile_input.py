@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from assistant.app.service import IndexRequest
 from assistant.errors import ExitCode
 from assistant.store.manifest import SCHEMA_VERSION
 
@@ -82,7 +83,7 @@ def test_unreadable_and_vanishing_files_are_skipped_and_keep_old_articles(
     for name in ("a.txt", "b.txt", "c.txt"):
         write(docs / name, f"Berita {name} tentang banjir dan gempa di kota {name[0]}.\n")
     svc = make_service()
-    svc.index([str(docs)])
+    svc.index(IndexRequest([str(docs)]))
     for name in ("a.txt", "b.txt", "c.txt"):  # all three change
         write(docs / name, f"Berita baru {name} tentang pemilu di kota {name[0]}.\n")
     real_open = builtins.open
@@ -97,11 +98,11 @@ def test_unreadable_and_vanishing_files_are_skipped_and_keep_old_articles(
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(indexer, "open", hostile_open, raising=False)
-    s = svc.index([str(docs)])
-    reasons = {os.path.basename(x["path"]): x["reason"] for x in s.skipped}
+    s = svc.index(IndexRequest([str(docs)]))
+    reasons = {os.path.basename(x.path): x.reason for x in s.skipped}
     assert reasons == {"a.txt": "permission denied", "b.txt": "disappeared while indexing"}
     assert s.updated == 1
-    texts = {os.path.basename(a["path"]): svc.article(a["id"])["text"] for a in svc.articles()}
+    texts = {os.path.basename(a.path): svc.article(a.id).text for a in svc.articles()}
     assert sorted(texts) == ["a.txt", "b.txt", "c.txt"]
     # a and b keep what was indexed before; c, read fine, has its new text.
     assert "banjir dan gempa" in texts["a.txt"] and "banjir dan gempa" in texts["b.txt"]
@@ -113,12 +114,12 @@ def test_duplicate_is_indexed_once_its_twin_is_gone(tmp_path, make_service):
     write(docs / "a.txt", GOOD)
     write(docs / "b.txt", GOOD)
     svc = make_service()
-    s = svc.index([str(docs)])
+    s = svc.index(IndexRequest([str(docs)]))
     assert (s.added, len(s.skipped)) == (1, 1)
     os.unlink(docs / "a.txt")
-    s = svc.index([str(docs)])
+    s = svc.index(IndexRequest([str(docs)]))
     assert (s.added, s.removed, s.skipped) == (1, 1, [])
-    assert [os.path.basename(a["path"]) for a in svc.articles()] == ["b.txt"]
+    assert [os.path.basename(a.path) for a in svc.articles()] == ["b.txt"]
 
 
 def test_older_schema_is_read_and_migrated_forward(tmp_path):

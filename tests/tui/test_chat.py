@@ -2,6 +2,7 @@
 
 import asyncio
 
+from assistant.app.service import IndexRequest
 from assistant.tui.app import AssistantApp
 from assistant.tui.screens import ArticleScreen, HelpScreen
 from assistant.tui.widgets import (
@@ -149,7 +150,7 @@ async def test_index_update_shows_progress_while_the_ui_takes_input(tmp_path):
     emb = GatedEmbedder()
     svc = service(tmp_path / "ix", embedder=emb)
     emb.entered.set()  # the first build runs straight through
-    svc.index([folder])
+    svc.index(IndexRequest([folder]))
     emb.entered.clear()
     for i in range(3):
         write(tmp_path / "articles" / f"new{i}.txt", f"Berita baru nomor {i} tentang banjir.\n")

@@ -1,7 +1,7 @@
 """The chat over the Postgres store: a question, a follow-up and an update
 (ctrl+r) work as over a local index."""
 
-from assistant.app.service import Assistant
+from assistant.app.service import Assistant, IndexRequest
 from assistant.app.settings import Settings
 from assistant.embedders.hashing import HashEmbedder
 from assistant.tui.widgets import AnswerCard, CitationCard
@@ -14,7 +14,7 @@ async def test_the_chat_answers_and_updates_from_postgres(tmp_path, pg_url):
     svc = Assistant(Settings(index_dir=str(tmp_path / "local"), store=pg_url, sample_dir="none"),
                     embedder=HashEmbedder(dim=64))
     folder = corpus(tmp_path)
-    svc.index([folder])
+    svc.index(IndexRequest([folder]))
     app = make_app(svc)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -29,5 +29,5 @@ async def test_the_chat_answers_and_updates_from_postgres(tmp_path, pg_url):
         await settle(pilot)
         await ask(pilot, "berapa rumah terendam banjir di Lamaran?")
         assert "512 rumah" in app.query(AnswerCard).last().query(CitationCard).first().content.plain
-    assert svc.info()["articles"] == 3
+    assert svc.info().articles == 3
     svc.close()

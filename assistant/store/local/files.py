@@ -3,6 +3,7 @@
 import errno
 import fcntl
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from assistant.errors import IndexBusyError
@@ -41,7 +42,8 @@ def fsync_dir(directory: str) -> None:
 
 
 @contextmanager
-def exclusive_lock(path: str, wait: bool = True, on_wait=None):
+def exclusive_lock(path: str, wait: bool = True,
+                   on_wait: Callable[[], object] | None = None) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``path`` for the duration of an update.
 
     The kernel drops the lock when the holder dies, so a killed update never

@@ -9,9 +9,9 @@ Until step 2 commits, readers and the next update see the old generation; after
 it, the new one. Files of older generations are deleted once unreferenced.
 """
 
-import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,14 +19,20 @@ import numpy as np
 
 from assistant.config.own_files import is_generation_file
 from assistant.errors import CorruptIndexError, NoIndexError
-from assistant.results import ArticleRef
+from assistant.results import ArticleInfo, ArticleRef, ArticleText, IndexInfo
 from assistant.store import sentence_vectors
 from assistant.store.index_types import AUTO
 from assistant.store.interface import ArticleFilter
 from assistant.store.local import sqlite as db
 from assistant.store.local import vectors as vec
 from assistant.store.manifest import ManifestFields, check_manifest, has_pages, has_sentences
-from assistant.store.records import PassageHit, StoredArticle, StoredIndex, StoredPassage
+from assistant.store.records import (
+    PassageHit,
+    StoredArticle,
+    StoredIndex,
+    StoredPassage,
+    index_info,
+)
 
 
 def stale_generation_files(directory: str, keep: set[str]) -> list[str]:
@@ -75,7 +81,7 @@ def _filter_sql(flt: ArticleFilter, article: str) -> tuple[str, list[str]]:
     return " AND ".join(conds) or "1", params
 
 
-class IndexReader(ManifestFields):
+class LocalReader(ManifestFields):
     """A read-only view of an index that follows committed updates.
 
     Use ``with reader.snapshot():`` around a query: inside it, the manifest, the
@@ -107,7 +113,7 @@ class IndexReader(ManifestFields):
         return os.path.abspath(self.directory)
 
     @contextmanager
-    def snapshot(self):
+    def snapshot(self) -> Iterator["LocalReader"]:
         """One committed generation; SQLite errors come out as what they mean to
         the user (damage naming the file, a full disk, no permission)."""
         try:
@@ -118,7 +124,7 @@ class IndexReader(ManifestFields):
             raise
 
     @contextmanager
-    def _snapshot(self):
+    def _snapshot(self) -> Iterator["LocalReader"]:
         for attempt in range(3):
             self.conn.execute("BEGIN")
             try:
@@ -262,23 +268,19 @@ class IndexReader(ManifestFields):
                                    ArticleRef(*r[7:13]), r[13])
         return out
 
-    def article(self, public_or_rowid) -> dict | None:
+    def article(self, public_or_rowid: str | int) -> ArticleText | None:
         row = self.conn.execute(
-            "SELECT id, public_id, title, source, date, url, source_path, text FROM articles "
+            "SELECT public_id, title, source, date, url, source_path, text FROM articles "
             "WHERE public_id = ? OR id = ? LIMIT 1", (str(public_or_rowid), public_or_rowid)
         ).fetchone()
-        if row is None:
-            return None
-        keys = ("rowid", "id", "title", "source", "date", "url", "path", "text")
-        return dict(zip(keys, row))
+        return None if row is None else ArticleText(*row)
 
-    def list_articles(self) -> list[dict]:
+    def list_articles(self) -> list[ArticleInfo]:
         rows = self.conn.execute(
             "SELECT a.public_id, a.title, a.source, a.date, a.source_path, count(p.id) "
             "FROM articles a LEFT JOIN passages p ON p.article_id = a.id "
             "GROUP BY a.id ORDER BY a.date DESC, a.title").fetchall()
-        keys = ("id", "title", "source", "date", "path", "passages")
-        return [dict(zip(keys, r)) for r in rows]
+        return [ArticleInfo(*r) for r in rows]
 
     def vectors_of(self, ids: list[int]) -> np.ndarray:
         """The stored vectors of these passages, one row each."""
@@ -294,7 +296,7 @@ class IndexReader(ManifestFields):
         out = {pid: sentence_vectors.unpack(blob, self.dim) for pid, blob in rows}
         return {pid: v for pid, v in out.items() if v is not None}
 
-    def stats(self) -> dict:
+    def info(self) -> IndexInfo:
         articles, passages = db.counts(self.conn)
         size = 0
         for name in os.listdir(self.directory):
@@ -302,21 +304,10 @@ class IndexReader(ManifestFields):
                 size += os.path.getsize(os.path.join(self.directory, name))
             except OSError:
                 pass
-        return {
-            "index_dir": os.path.abspath(self.directory),
-            "articles": articles,
-            "passages": passages,
-            "model": self.manifest.get("model_id"),
-            "dim": int(self.manifest.get("dim", 0)),
-            "vectors": int(self.vectors.ntotal),
-            "index_type": self.manifest.get("index_kind", "flat"),
-            "index_type_setting": self.manifest.get("index_type", AUTO),
-            "size_bytes": size,
-            "created_at": self.manifest.get("created_at"),
-            "updated_at": self.manifest.get("updated_at"),
-            "schema_version": int(self.manifest.get("schema_version", 0)),
-            "roots": json.loads(self.manifest.get("roots", "[]")),
-        }
+        return index_info(
+            os.path.abspath(self.directory), self.manifest, articles=articles, passages=passages,
+            vectors=int(self.vectors.ntotal), index_type=self.manifest.get("index_kind", "flat"),
+            index_type_setting=self.manifest.get("index_type", AUTO), size_bytes=size)
 
     def verify(self) -> list[str]:
         """Problems found by SQLite's integrity checks and by comparing vector ids

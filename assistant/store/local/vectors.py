@@ -22,6 +22,7 @@ grown fourfold since.
 import math
 import os
 import stat
+from typing import Any  # FAISS ships no type information
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from assistant.store.index_types import AUTO, INDEX_TYPES
 from assistant.store.local.files import write_atomic
 
 
-def _faiss():
+def _faiss() -> Any:
     import faiss
 
     return faiss
@@ -61,12 +62,13 @@ def nprobe_for(cells: int) -> int:
     return int(min(cells, max(16, cells // 32)))
 
 
-def new_index(dim: int):
+def new_index(dim: int) -> Any:
     faiss = _faiss()
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
 
-def build_index(kind: str, dim: int, ids: np.ndarray, vectors: np.ndarray, seed: int = 1234):
+def build_index(kind: str, dim: int, ids: np.ndarray, vectors: np.ndarray,
+                seed: int = 1234) -> Any:
     """A new index of ``kind`` holding ``vectors`` under ``ids`` (trained on them)."""
     faiss = _faiss()
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -106,7 +108,7 @@ def build_index(kind: str, dim: int, ids: np.ndarray, vectors: np.ndarray, seed:
     return index
 
 
-def _train(index, vectors: np.ndarray, sample: int, seed: int) -> None:
+def _train(index: Any, vectors: np.ndarray, sample: int, seed: int) -> None:
     if len(vectors) > sample:
         rows = np.random.default_rng(seed).choice(len(vectors), sample, replace=False)
         vectors = vectors[np.sort(rows)]
@@ -114,7 +116,7 @@ def _train(index, vectors: np.ndarray, sample: int, seed: int) -> None:
         index.train(vectors)
 
 
-def kind_of(index) -> str:
+def kind_of(index: Any) -> str:
     faiss = _faiss()
     ivf = faiss.try_extract_index_ivf(index)
     if ivf is not None:
@@ -123,7 +125,7 @@ def kind_of(index) -> str:
     return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
 
-def contents(index) -> tuple[np.ndarray, np.ndarray]:
+def contents(index: Any) -> tuple[np.ndarray, np.ndarray]:
     """Every (id, vector) the index holds; quantized kinds give their decoded vectors."""
     ids = vector_ids(index)
     if not len(ids):
@@ -133,7 +135,7 @@ def contents(index) -> tuple[np.ndarray, np.ndarray]:
     return ids, index.reconstruct_batch(ids).astype(np.float32)
 
 
-def load_index(path: str):
+def load_index(path: str) -> Any:
     """The vector index in ``path``: a plain file (never a link, a FIFO or a
     device, which could hang a reader) holding an index with passage ids."""
     faiss = _faiss()
@@ -158,12 +160,12 @@ def load_index(path: str):
     return index
 
 
-def save_index(index, path: str) -> None:
+def save_index(index: Any, path: str) -> None:
     data = _faiss().serialize_index(index)
     write_atomic(path, np.ascontiguousarray(data).data)
 
 
-def vector_ids(index) -> np.ndarray:
+def vector_ids(index: Any) -> np.ndarray:
     faiss = _faiss()
     if hasattr(index, "id_map"):
         return faiss.vector_to_array(index.id_map).astype(np.int64)
@@ -176,7 +178,7 @@ def vector_ids(index) -> np.ndarray:
     return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
 
 
-def search(index, query: np.ndarray, n: int) -> list[tuple[int, float]]:
+def search(index: Any, query: np.ndarray, n: int) -> list[tuple[int, float]]:
     """The ``n`` best (id, score) pairs, best first."""
     if index.ntotal == 0 or n <= 0:
         return []
@@ -184,7 +186,8 @@ def search(index, query: np.ndarray, n: int) -> list[tuple[int, float]]:
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
 
-def search_among(index, query: np.ndarray, n: int, allowed: np.ndarray) -> list[tuple[int, float]]:
+def search_among(index: Any, query: np.ndarray, n: int,
+                 allowed: np.ndarray) -> list[tuple[int, float]]:
     """The ``n`` best among the ``allowed`` ids. FAISS searches with an id
     selector; approximate kinds (IVF visits a few cells, HNSW walks a graph)
     may then find fewer than ``n`` although ``n`` are allowed, so the allowed
@@ -208,11 +211,11 @@ def search_among(index, query: np.ndarray, n: int, allowed: np.ndarray) -> list[
     return [(int(allowed[j]), float(exact[j])) for j in best]
 
 
-def reconstruct(index, ids: list[int]) -> np.ndarray:
+def reconstruct(index: Any, ids: list[int]) -> np.ndarray:
     return np.stack([index.reconstruct(int(i)) for i in ids]).astype(np.float32)
 
 
-def remove_ids(index, ids: list[int]):
+def remove_ids(index: Any, ids: list[int]) -> Any:
     """Remove ``ids``; returns the index (HNSW cannot delete: it is rebuilt without them)."""
     if not len(ids):
         return index
@@ -224,7 +227,7 @@ def remove_ids(index, ids: list[int]):
     return index
 
 
-def add_vectors(index, ids: list[int] | np.ndarray, vectors: np.ndarray) -> None:
+def add_vectors(index: Any, ids: list[int] | np.ndarray, vectors: np.ndarray) -> None:
     if len(ids):
         index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
                            np.asarray(ids, dtype=np.int64))

@@ -6,6 +6,9 @@ See ``assistant.store.local.reader`` for the commit protocol that readers rely o
 import json
 import os
 import sqlite3
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
 
 import numpy as np
 
@@ -20,11 +23,12 @@ from assistant.store.manifest import check_manifest, has_sentences, next_manifes
 from assistant.store.records import KeywordAnalyzer, NewArticle, text_hash
 
 
-class IndexWriter:
+class LocalWriter:
     """One update of an index, holding the writer lock from open to close."""
 
     def __init__(self, directory: str, model_id: str, dim: int, rebuild: bool = False,
-                 wait: bool = True, on_wait=None, analyzer: KeywordAnalyzer | None = None,
+                 wait: bool = True, on_wait: Callable[[], object] | None = None,
+                 analyzer: KeywordAnalyzer | None = None,
                  index_type: str | None = None) -> None:
         self.directory = directory
         # When the index was analyzed differently, the next commit re-derives
@@ -108,7 +112,7 @@ class IndexWriter:
         return os.path.abspath(self.directory)
 
     @property
-    def vectors(self):
+    def vectors(self) -> Any:  # a FAISS index (no type stubs)
         if self._vectors is None:
             if self.fresh:
                 self._vectors = vec.new_index(self.dim)
@@ -319,7 +323,7 @@ class IndexWriter:
             vec.add_vectors(self._vectors, new_ids, vectors)
         return {"index_kind": want, "trained_on": str(trained_on if want != "flat" else 0)}
 
-    def _reanalyze(self, conn, skip: set[int]) -> None:
+    def _reanalyze(self, conn: sqlite3.Connection, skip: set[int]) -> None:
         assert self.analyzer is not None, "re-analyzing needs the analyzer"
         make_body = self.analyzer.fts_body
         rows = conn.execute("SELECT id, text, context FROM passages").fetchall()
@@ -339,10 +343,11 @@ class IndexWriter:
         finally:
             self._lock.__exit__(None, None, None)
 
-    def __enter__(self):
+    def __enter__(self) -> "LocalWriter":
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self.close()
         if exc is not None:  # SQLite's and the OS's errors, as what they mean to the user
             db.raise_user_error(exc, self.db_path)

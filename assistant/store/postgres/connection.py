@@ -1,8 +1,9 @@
 """Connections, the schema, errors as the user sees them, and the writer lock."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import psycopg
@@ -24,10 +25,8 @@ SCHEMA = "assistant"
 LOCK_KEY = 0x61_7373_6973_7400  # "assist"
 
 
-def ddl(dim: int) -> str:
-    """The tables, made once. ``body`` holds a passage's keyword terms as the
-    local store's FTS table does; ``tsv`` is the same terms as a tsvector."""
-    return f"""
+# The tables, made once (``{SCHEMA}`` and the vectors' ``{dim}`` filled in by ``ddl``).
+DDL = """
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {SCHEMA}.manifest (
@@ -70,7 +69,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.passages (
     page       integer,
     body       text NOT NULL,
     tsv        tsvector NOT NULL,
-    embedding  vector({int(dim)}) NOT NULL,
+    embedding  vector({dim}) NOT NULL,
     sentences  bytea
 );
 -- Schema 5: the vectors of a passage's sentences (store/sentence_vectors.py);
@@ -86,6 +85,12 @@ CREATE INDEX IF NOT EXISTS passages_by_article ON {SCHEMA}.passages(article_id);
 CREATE INDEX IF NOT EXISTS passages_by_hash ON {SCHEMA}.passages(text_hash);
 CREATE INDEX IF NOT EXISTS passages_tsv ON {SCHEMA}.passages USING gin(tsv);
 """
+
+
+def ddl(dim: int) -> str:
+    """The tables, made once. ``body`` holds a passage's keyword terms as the
+    local store's FTS table does; ``tsv`` is the same terms as a tsvector."""
+    return DDL.format(SCHEMA=SCHEMA, dim=int(dim))
 
 
 # Made after the first rows are in (building the graph once is faster than
@@ -116,7 +121,7 @@ def register_vectors(conn: psycopg.Connection, url: str) -> None:
                                f"--store URL") from None
 
 
-def as_array(value) -> np.ndarray:
+def as_array(value: Any) -> np.ndarray:
     """A ``vector`` column's value (pgvector's Vector, or an array) as float32."""
     return np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
 
@@ -195,7 +200,7 @@ def has_committed_index(url: str) -> bool:
         conn.close()
 
 
-def scalar(conn: psycopg.Connection, sql: str, params=()):
+def scalar(conn: psycopg.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
     """The one value a query returns."""
     return conn.execute(sql, params).fetchall()[0][0]
 
@@ -208,7 +213,8 @@ def read_manifest(conn: psycopg.Connection) -> dict[str, str]:
 
 
 @contextmanager
-def writer_lock(conn: psycopg.Connection, url: str, wait: bool = True, on_wait=None):
+def writer_lock(conn: psycopg.Connection, url: str, wait: bool = True,
+                on_wait: Callable[[], object] | None = None) -> Iterator[None]:
     """Hold the database's writer lock for the duration of an update."""
     with user_errors(url):
         got = scalar(conn, "SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))

@@ -1,14 +1,15 @@
 """Reading the index in PostgreSQL: each snapshot is one REPEATABLE READ
 transaction, so a question sees one committed state while an update writes."""
 
-import json
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
 from assistant.errors import CorruptIndexError, NoIndexError
-from assistant.results import ArticleRef
+from assistant.results import ArticleInfo, ArticleRef, ArticleText, IndexInfo
 from assistant.store import manifest as store_manifest
 from assistant.store import sentence_vectors
 from assistant.store.interface import ArticleFilter
@@ -23,7 +24,13 @@ from assistant.store.postgres.connection import (
     tsquery_any,
     user_errors,
 )
-from assistant.store.records import PassageHit, StoredArticle, StoredIndex, StoredPassage
+from assistant.store.records import (
+    PassageHit,
+    StoredArticle,
+    StoredIndex,
+    StoredPassage,
+    index_info,
+)
 from assistant.store.urls import redact
 
 # Manifest keys of the local store that Postgres has no use for.
@@ -57,7 +64,7 @@ class PostgresReader(ManifestFields):
         return redact(self.url)
 
     @contextmanager
-    def snapshot(self):
+    def snapshot(self) -> Iterator["PostgresReader"]:
         """One committed state: every read inside comes from the same transaction."""
         with user_errors(self.url):
             self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -76,7 +83,7 @@ class PostgresReader(ManifestFields):
 
     # -- queries (call inside snapshot()) -------------------------------------------
 
-    def _q(self, sql: str, params=(), binary: bool = False) -> list[tuple]:
+    def _q(self, sql: str, params: Sequence[Any] = (), binary: bool = False) -> list[tuple]:
         # binary: vectors come as raw floats, much faster to read than their text
         return self.conn.execute(sql.replace("{S}", SCHEMA), params, binary=binary).fetchall()
 
@@ -181,25 +188,21 @@ class PostgresReader(ManifestFields):
         return {int(r[0]): PassageHit(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6],
                                       ArticleRef(*r[7:13]), r[13]) for r in rows}
 
-    def article(self, public_or_rowid) -> dict | None:
+    def article(self, public_or_rowid: str | int) -> ArticleText | None:
         text = str(public_or_rowid)
         rowid = int(text) if text.isdigit() and len(text) < 18 else -1
-        rows = self._q("SELECT id, public_id, title, source, date, url, source_path, text "
+        rows = self._q("SELECT public_id, title, source, date, url, source_path, text "
                        "FROM {S}.articles WHERE public_id = %s OR id = %s ORDER BY id LIMIT 1",
                        (text, rowid))
-        if not rows:
-            return None
-        keys = ("rowid", "id", "title", "source", "date", "url", "path", "text")
-        return dict(zip(keys, rows[0]))
+        return ArticleText(*rows[0]) if rows else None
 
-    def list_articles(self) -> list[dict]:
+    def list_articles(self) -> list[ArticleInfo]:
         # NULLs and byte order as SQLite sorts them, so both stores list alike.
         rows = self._q(
             "SELECT a.public_id, a.title, a.source, a.date, a.source_path, count(p.id) "
             "FROM {S}.articles a LEFT JOIN {S}.passages p ON p.article_id = a.id GROUP BY a.id "
             'ORDER BY a.date COLLATE "C" DESC NULLS LAST, a.title COLLATE "C" NULLS FIRST')
-        keys = ("id", "title", "source", "date", "path", "passages")
-        return [dict(zip(keys, r)) for r in rows]
+        return [ArticleInfo(*r) for r in rows]
 
     def vectors_of(self, ids: list[int]) -> np.ndarray:
         if not ids:
@@ -217,27 +220,16 @@ class PostgresReader(ManifestFields):
         out = {int(pid): sentence_vectors.unpack(bytes(blob), self.dim) for pid, blob in rows}
         return {pid: v for pid, v in out.items() if v is not None}
 
-    def stats(self) -> dict:
-        articles = int(self._q("SELECT count(*) FROM {S}.articles")[0][0])
+    def info(self) -> IndexInfo:
         passages = self.passage_count()
         size = self._q("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
                        "WHERE n.nspname = %s AND c.relkind = 'r'", (SCHEMA,))[0][0]
-        return {
-            "index_dir": self.location,
-            "articles": articles,
-            "passages": passages,
-            "model": self.manifest.get("model_id"),
-            "dim": int(self.manifest.get("dim", 0)),
-            "vectors": passages,  # one column of the passage row: they cannot disagree
-            "index_type": INDEX_KIND,
-            "index_type_setting": INDEX_KIND,
-            "size_bytes": int(size),
-            "created_at": self.manifest.get("created_at"),
-            "updated_at": self.manifest.get("updated_at"),
-            "schema_version": int(self.manifest.get("schema_version", 0)),
-            "roots": json.loads(self.manifest.get("roots", "[]")),
-        }
+        return index_info(
+            self.location, self.manifest,
+            articles=int(self._q("SELECT count(*) FROM {S}.articles")[0][0]), passages=passages,
+            vectors=passages,  # one column of the passage row: they cannot disagree
+            index_type=INDEX_KIND, index_type_setting=INDEX_KIND, size_bytes=int(size))
 
     def verify(self) -> list[str]:
         """What does not hold together (empty = consistent). Rows, keyword terms

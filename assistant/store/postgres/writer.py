@@ -3,6 +3,9 @@ one transaction per update."""
 
 import json
 from collections import Counter
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +35,8 @@ class PostgresWriter:
     """One update of the index in a PostgreSQL database."""
 
     def __init__(self, url: str, model_id: str, dim: int, rebuild: bool = False,
-                 wait: bool = True, on_wait=None, analyzer: KeywordAnalyzer | None = None,
+                 wait: bool = True, on_wait: Callable[[], object] | None = None,
+                 analyzer: KeywordAnalyzer | None = None,
                  index_type: str | None = None) -> None:
         if index_type not in (None, AUTO, INDEX_KIND):
             raise UsageError(f"--index-type {index_type} is for a local index; the PostgreSQL "
@@ -80,7 +84,7 @@ class PostgresWriter:
     def location(self) -> str:
         return redact(self.url)
 
-    def _q(self, sql: str, params=(), binary: bool = False) -> list[tuple]:
+    def _q(self, sql: str, params: Sequence[Any] = (), binary: bool = False) -> list[tuple]:
         return self.conn.execute(sql.replace("{S}", SCHEMA), params, binary=binary).fetchall()
 
     # -- what is there --------------------------------------------------------------
@@ -277,8 +281,9 @@ class PostgresWriter:
         finally:
             self.conn.close()
 
-    def __enter__(self):
+    def __enter__(self) -> "PostgresWriter":
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self.close()

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from assistant.results import ArticleInfo
 from assistant.tui.text import safe
 
 
@@ -19,16 +20,16 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def article_option(article: dict[str, Any], needle: str) -> Option | None:
+def article_option(article: ArticleInfo, needle: str) -> Option | None:
     """The article as a list entry; None when the filter ``needle`` leaves it out."""
-    title = safe(article.get("title")) or safe(article.get("id"))
-    meta = " · ".join(x for x in (safe(article.get("source")), safe(article.get("date")),
-                                  _count(article.get("passages", 0), "passage")) if x)
+    title = safe(article.title) or safe(article.id)
+    meta = " · ".join(x for x in (safe(article.source), safe(article.date),
+                                  _count(article.passages, "passage")) if x)
     if needle and needle not in f"{title} {meta}".casefold():
         return None
     prompt = Text(title, style="bold")
     prompt.append("\n" + meta, style="dim")
-    return Option(prompt, id=str(article["id"]))
+    return Option(prompt, id=str(article.id))
 
 
 class ArticlesPanel(Vertical):
@@ -42,14 +43,14 @@ class ArticlesPanel(Vertical):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.articles: list[dict[str, Any]] = []
+        self.articles: list[ArticleInfo] = []
         self.border_title = "Articles"
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter articles…", id="article-filter")
         yield OptionList(id="article-list")
 
-    def set_articles(self, articles: list[dict[str, Any]]) -> None:
+    def set_articles(self, articles: list[ArticleInfo]) -> None:
         self.articles = articles
         self._refill()
 
