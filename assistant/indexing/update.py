@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.errors import ConfirmationNeeded, InputError, ModelUnavailableError, os_reason
+from assistant.errors import (
+    ConfirmationNeeded,
+    InputError,
+    ModelMismatchError,
+    ModelUnavailableError,
+    os_reason,
+)
 from assistant.ingest.context import passage_contexts, with_context
 from assistant.ingest.discovery import FoundFile, discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
@@ -216,6 +222,7 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
     with open_writer(location, embedder.model_id, embedder.dim, rebuild=rebuild,
                      wait=wait, on_wait=on_wait, analyzer=KeywordAnalyzer(ANALYZER, fts_body),
                      index_type=index_type) as writer:
+        _check_dim(writer, embedder)
         own = [*private, *([] if is_postgres(location) else [location])]
         plan = plan_update(writer, embedder, paths, default_root, forget or [], follow_links,
                            progress, hold, own)
@@ -224,6 +231,17 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
         apply_update(writer, embedder, plan, progress, embed_batches)
     plan.summary.seconds = round(time.perf_counter() - started, 3)
     return plan.summary
+
+
+def _check_dim(writer: IndexWriter, embedder: Embedder) -> None:
+    """The same model id with vectors of another size (an embedding server that
+    changed its model) is a mismatch, never a mix."""
+    recorded = writer.manifest.get("dim") if not writer.fresh else None
+    if recorded and int(recorded) != embedder.dim:
+        raise ModelMismatchError(
+            f"model '{embedder.model_id}' now gives {embedder.dim}-dimensional vectors but the "
+            f"index holds {recorded}-dimensional ones; nothing was written. Rebuild with: "
+            "assistant index --rebuild")
 
 
 def _roots(writer: IndexWriter, paths: list[str] | None, default_root: str | None,
