@@ -129,7 +129,8 @@ class Assistant:
         options = dict(default_root=self.sample_dir(), rebuild=rebuild, progress=progress,
                        wait=wait, on_wait=on_wait, index_type=index_type, forget=forget,
                        follow_links=follow_links, yes=yes, hold=hold,
-                       private=[self.index_dir])  # history, transcripts: even with a store URL
+                       private=[self.index_dir],  # history, transcripts: even with a store URL
+                       ocr_languages=self.settings.ocr_languages)
         if cluster is None:
             return update_index(self.location, embedder, paths, **options)
         from assistant.embedders.cluster import ClusterEmbedding

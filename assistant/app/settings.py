@@ -67,6 +67,8 @@ class Settings:
     # and the prefixes its texts are sent with (auto: e5-style for e5 models).
     embed_url: str | None = None
     embed_prefixes: str | None = None
+    # Tesseract's languages for pages without text and images (None: ind+eng).
+    ocr_languages: str | None = None
     # Where each setting came from (absent: its default), and the file read.
     origins: dict[str, Origin] = field(default_factory=dict, compare=False, repr=False)
     config: ConfigFile = field(default=NO_FILE, compare=False, repr=False)
@@ -138,6 +140,10 @@ def _parse(field: str, raw: str):
         return _flag(raw)
     if field == "store":
         return check_store(raw)
+    if field == "ocr_languages":
+        from assistant.ingest.ocr import languages
+
+        return languages(raw)
     if field in ("embed_url", "embed_prefixes"):
         from assistant.embedders.remote import check_url, parse_prefixes
 

