@@ -356,8 +356,8 @@ def _plan_removals(writer: IndexWriter, plan: UpdatePlan, known: dict[str, Sourc
 def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: SourceStat | None,
                plan: UpdatePlan, candidates: Candidates, keys_added: set[str],
                ocr_languages: str | None = None) -> None:
-    """Read, parse and compare one file; a file that cannot be read now keeps
-    what was indexed from it before."""
+    """Read, parse and compare one file (OCR in ``ocr_languages``); a file that
+    cannot be read now keeps what was indexed from it before."""
     summary = plan.summary
     if old_stat and old_stat[0] == f.size and old_stat[1] == f.mtime_ns:
         summary.unchanged += len(writer.articles_of(f.path))
@@ -388,8 +388,7 @@ def _plan_file(writer: IndexWriter, embedder: Embedder, f: FoundFile, old_stat: 
         summary.skipped.append({"path": f.path, "reason": str(e)})
         return
     old = writer.articles_of(f.path)
-    new_keys: set[str] = set()
-    changes = []
+    new_keys, changes = set[str](), list[Article]()
     for art in parsed.articles:
         art.path = f.path
         if art.key in keys_added or art.key in new_keys:

@@ -19,7 +19,6 @@ from assistant.ingest.metadata import (
     split_header,
     title_from_filename,
 )
-from assistant.ingest.ocr import IMAGE_SUFFIXES, languages
 from assistant.ingest.pdf_extract import extract_pdf
 from assistant.ingest.skip import SkipFile
 from assistant.text.normalize import normalize
@@ -28,7 +27,9 @@ from assistant.text.sentences import split_sentences
 SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
                       ".html": "html", ".htm": "html", ".jsonl": "jsonl",
                       ".pdf": "pdf", ".docx": "docx",
-                      **dict.fromkeys(IMAGE_SUFFIXES, "image")}  # read by OCR (ingest/ocr.py)
+                      # Images, read by OCR (ingest/ocr.py, which loads only for them).
+                      ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
+                      ".tiff": "image"}
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _page_texts(kind: str, data: bytes, ocr_languages: str | None,
     """(title, each page's text, the pages read by OCR) of a PDF or an image.
     A PDF's pages without a text layer are read by OCR; where OCR cannot run,
     they are skipped with the reason (the whole file when no page has text)."""
-    from assistant.ingest.ocr import ocr_image, ocr_pdf_pages
+    from assistant.ingest.ocr import languages, ocr_image, ocr_pdf_pages
 
     if kind == "image":
         texts = ocr_image(data, languages(ocr_languages))

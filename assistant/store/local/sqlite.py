@@ -186,7 +186,8 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
 
 def _v5_to_v6(conn: sqlite3.Connection) -> None:
     # Until now no page was read by OCR (a PDF without text was skipped).
-    conn.execute("ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
+    if "ocr" not in {r[1] for r in conn.execute("PRAGMA table_info(passages)")}:
+        conn.execute("ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
 
 
 # MIGRATIONS[v] turns a version-v database into version v + 1.
