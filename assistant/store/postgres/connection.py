@@ -24,6 +24,17 @@ SCHEMA = "assistant"
 LOCK_KEY = 0x61_7373_6973_7400  # "assist"
 
 
+# Passage columns of later schemas, added empty to an index made before them:
+# 5, the vectors of a passage's sentences (store/sentence_vectors.py); 6,
+# whether OCR read the passage's page.
+ADDED_COLUMNS = ("sentences bytea", "ocr boolean NOT NULL DEFAULT false")
+
+
+def _added_columns() -> str:
+    return "\n".join(f"ALTER TABLE {SCHEMA}.passages ADD COLUMN IF NOT EXISTS {column};"
+                     for column in ADDED_COLUMNS)
+
+
 def ddl(dim: int) -> str:
     """The tables, made once. ``body`` holds a passage's keyword terms as the
     local store's FTS table does; ``tsv`` is the same terms as a tsvector."""
@@ -71,14 +82,9 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.passages (
     body       text NOT NULL,
     tsv        tsvector NOT NULL,
     embedding  vector({int(dim)}) NOT NULL,
-    sentences  bytea,
-    ocr        boolean NOT NULL DEFAULT false
+    sentences  bytea
 );
--- Schema 5: the vectors of a passage's sentences (store/sentence_vectors.py);
--- an index made before gets the column empty.
-ALTER TABLE {SCHEMA}.passages ADD COLUMN IF NOT EXISTS sentences bytea;
--- Schema 6: whether OCR read the passage's page.
-ALTER TABLE {SCHEMA}.passages ADD COLUMN IF NOT EXISTS ocr boolean NOT NULL DEFAULT false;
+{_added_columns()}
 -- How many passages hold each keyword term (as SQLite's fts5vocab gives it):
 -- kept by every commit, so a question's term weights cost one lookup.
 CREATE TABLE IF NOT EXISTS {SCHEMA}.terms (
