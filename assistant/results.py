@@ -79,6 +79,7 @@ class Citation:
     # assistant.query.relevance.confidence); None in keyword mode.
     confidence: float | None = None
     page: int | None = None  # the page of a PDF the passage is on; None for other files
+    ocr: bool = False  # its page was read by OCR (a scan, an image): "p. 3 (OCR)"
 
     @property
     def sentence_text(self) -> str:
@@ -88,13 +89,14 @@ class Citation:
         return {"n": self.n, "score": self.score, "confidence": self.confidence,
                 "text": self.text, "paragraph": self.paragraph, "page": self.page,
                 "start": self.start, "end": self.end, "passage_id": self.passage_id,
-                "sentence": self.sentence.to_json(), "article": self.article.to_json()}
+                "sentence": self.sentence.to_json(), "article": self.article.to_json(),
+                **({"ocr": True} if self.ocr else {})}
 
     @classmethod
     def from_json(cls, d: dict) -> "Citation":
         return cls(d["n"], d["score"], d["text"], d["paragraph"], d["start"], d["end"],
                    d["passage_id"], Span.from_json(d["sentence"]), ArticleRef.from_json(d["article"]),
-                   d.get("confidence"), d.get("page"))
+                   d.get("confidence"), d.get("page"), bool(d.get("ocr")))
 
 
 @dataclass(frozen=True)

@@ -112,11 +112,19 @@ class Assistant:
         during an update runs beside the update's embedding instead of after it."""
         with self._lock:
             if self._embedder is None or self._embedder.model_id != model_id:
-                self._embedder = load_embedder(model_id, device=self.settings.device)
+                self._embedder = self._load(model_id)
             if not getattr(self._embedder, "reentrant", False) and \
                     not isinstance(self._embedder, _Serialized):
                 self._embedder = _Serialized(self._embedder)
             return self._embedder
+
+    def _load(self, model_id: str) -> Embedder:
+        return load_embedder(model_id, device=self.settings.device, **self._server())
+
+    def _server(self) -> dict[str, str | None]:
+        """Where an ``openai:`` model is served (embedders/remote.py)."""
+        return {"embed_url": self.settings.embed_url,
+                "embed_prefixes": self.settings.embed_prefixes}
 
     def load_model(self) -> str:
         """Load the model of the index (or the default one) ahead of the first question."""
@@ -142,12 +150,14 @@ class Assistant:
             wait=request.wait, on_wait=on_wait, index_type=request.index_type,
             forget=list(request.forget), follow_links=request.follow_links, yes=request.yes,
             hold=request.hold,
-            private=[self.index_dir])  # history, transcripts: even with a store URL
+            private=[self.index_dir],  # history, transcripts: even with a store URL
+            ocr_languages=self.settings.ocr_languages)
         if request.cluster is None:
             return update_index(self.location, embedder, paths, **options)
         from assistant.embedders.cluster import ClusterEmbedding
 
-        with ClusterEmbedding(request.cluster, model_id, self.settings.device) as remote:
+        with ClusterEmbedding(request.cluster, model_id, self.settings.device,
+                              self._server()) as remote:
             return update_index(self.location, embedder, paths, embed_batches=remote, **options)
 
     def copy_from(self, source: str, yes: bool = False, wait: bool = True,
@@ -258,7 +268,7 @@ class Assistant:
 
         def load() -> None:
             try:
-                emb = load_embedder(model_id, device=self.settings.device)
+                emb = self._load(model_id)
                 loaded["vector"] = pipeline.embed(query, emb)
                 loaded["embedder"] = emb
             except Exception as e:  # raised below, once the index has opened

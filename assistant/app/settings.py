@@ -33,7 +33,7 @@ ENV_PREFIX = "ASSISTANT_"
 # The flag that sets each setting, as `info` names it.
 FLAGS = {"k": "-k", "index_dir": "--index-dir", "model": "--model", "device": "--device",
          "mode": "--mode", "rerank": "--rerank", "watch": "--watch/--no-watch",
-         "store": "--store"}
+         "store": "--store", "embed_url": "--embed-url"}
 PATH_SETTINGS = ("index_dir", "sample_dir")  # relative to the config file's folder
 
 
@@ -63,6 +63,12 @@ class Settings:
     sample_dir: str | None = None  # where a first index comes from; "none" to disable
     # A PostgreSQL URL (postgresql://…) to keep the index in instead of index_dir.
     store: str | None = None
+    # An embedding server's API base for `openai:MODEL` models (embedders/remote.py),
+    # and the prefixes its texts are sent with (auto: e5-style for e5 models).
+    embed_url: str | None = None
+    embed_prefixes: str | None = None
+    # Tesseract's languages for pages without text and images (None: ind+eng).
+    ocr_languages: str | None = None
     # Where each setting came from (absent: its default), and the file read.
     origins: dict[str, Origin] = field(default_factory=dict, compare=False, repr=False)
     config: ConfigFile = field(default=NO_FILE, compare=False, repr=False)
@@ -134,6 +140,16 @@ def _parse(field: str, raw: str) -> Any:
         return _flag(raw)
     if field == "store":
         return check_store(raw)
+    if field == "ocr_languages":
+        from assistant.ingest.ocr import languages
+
+        return languages(raw)
+    if field in ("embed_url", "embed_prefixes"):
+        from assistant.embedders.remote import check_url, parse_prefixes
+
+        if field == "embed_url":
+            return check_url(raw)
+        parse_prefixes(raw)
     return raw
 
 

@@ -158,7 +158,8 @@ def _asker(ctx: click.Context, flags: dict[str, Any]) -> "tuple[Any, LLMConfig |
     if flags["server"]:
         return _remote(flags, index_dir), None
     settings = settings_from(ctx, index_dir=index_dir, model=flags["model"],
-                             device=flags["device"], k=flags["k"], mode=flags["mode"],
+                             device=flags["device"], embed_url=flags["embed_url"],
+                             k=flags["k"], mode=flags["mode"],
                              rerank=flags["rerank"], store=flags["store"])
     llm = llm_config_from(settings, flags)
     if flags["translate"] and llm is None:
@@ -171,7 +172,9 @@ def _asker(ctx: click.Context, flags: dict[str, Any]) -> "tuple[Any, LLMConfig |
 def _remote(flags: dict[str, Any], index_dir: str | None) -> "RemoteAssistant":
     """The server that answers `ask --server`; what only a local ask uses is refused."""
     local = [name for name, given in (("--index-dir", index_dir), ("--model", flags["model"]),
-                                      ("--device", flags["device"]), ("--llm", flags["llm_url"]),
+                                      ("--device", flags["device"]),
+                                      ("--embed-url", flags["embed_url"]),
+                                      ("--llm", flags["llm_url"]),
                                       ("--translate", flags["translate"]),
                                       ("--store", flags["store"])) if given]
     if local:

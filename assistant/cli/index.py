@@ -29,8 +29,8 @@ def check_cluster(ctx: click.Context, param: click.Parameter,
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@index_options("Embedding model: e5-small (bundled default), or a sentence-transformers "
-               "name or local path.")
+@index_options("Embedding model: e5-small (bundled default), a sentence-transformers "
+               "name or local path, or openai:MODEL on the server of --embed-url.")
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
 @click.option("--index-type", type=click.Choice(INDEX_TYPES),
               default=None,
@@ -70,6 +70,7 @@ def index(ctx: click.Context, paths: tuple[str, ...], **flags: Any) -> None:
     """
     svc = service_for(settings_from(ctx, index_dir=index_dir_of(ctx, flags["index_dir"]),
                                     model=flags["model"], device=flags["device"],
+                                    embed_url=flags["embed_url"],
                                     store=flags["store"]))
     if flags["copy_from"] is not None:
         _copy(svc, paths, flags)

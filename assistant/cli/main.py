@@ -70,7 +70,8 @@ def chat(ctx: click.Context, paths: tuple[str, ...] = (), **flags: Any) -> None:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the chat needs a terminal; for scripts use: assistant ask --json")
     settings = settings_from(ctx, index_dir=index_dir_of(ctx, flags["index_dir"]),
-                             model=flags["model"], device=flags["device"], watch=flags["watch"],
+                             model=flags["model"], device=flags["device"],
+                             embed_url=flags["embed_url"], watch=flags["watch"],
                              store=flags["store"])
     llm = llm_config_from(settings, flags)
     from assistant.tui.app import run_app

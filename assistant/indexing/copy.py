@@ -78,7 +78,8 @@ def _additions(stored: StoredIndex, dim: int, source: str) -> tuple[list[NewArti
     add, blocks = [], []
     for a in stored.articles:
         passages = [NewPassage(p.ordinal, p.paragraph, p.start, p.end, p.text, p.text_hash,
-                               p.fts_body, p.context, p.page, p.sentences) for p in a.passages]
+                               p.fts_body, p.context, p.page, p.sentences, p.ocr)
+                    for p in a.passages]
         vecs = a.embeddings if a.embeddings is not None else np.zeros((0, dim), dtype=np.float32)
         if vecs.shape != (len(passages), dim):
             raise CorruptIndexError(f"the index in {_shown(source)} holds vectors of shape "

@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.errors import ConfirmationNeeded, InputError, ModelUnavailableError, os_reason
+from assistant.errors import (
+    ConfirmationNeeded,
+    InputError,
+    ModelMismatchError,
+    ModelUnavailableError,
+    os_reason,
+)
 from assistant.ingest.context import passage_contexts, with_context
 from assistant.ingest.discovery import FoundFile, discover
 from assistant.ingest.documents import Article, SkipFile, parse_file
@@ -170,7 +176,8 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
                  index_type: str | None = None, forget: list[str] | None = None,
                  follow_links: bool = False, yes: bool = False,
                  embed_batches: BatchEmbedding | None = None,
-                 hold: Collection[str] = (), private: Collection[str] = ()) -> IndexSummary:
+                 hold: Collection[str] = (), private: Collection[str] = (),
+                 ocr_languages: str | None = None) -> IndexSummary:
     """Bring the index at ``location`` (a folder or a PostgreSQL URL) up to date with ``paths``.
 
     With no paths, the folders recorded by earlier runs are scanned again
@@ -181,20 +188,33 @@ def update_index(location: str, embedder: Embedder, paths: list[str] | None = No
     by default ``embedder`` does, in this process. Files in ``hold`` (still
     being written) keep what was indexed from them; a later update reads them.
     The index folder and the folders in ``private`` are never read as articles.
+    ``ocr_languages``: Tesseract's, for pages without text (ingest/ocr.py).
     """
     started = time.perf_counter()
     progress = progress or (lambda phase, done, total: None)
     with open_writer(location, embedder.model_id, embedder.dim, rebuild=rebuild,
                      wait=wait, on_wait=on_wait, analyzer=KeywordAnalyzer(ANALYZER, fts_body),
                      index_type=index_type) as writer:
+        _check_dim(writer, embedder)
         own = [*private, *([] if is_postgres(location) else [location])]
         plan = plan_update(writer, embedder, paths, default_root, forget or [], follow_links,
-                           progress, hold, own)
+                           progress, hold, own, ocr_languages)
         if not yes:
             _check_removal(plan, rebuild)
         apply_update(writer, embedder, plan, progress, embed_batches)
     plan.summary.seconds = round(time.perf_counter() - started, 3)
     return plan.summary
+
+
+def _check_dim(writer: StoreWriter, embedder: Embedder) -> None:
+    """The same model id with vectors of another size (an embedding server that
+    changed its model) is a mismatch, never a mix."""
+    recorded = writer.manifest.get("dim") if not writer.fresh else None
+    if recorded and int(recorded) != embedder.dim:
+        raise ModelMismatchError(
+            f"model '{embedder.model_id}' now gives {embedder.dim}-dimensional vectors but the "
+            f"index holds {recorded}-dimensional ones; nothing was written. Rebuild with: "
+            "assistant index --rebuild")
 
 
 def _roots(writer: StoreWriter, paths: list[str] | None, default_root: str | None,
@@ -232,7 +252,7 @@ def _roots(writer: StoreWriter, paths: list[str] | None, default_root: str | Non
 def plan_update(writer: StoreWriter, embedder: Embedder, paths: list[str] | None,
                 default_root: str | None, forget: list[str], follow_links: bool,
                 progress: Progress, hold: Collection[str] = (),
-                private: Collection[str] = ()) -> UpdatePlan:
+                private: Collection[str] = (), ocr_languages: str | None = None) -> UpdatePlan:
     """Scan the folders and decide what changes: nothing is embedded or written."""
     forget = [os.path.abspath(f) for f in forget]
     scan, roots = _roots(writer, paths, default_root, forget)
@@ -264,7 +284,8 @@ def plan_update(writer: StoreWriter, embedder: Embedder, paths: list[str] | None
             summary.unchanged += len(writer.articles_of(f.path))
             continue
         try:
-            _plan_file(writer, embedder, f, known.get(f.path), plan, candidates, keys_added)
+            _plan_file(writer, embedder, f, known.get(f.path), plan, candidates, keys_added,
+                       ocr_languages)
         except Exception as e:  # noqa: BLE001 - one file never stops a run
             summary.skip(f.path, f"cannot be read ({type(e).__name__}: {str(e)[:200]})")
     kept = _plan_removals(writer, plan, known, seen, scan, forget, unreadable)
@@ -303,9 +324,10 @@ def _plan_removals(writer: StoreWriter, plan: UpdatePlan, known: dict[str, Sourc
 
 
 def _plan_file(writer: StoreWriter, embedder: Embedder, f: FoundFile, old_stat: SourceStat | None,
-               plan: UpdatePlan, candidates: Candidates, keys_added: set[str]) -> None:
-    """Read, parse and compare one file; a file that cannot be read now keeps
-    what was indexed from it before."""
+               plan: UpdatePlan, candidates: Candidates, keys_added: set[str],
+               ocr_languages: str | None = None) -> None:
+    """Read, parse and compare one file (OCR in ``ocr_languages``); a file that
+    cannot be read now keeps what was indexed from it before."""
     summary = plan.summary
     if old_stat and old_stat[0] == f.size and old_stat[1] == f.mtime_ns:
         summary.unchanged += len(writer.articles_of(f.path))
@@ -330,13 +352,12 @@ def _plan_file(writer: StoreWriter, embedder: Embedder, f: FoundFile, old_stat: 
         plan.sources_upsert.append((f.path, f.size, f.mtime_ns, sha))
         return
     try:
-        parsed = parse_file(Path(f.path), data, embedder.max_passage_chars)
+        parsed = parse_file(Path(f.path), data, embedder.max_passage_chars, ocr_languages)
     except SkipFile as e:
         summary.skip(f.path, str(e))
         return
     old = writer.articles_of(f.path)
-    new_keys: set[str] = set()
-    changes = []
+    new_keys, changes = set[str](), list[Article]()
     for art in parsed.articles:
         art.path = f.path
         if art.key in keys_added or art.key in new_keys:
@@ -440,7 +461,8 @@ def _embed(writer: StoreWriter, embedder: Embedder, articles: list[Article], sum
             embedded = with_context(context, p.text)
             h = text_hash(embedded)
             passages.append(NewPassage(p.ordinal, p.paragraph, p.start, p.end, p.text, h,
-                                       fts_body(p.text, context), context, p.page))
+                                       fts_body(p.text, context), context, p.page,
+                                       ocr=p.ocr))
             spans = sentence_spans(p.text)
             if len(spans) > 1:
                 sentence_texts[len(hashes)] = [p.text[a:b] for a, b in spans]

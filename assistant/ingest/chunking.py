@@ -22,6 +22,7 @@ class Passage:
     end: int
     text: str
     page: int | None = None  # 1-based page of a PDF it comes from; None for other files
+    ocr: bool = False  # its page was read by OCR (a scan, an image)
 
 
 def join_paragraphs(paragraphs: list[str]) -> tuple[str, list[int]]:

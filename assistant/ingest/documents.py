@@ -4,7 +4,7 @@ article per line)."""
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.ingest.chunking import PARAGRAPH_SEPARATOR, Passage, chunk_paragraphs
@@ -26,7 +26,10 @@ from assistant.text.sentences import split_sentences
 
 SUPPORTED_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
                       ".html": "html", ".htm": "html", ".jsonl": "jsonl",
-                      ".pdf": "pdf", ".docx": "docx"}
+                      ".pdf": "pdf", ".docx": "docx",
+                      # Images, read by OCR (ingest/ocr.py, which loads only for them).
+                      ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
+                      ".tiff": "image"}
 
 
 @dataclass
@@ -86,15 +89,18 @@ def article_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
-def parse_file(path: Path, data: bytes, max_chars: int) -> ParsedFile:
+def parse_file(path: Path, data: bytes, max_chars: int,
+               ocr_languages: str | None = None) -> ParsedFile:
+    """``ocr_languages``: Tesseract's for pages without text (default ind+eng)."""
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise SkipFile(f"unsupported file type '{path.suffix or path.name}'")
-    if kind in ("pdf", "docx"):
-        art = _document(path, kind, data, max_chars)
+    if kind in ("pdf", "docx", "image"):
+        warnings: list[str] = []
+        art = _document(path, kind, data, max_chars, ocr_languages, warnings)
         if art is None:
             raise SkipFile("no article text (empty after cleaning)")
-        return ParsedFile([art])
+        return ParsedFile([art], [f"{path}: {w}" for w in warnings])
     text = decode_bytes(data)
     if kind == "jsonl":
         return _parse_jsonl(path, text, max_chars)
@@ -117,14 +123,17 @@ def parse_file(path: Path, data: bytes, max_chars: int) -> ParsedFile:
 MAX_DOCUMENT_TEXT_CHARS = 10_000_000
 
 
-def _document(path: Path, kind: str, data: bytes, max_chars: int) -> Article | None:
-    """A PDF (each paragraph keeps its page) or a Word file as one article."""
+def _document(path: Path, kind: str, data: bytes, max_chars: int, ocr_languages: str | None,
+              warnings: list[str]) -> Article | None:
+    """A PDF (each paragraph keeps its page), an image (read by OCR) or a Word
+    file as one article."""
     paragraphs: list[str] = []
     pages: list[int] | None = None
-    if kind == "pdf":
-        pdf = extract_pdf(data)
-        title, pages = pdf.title, []
-        for number, page_text in enumerate(pdf.pages, start=1):
+    read_by_ocr: set[int] = set()
+    if kind in ("pdf", "image"):
+        title, page_texts, read_by_ocr = _page_texts(kind, data, ocr_languages, warnings)
+        pages = []
+        for number, page_text in enumerate(page_texts, start=1):
             found = split_paragraphs(normalize(page_text))
             paragraphs += found
             pages += [number] * len(found)
@@ -135,7 +144,39 @@ def _document(path: Path, kind: str, data: bytes, max_chars: int) -> Article | N
         raise SkipFile(f"too much text for one {kind} file (the limit is "
                        f"{MAX_DOCUMENT_TEXT_CHARS / 1e6:.0f} million characters)")
     return _article_from_paragraphs(path, str(path), paragraphs, {"title": title}, max_chars,
-                                    pages=pages)
+                                    pages=pages, ocr_pages=read_by_ocr)
+
+
+def _page_texts(kind: str, data: bytes, ocr_languages: str | None,
+                warnings: list[str]) -> tuple[str | None, list[str], set[int]]:
+    """(title, each page's text, the pages read by OCR) of a PDF or an image.
+    A PDF's pages without a text layer are read by OCR; where OCR cannot run,
+    they are skipped with the reason (the whole file when no page has text)."""
+    from assistant.ingest.ocr import languages, ocr_image, ocr_pdf_pages
+
+    if kind == "image":
+        texts = ocr_image(data, languages(ocr_languages))
+        if not any(t.strip() for t in texts):
+            raise SkipFile("an image without text that OCR can read")
+        return None, texts, set(range(1, len(texts) + 1))
+    pdf = extract_pdf(data)
+    texts = list(pdf.pages)
+    empty = [n for n, t in enumerate(texts, start=1) if not t.strip()]
+    if not empty:
+        return pdf.title, texts, set()
+    try:
+        read = ocr_pdf_pages(data, empty, languages(ocr_languages))
+    except SkipFile as e:
+        if len(empty) == len(texts):
+            raise
+        warnings.append(f"{len(empty)} page(s) without a text layer skipped: {e}")
+        read = {}
+    for n, text in read.items():
+        texts[n - 1] = text
+    if not any(t.strip() for t in texts):
+        raise SkipFile(f"scanned PDF: no text layer on its {len(texts)} page(s), and OCR "
+                       "found no text")
+    return pdf.title, texts, {n for n, t in read.items() if t.strip()}
 
 
 def _article_from_text(path: Path, key: str, raw: str, meta: dict, max_chars: int,
@@ -146,8 +187,10 @@ def _article_from_text(path: Path, key: str, raw: str, meta: dict, max_chars: in
 
 def _article_from_paragraphs(path: Path, key: str, paragraphs: list[str], meta: dict,
                              max_chars: int, public_id: str | None = None,
-                             pages: list[int] | None = None) -> Article | None:
-    """``pages``: the page of each paragraph (a PDF); passages keep it."""
+                             pages: list[int] | None = None,
+                             ocr_pages: set[int] | None = None) -> Article | None:
+    """``pages``: the page of each paragraph (a PDF); passages keep it, and say
+    whether their page was read by OCR (``ocr_pages``)."""
     if not paragraphs:
         return None
     title = meta.get("title")
@@ -169,6 +212,8 @@ def _article_from_paragraphs(path: Path, key: str, paragraphs: list[str], meta: 
         return None
     text, passages = chunk_paragraphs(cleaned, max_chars=max_chars,
                                       pages=cleaned_pages if pages is not None else None)
+    if ocr_pages:
+        passages = [replace(p, ocr=True) if p.page in ocr_pages else p for p in passages]
     if not title:
         # A line of a .jsonl shares its file name with every other line: use its lead.
         title = _lead_title(text) if key != str(path) else title_from_filename(path.stem, source)

@@ -31,8 +31,8 @@ class PdfText:
 
 
 def extract_pdf(data: bytes) -> PdfText:
-    """Each page's text layer. Encrypted (without an empty password), damaged,
-    oversized and text-less PDFs raise SkipFile with the reason."""
+    """Each page's text layer ("" where there is none). Encrypted (without an
+    empty password), damaged and oversized PDFs raise SkipFile with the reason."""
     try:
         from pypdf import PdfReader
         from pypdf.errors import LimitReachedError, PdfReadError
@@ -63,10 +63,7 @@ def extract_pdf(data: bytes) -> PdfText:
             raise SkipFile(_OVER_LIMIT) from None
         except Exception:  # noqa: BLE001 - a broken page costs that page, not the file
             pages.append("")
-    if not any(p.strip() for p in pages):
-        raise SkipFile(f"scanned PDF: no text layer on its {count} page(s) (run OCR on it to "
-                       "index it)")
-    return PdfText(_title(reader), pages)
+    return PdfText(_title(reader), pages)  # pages without text: OCR (documents.py, ocr.py)
 
 
 def _decrypted(reader: "PdfReader") -> bool:

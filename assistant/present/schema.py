@@ -26,6 +26,7 @@ class CitationOut(BaseModel):
     text: str
     paragraph: int = Field(ge=1)
     page: int | None = Field(ge=1)  # the PDF page it is on; null for other files
+    ocr: bool = False  # present (true) only when the page was read by OCR
     start: int = Field(ge=0)
     end: int
     passage_id: int

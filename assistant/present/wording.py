@@ -24,7 +24,8 @@ def citation_heading(citation: Citation) -> str:
     if origin:
         parts.append(origin)
     where = f"¶{citation.paragraph}"
-    parts.append(f"p. {citation.page} {where}" if citation.page is not None else where)
+    page = f"p. {citation.page}" + (" (OCR)" if citation.ocr else "")
+    parts.append(f"{page} {where}" if citation.page is not None else where)
     if citation.confidence is None:
         parts.append(f"score {citation.score:.3f}")
     else:

@@ -144,7 +144,7 @@ def assemble(query: Query, evidence: Evidence, embedder: Embedder | None,
     citations = [
         Citation(n=n, score=round(cand.score, 4), text=hit.text, paragraph=hit.paragraph,
                  start=hit.start, end=hit.end, passage_id=hit.passage_id,
-                 sentence=Span(*span), article=hit.article, page=hit.page,
+                 sentence=Span(*span), article=hit.article, page=hit.page, ocr=hit.ocr,
                  confidence=evidence.confidences.get(hit.passage_id))
         for n, ((cand, hit), (span, _)) in enumerate(zip(ordered, sentences), start=1)
     ]

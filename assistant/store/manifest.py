@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 # 3: passages.context, the article context matched along with a passage.
 # 4: passages.page, the page of a PDF a passage comes from (NULL otherwise).
 # 5: passages.sentences, the vectors of a passage's sentences (store/sentence_vectors.py).
-SCHEMA_VERSION = 5
+# 6: passages.ocr, whether the passage's page was read by OCR (a scan, an image).
+SCHEMA_VERSION = 6
 
 
 def now_iso() -> str:
@@ -38,6 +39,11 @@ def has_pages(manifest: dict[str, str]) -> bool:
 def has_sentences(manifest: dict[str, str]) -> bool:
     """Whether passages can hold sentence vectors (schema 5 on, either store)."""
     return int(manifest.get("schema_version", "0")) >= 5
+
+
+def has_ocr(manifest: dict[str, str]) -> bool:
+    """Whether passages say if OCR read them (schema 6 on, either store)."""
+    return int(manifest.get("schema_version", "0")) >= 6
 
 
 VECTORS_FILE = re.compile(r"vectors\.[0-9]{1,18}\.faiss")

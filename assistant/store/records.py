@@ -53,6 +53,7 @@ class NewPassage:
     context: str = ""
     page: int | None = None  # a PDF's page
     sentences: bytes | None = None  # its sentences' vectors, packed (store/sentence_vectors.py)
+    ocr: bool = False  # its page was read by OCR
 
 @dataclass
 class NewArticle:
@@ -80,6 +81,7 @@ class PassageHit:
     text: str
     article: ArticleRef
     page: int | None = None  # a PDF's page
+    ocr: bool = False  # its page was read by OCR
 
 @dataclass
 class StoredPassage:
@@ -95,6 +97,7 @@ class StoredPassage:
     fts_body: str
     page: int | None = None  # a PDF's page
     sentences: bytes | None = None  # its sentences' vectors (store/sentence_vectors.py)
+    ocr: bool = False  # its page was read by OCR
 
 @dataclass
 class StoredArticle:

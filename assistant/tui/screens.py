@@ -77,7 +77,8 @@ class ArticleScreen(Screen):
     def on_mount(self) -> None:
         c = self.citation
         self.sub_title = "" if c is None else (
-            f"[{c.n}] page {c.page}" if c.page is not None else f"[{c.n}]")
+            f"[{c.n}] page {c.page}" + (" (OCR)" if c.ocr else "") if c.page is not None
+            else f"[{c.n}]")
         passage = self.query("#cited-passage")
         if passage:
             # After layout, so the passage's place is known.

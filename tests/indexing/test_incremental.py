@@ -129,14 +129,16 @@ def test_bad_files_are_skipped_and_keep_the_run_going(tmp_path, make_service):
     docs = tmp_path / "docs"
     write(docs / "good.txt", article(1))
     write(docs / "empty.txt", "")
-    (docs / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (docs / "image.gif").write_bytes(b"GIF89a\x00\x00")
+    (docs / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")  # read by OCR: damaged
     (docs / "bin.txt").write_bytes(b"\x00\x01\x02binary")
     write(docs / ".hidden.txt", article(3))
     s = make_service().index(IndexRequest([str(docs)]))
     assert s.added == 1
     reasons = {os.path.basename(x.path): x.reason for x in s.skipped}
-    assert set(reasons) == {"empty.txt", "image.png", "bin.txt"}
-    assert "unsupported" in reasons["image.png"] and "binary" in reasons["bin.txt"]
+    assert set(reasons) == {"empty.txt", "image.gif", "image.png", "bin.txt"}
+    assert "unsupported" in reasons["image.gif"] and "binary" in reasons["bin.txt"]
+    assert reasons["image.png"].startswith(("damaged or unreadable image", "an image"))
 
 
 def test_a_file_that_turns_bad_keeps_its_articles(tmp_path, make_service):

@@ -11,7 +11,9 @@ HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers",
          # Read only when a PDF or Word file is, and only while watching folders.
          "pypdf", "docx", "watchfiles",
          "psycopg", "pgvector", "pgserver", "assistant.store.postgres",
-         "fastapi", "starlette", "uvicorn", "assistant.api")
+         "fastapi", "starlette", "uvicorn", "assistant.api",
+         # An embedding server (--model openai:…) and OCR (scans, images) load only when used.
+         "assistant.embedders.remote", "assistant.ingest.ocr", "pytesseract", "pypdfium2", "PIL")
 
 
 def loaded_after(code: str) -> set[str]:
@@ -139,3 +141,25 @@ def test_an_english_question_does_not_load_the_stemmer(tmp_path):
     assert not stemmer_loaded("how many soldiers crossed the border?")
     assert not stemmer_loaded("how many troops were sent?")  # English: plurals only, no Sastrawi
     assert stemmer_loaded("berapa tentara dikirimkan?")  # Indonesian affixes need it
+
+
+def test_ask_over_an_embedding_server_loads_its_client(tmp_path):
+    """The other side of the ask test: an `openai:` index loads httpx and the
+    remote embedder (the server is not there: the probe only sees the imports)."""
+    from helpers.embed_server import fake_server
+
+    docs = write(tmp_path / "docs" / "a.txt", "Banjir merendam kota pada hari Jumat.\n").parent
+    ix = tmp_path / "ix"
+    from helpers.common import run_cli
+
+    with fake_server() as fake:
+        assert run_cli("index", docs, "--index-dir", ix, "--model", "openai:fake-model",
+                       "--embed-url", fake.url, "-q").returncode == 0
+        loaded = loaded_after(
+            "from assistant.cli.main import main\n"
+            "try:\n"
+            f"    main(['ask', 'banjir', '--json', '--index-dir', {str(ix)!r}, "
+            f"'--embed-url', {fake.url!r}])\n"
+            "except SystemExit:\n    pass\n")
+    assert {"httpx", "assistant.embedders.remote"} <= loaded
+    assert "assistant.llm.client" not in loaded and "assistant.ingest.ocr" not in loaded

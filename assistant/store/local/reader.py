@@ -25,7 +25,13 @@ from assistant.store.index_types import AUTO
 from assistant.store.interface import ArticleFilter
 from assistant.store.local import sqlite as db
 from assistant.store.local import vectors as vec
-from assistant.store.manifest import ManifestFields, check_manifest, has_pages, has_sentences
+from assistant.store.manifest import (
+    ManifestFields,
+    check_manifest,
+    has_ocr,
+    has_pages,
+    has_sentences,
+)
 from assistant.store.records import (
     PassageHit,
     StoredArticle,
@@ -257,15 +263,16 @@ class LocalReader(ManifestFields):
             return {}
         marks = ",".join("?" * len(ids))
         page = "p.page" if has_pages(self.manifest) else "NULL"
+        ocr = "p.ocr" if has_ocr(self.manifest) else "0"
         rows = self.conn.execute(
             f"SELECT p.id, p.article_id, p.ordinal, p.paragraph, p.start, p.end, p.text, "
-            f"a.public_id, a.title, a.source, a.date, a.url, a.source_path, {page} "
+            f"a.public_id, a.title, a.source, a.date, a.url, a.source_path, {page}, {ocr} "
             f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             [int(i) for i in ids]).fetchall()
         out = {}
         for r in rows:
             out[r[0]] = PassageHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-                                   ArticleRef(*r[7:13]), r[13])
+                                   ArticleRef(*r[7:13]), r[13], bool(r[14]))
         return out
 
     def article(self, public_or_rowid: str | int) -> ArticleText | None:
@@ -341,9 +348,12 @@ class LocalReader(ManifestFields):
                 "SELECT p.id, p.article_id, p.ordinal, p.paragraph, p.start, p.end, p.text, "
                 "p.text_hash, p.context, f.body, "
                 + ("p.page" if has_pages(self.manifest) else "NULL") + ", "
-                + ("p.sentences" if has_sentences(self.manifest) else "NULL") + " FROM passages p "
+                + ("p.sentences" if has_sentences(self.manifest) else "NULL") + ", "
+                + ("p.ocr" if has_ocr(self.manifest) else "0") + " FROM passages p "
                 "JOIN passages_fts f ON f.rowid = p.id ORDER BY p.article_id, p.ordinal"):
-            articles[r[1]].passages.append(StoredPassage(*r[2:]))
+            passage = StoredPassage(*r[2:-1])
+            passage.ocr = bool(r[-1])
+            articles[r[1]].passages.append(passage)
             ids.setdefault(r[1], []).append(r[0])
         for rowid, art in articles.items():
             art.embeddings = (self.vectors_of(ids[rowid]) if rowid in ids

@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS passages (
     text_hash  TEXT NOT NULL,
     context    TEXT NOT NULL DEFAULT '',
     page       INTEGER,
-    sentences  BLOB
+    sentences  BLOB,
+    ocr        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
 CREATE INDEX IF NOT EXISTS passages_by_hash ON passages(text_hash);
@@ -183,8 +184,14 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE passages ADD COLUMN sentences BLOB")
 
 
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    # Until now no page was read by OCR (a PDF without text was skipped).
+    if "ocr" not in {r[1] for r in conn.execute("PRAGMA table_info(passages)")}:
+        conn.execute("ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
+
+
 # MIGRATIONS[v] turns a version-v database into version v + 1.
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 
 
 def migrate(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:

@@ -280,10 +280,11 @@ class LocalWriter:
             for p in a.passages:
                 i = next(pid)
                 passage_rows.append((i, rowid, p.ordinal, p.paragraph, p.start, p.end, p.text,
-                                     p.text_hash, p.context, p.page, p.sentences))
+                                     p.text_hash, p.context, p.page, p.sentences, int(p.ocr)))
                 fts_rows.append((i, p.fts_body))
         conn.executemany("INSERT INTO passages(id, article_id, ordinal, paragraph, start, end, "
-                         "text, text_hash, context, page, sentences) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                         "text, text_hash, context, page, sentences, ocr) "
+                         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                          passage_rows)
         conn.executemany("INSERT INTO passages_fts(rowid, body) VALUES(?, ?)", fts_rows)
         if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \

@@ -25,7 +25,13 @@ SCHEMA = "assistant"
 LOCK_KEY = 0x61_7373_6973_7400  # "assist"
 
 
-# The tables, made once (``{SCHEMA}`` and the vectors' ``{dim}`` filled in by ``ddl``).
+# Passage columns of later schemas, added empty to an index made before them:
+# 5, the vectors of a passage's sentences (store/sentence_vectors.py); 6,
+# whether OCR read the passage's page.
+ADDED_COLUMNS = ("sentences bytea", "ocr boolean NOT NULL DEFAULT false")
+
+# The tables, made once (``{SCHEMA}``, the vectors' ``{dim}`` and the later
+# schemas' ``{added_columns}`` filled in by ``ddl``).
 DDL = """
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
@@ -72,9 +78,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.passages (
     embedding  vector({dim}) NOT NULL,
     sentences  bytea
 );
--- Schema 5: the vectors of a passage's sentences (store/sentence_vectors.py);
--- an index made before gets the column empty.
-ALTER TABLE {SCHEMA}.passages ADD COLUMN IF NOT EXISTS sentences bytea;
+{added_columns}
 -- How many passages hold each keyword term (as SQLite's fts5vocab gives it):
 -- kept by every commit, so a question's term weights cost one lookup.
 CREATE TABLE IF NOT EXISTS {SCHEMA}.terms (
@@ -90,7 +94,9 @@ CREATE INDEX IF NOT EXISTS passages_tsv ON {SCHEMA}.passages USING gin(tsv);
 def ddl(dim: int) -> str:
     """The tables, made once. ``body`` holds a passage's keyword terms as the
     local store's FTS table does; ``tsv`` is the same terms as a tsvector."""
-    return DDL.format(SCHEMA=SCHEMA, dim=int(dim))
+    added = "\n".join(f"ALTER TABLE {SCHEMA}.passages ADD COLUMN IF NOT EXISTS {column};"
+                      for column in ADDED_COLUMNS)
+    return DDL.format(SCHEMA=SCHEMA, dim=int(dim), added_columns=added)
 
 
 # Made after the first rows are in (building the graph once is faster than

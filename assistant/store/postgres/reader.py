@@ -13,7 +13,7 @@ from assistant.results import ArticleInfo, ArticleRef, ArticleText, IndexInfo
 from assistant.store import manifest as store_manifest
 from assistant.store import sentence_vectors
 from assistant.store.interface import ArticleFilter
-from assistant.store.manifest import ManifestFields, has_sentences
+from assistant.store.manifest import ManifestFields, has_ocr, has_sentences
 from assistant.store.postgres.connection import (
     SCHEMA,
     as_array,
@@ -182,11 +182,12 @@ class PostgresReader(ManifestFields):
             return {}
         rows = self._q(
             'SELECT p.id, p.article_id, p.ordinal, p.paragraph, p.start, p."end", p.text, '
-            "a.public_id, a.title, a.source, a.date, a.url, a.source_path, p.page "
+            "a.public_id, a.title, a.source, a.date, a.url, a.source_path, p.page, "
+            + ("p.ocr " if has_ocr(self.manifest) else "false ") +
             "FROM {S}.passages p JOIN {S}.articles a ON a.id = p.article_id WHERE p.id = ANY(%s)",
             ([int(i) for i in ids],))
         return {int(r[0]): PassageHit(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6],
-                                      ArticleRef(*r[7:13]), r[13]) for r in rows}
+                                      ArticleRef(*r[7:13]), r[13], bool(r[14])) for r in rows}
 
     def article(self, public_or_rowid: str | int) -> ArticleText | None:
         text = str(public_or_rowid)
@@ -273,9 +274,11 @@ class PostgresReader(ManifestFields):
         vectors: dict[int, list[np.ndarray]] = {}
         for r in self._q('SELECT article_id, ordinal, paragraph, start, "end", text, text_hash, '
                          "context, body, page, embedding, "
-                         + ("sentences" if has_sentences(self.manifest) else "NULL")
+                         + ("sentences" if has_sentences(self.manifest) else "NULL") + ", "
+                         + ("ocr" if has_ocr(self.manifest) else "false")
                          + " FROM {S}.passages ORDER BY article_id, ordinal", binary=True):
             passage = StoredPassage(*r[1:10])
+            passage.ocr = bool(r[12])
             passage.sentences = bytes(r[11]) if r[11] is not None else None
             articles[r[0]].passages.append(passage)
             vectors.setdefault(r[0], []).append(as_array(r[10]))

@@ -198,15 +198,15 @@ class PostgresWriter:
                               a.text_hash or text_hash(a.text)))
         pid = next_id
         with cur.copy(f"COPY {SCHEMA}.passages (id, article_id, ordinal, paragraph, start, "
-                      '"end", text, text_hash, context, page, body, tsv, embedding, sentences) '
-                      "FROM STDIN") as cp:
+                      '"end", text, text_hash, context, page, body, tsv, embedding, sentences, '
+                      "ocr) FROM STDIN") as cp:
             for rowid, a in zip(article_ids, add):
                 for p in a.passages:
                     cp.write_row((pid, rowid, p.ordinal, p.paragraph, p.start, p.end,
                                   clean_text(p.text), p.text_hash, clean_text(p.context),
                                   p.page, p.fts_body, tsvector_literal(p.fts_body),
                                   np.asarray(vectors[pid - next_id], dtype=np.float32),
-                                  p.sentences))
+                                  p.sentences, p.ocr))
                     terms.update(set(terms_of(p.fts_body)))
                     pid += 1
         if self.analyzer and self.manifest.get("analyzer", "plain") != self.analyzer.name \
