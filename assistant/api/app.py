@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from assistant import __version__
 from assistant.api.middleware import BodyLimit, TokenCheck
 from assistant.api.responses import error_response, json_response, validation_message
-from assistant.api.routes import articles, ask, health, index
+from assistant.api.routes import articles, ask, health, index, openai
 from assistant.api.state import ApiState
 from assistant.app.service import Assistant
 from assistant.errors import AssistantError, ExitCode
@@ -33,7 +33,7 @@ def create_app(service: Assistant, token: str | None = None,
     if token:  # added last: it runs first, so nothing is read without the token
         app.add_middleware(TokenCheck, token=token)
     _add_error_handlers(app)
-    for routes in (health, ask, articles, index):
+    for routes in (health, ask, articles, index, openai):
         app.include_router(routes.router)
     return app
 
