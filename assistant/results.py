@@ -283,6 +283,23 @@ class ArticleText:
 
 
 @dataclass(frozen=True)
+class PassageSpan:
+    """Where one passage of an article lies in its cleaned text: offsets
+    [start, end), its paragraph (1-based, as cited: ¶3) and a PDF's page."""
+
+    ordinal: int  # its place in the article, from 0
+    paragraph: int
+    start: int
+    end: int
+    page: int | None = None
+    ocr: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ordinal": self.ordinal, "paragraph": self.paragraph, "start": self.start,
+                "end": self.end, "page": self.page, **({"ocr": True} if self.ocr else {})}
+
+
+@dataclass(frozen=True)
 class Skipped:
     """A file (or a line's article) an update left out, and why."""
 

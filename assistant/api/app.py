@@ -5,15 +5,20 @@ errors into HTTP statuses with the same messages and exit codes
 (``{"error", "exit_code"}``, see ``api/responses.py``), never a traceback.
 """
 
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Protocol
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute
 
 from assistant import __version__
 from assistant.api.middleware import BodyLimit, TokenCheck
 from assistant.api.responses import error_response, json_response, validation_message
-from assistant.api.routes import articles, ask, health, index
+from assistant.api.routes import articles, ask, health, index, openai
 from assistant.api.state import ApiState
 from assistant.app.service import Assistant
 from assistant.errors import AssistantError, ExitCode
@@ -21,10 +26,29 @@ from assistant.errors import AssistantError, ExitCode
 MAX_STREAMS = 8  # /ask/stream generations at once, each on its own thread; more get 503
 
 
+class Mounted(Protocol):
+    """Routes of another shell served beside the API (the MCP server's
+    streamable HTTP, built by the command that starts the server: the API
+    never imports a sibling shell), and what they need running meanwhile."""
+
+    routes: list[BaseRoute]
+
+    def lifespan(self) -> AbstractAsyncContextManager[None]: ...
+
+
 def create_app(service: Assistant, token: str | None = None,
-               max_streams: int = MAX_STREAMS) -> FastAPI:
-    """The API over ``service``; with ``token``, every request must carry it."""
-    app = FastAPI(title="assistant", version=__version__,
+               max_streams: int = MAX_STREAMS, mounted: Sequence[Mounted] = ()) -> FastAPI:
+    """The API over ``service``; with ``token``, every request must carry it
+    (the ``mounted`` routes too)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for m in mounted:
+                await stack.enter_async_context(m.lifespan())
+            yield
+
+    app = FastAPI(title="assistant", version=__version__, lifespan=lifespan,
                   description="Questions over your news articles, answered with cited passages. "
                               "Errors are {\"error\", \"exit_code\"}, the exit code being what "
                               "`assistant ask` would exit with.")
@@ -33,8 +57,10 @@ def create_app(service: Assistant, token: str | None = None,
     if token:  # added last: it runs first, so nothing is read without the token
         app.add_middleware(TokenCheck, token=token)
     _add_error_handlers(app)
-    for routes in (health, ask, articles, index):
+    for routes in (health, ask, articles, index, openai):
         app.include_router(routes.router)
+    for m in mounted:
+        app.router.routes.extend(m.routes)
     return app
 
 

@@ -4,10 +4,14 @@ listening socket, and uvicorn."""
 import errno
 import ipaddress
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from assistant.app.service import Assistant
 from assistant.errors import UsageError
+
+if TYPE_CHECKING:
+    from assistant.api.app import Mounted
 
 
 def is_loopback(host: str) -> bool:
@@ -76,15 +80,16 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def serve(service: Assistant, host: str, port: int, token: str | None,
-          on_ready: Callable[[str], None]) -> None:
+          on_ready: Callable[[str], None], mounted: "Sequence[Mounted]" = ()) -> None:
     """Serve until interrupted. ``on_ready`` gets the base URL once the socket
-    listens (requests sent from then on wait for the server, never fail)."""
+    listens (requests sent from then on wait for the server, never fail);
+    ``mounted``: other shells' routes served beside the API (MCP at /mcp)."""
     import uvicorn
 
     from assistant.api.app import create_app
 
     check_bind(host, token)
-    app = create_app(service, token)
+    app = create_app(service, token, mounted=mounted)
     sock = listen(host, port)
     bound_port = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host else host

@@ -52,6 +52,19 @@ def is_follow_up(question: str) -> bool:
     return len(query_terms(question)) <= 1
 
 
+def context_of(questions: list[str]) -> list[str]:
+    """The earlier questions that the last of ``questions`` is searched with, as
+    a ``Conversation`` asking them in turn gives: for clients that send the
+    whole chat with each question (the OpenAI-compatible face)."""
+    context: list[str] = []
+    for before, question in zip([None, *questions], questions):
+        if before is None or not is_follow_up(question):
+            context = []
+        else:
+            context = (context + [before])[-MAX_CONTEXT_QUESTIONS:]
+    return context
+
+
 @dataclass
 class Turn:
     question: str

@@ -12,7 +12,14 @@ from assistant.errors import AssistantError, ModelMismatchError, NoIndexError, U
 from assistant.query import pipeline
 from assistant.query.options import Filters
 from assistant.query.relevance import background_vector
-from assistant.results import ArticleInfo, ArticleText, AskResult, IndexInfo, IndexSummary
+from assistant.results import (
+    ArticleInfo,
+    ArticleText,
+    AskResult,
+    IndexInfo,
+    IndexSummary,
+    PassageSpan,
+)
 from assistant.store.interface import StoreReader
 from assistant.store.open import has_committed_index, open_reader, recorded_model
 from assistant.store.urls import redact
@@ -200,6 +207,11 @@ class Assistant:
         """One article with its cleaned text, or None."""
         with self._lock, self.reader.snapshot():
             return self.reader.article(article_id)
+
+    def article_passages(self, article_id: str) -> list[PassageSpan]:
+        """Where each passage of an article lies in its text, in order (none: no such article)."""
+        with self._lock, self.reader.snapshot():
+            return self.reader.article_passages(article_id)
 
     def verify(self) -> list[str]:
         with self._lock:

@@ -16,6 +16,7 @@ from assistant import __version__
 from assistant.cli.ask import ask
 from assistant.cli.context import index_dir_of, llm_config_from, service_for, settings_from, warn
 from assistant.cli.index import index
+from assistant.cli.mcp import mcp
 from assistant.cli.options import check_rerank, index_options, llm_options, store_option
 from assistant.cli.serve import serve
 from assistant.errors import AssistantError, ExitCode, UsageError, error_for_os
@@ -82,7 +83,7 @@ def chat(ctx: click.Context, paths: tuple[str, ...] = (), **flags: Any) -> None:
         sys.exit(code)
 
 
-for command in (ask, index, serve):
+for command in (ask, index, serve, mcp):
     cli.add_command(command)
 
 

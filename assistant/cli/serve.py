@@ -32,8 +32,10 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, **flags: 
 
     POST /ask gives the JSON of `ask --json`; POST /ask/stream the same as
     server-sent events; GET /articles, GET /articles/ID; POST /index updates
-    the index as a job (GET /index/JOB); GET /health. Needs the serve extra:
-    pip install 'assistant[serve]'.
+    the index as a job (GET /index/JOB); GET /health. OpenAI-compatible:
+    GET /v1/models, POST /v1/chat/completions. With the mcp extra, the MCP
+    tools of `assistant mcp` as streamable HTTP at /mcp. Needs the serve
+    extra: pip install 'assistant[serve]'.
     """
     from assistant.api.server import check_bind, check_token, require_extra
     from assistant.api.server import serve as run_server
@@ -48,8 +50,15 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, **flags: 
     ensure_index(svc, False)
     if svc.has_index():
         svc.load_model()  # the first question does not pay for it
+    from assistant.mcp_server.extra import has_sdk
+
+    mounted = []
+    if has_sdk():  # the mcp extra: the MCP tools as streamable HTTP at /mcp
+        from assistant.mcp_server.http import mcp_mount
+
+        mounted.append(mcp_mount(svc, host))
     try:
-        run_server(svc, host, port, token,
+        run_server(svc, host, port, token, mounted=mounted,
                    on_ready=lambda url: warn(f"serving {url} (OpenAPI at {url}/docs); "
                                              "ctrl+c stops"))
     finally:

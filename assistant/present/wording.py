@@ -17,6 +17,17 @@ def citation_heading(citation: Citation) -> str:
     """"Title · Source, date · ¶3 · high confidence (82%)" ("· p. 2 ¶3 ·" from a
     PDF), safe to print on a terminal; keyword search, which has no calibrated
     score, shows "score 7.512"."""
+    parts = [citation_label(citation)]
+    if citation.confidence is None:
+        parts.append(f"score {citation.score:.3f}")
+    else:
+        p = citation.confidence
+        parts.append(f"{confidence_label(p)} confidence ({p:.0%})")
+    return " · ".join(parts)
+
+
+def citation_label(citation: Citation) -> str:
+    """"Title · Source, date · ¶3" ("· p. 2 (OCR) ¶3" from a scanned PDF page)."""
     a = citation.article
     parts = [printable(a.title or "") or printable(a.id or "")]
     origin = ", ".join(x for x in (printable(a.source or ""),
@@ -26,11 +37,6 @@ def citation_heading(citation: Citation) -> str:
     where = f"¶{citation.paragraph}"
     page = f"p. {citation.page}" + (" (OCR)" if citation.ocr else "")
     parts.append(f"{page} {where}" if citation.page is not None else where)
-    if citation.confidence is None:
-        parts.append(f"score {citation.score:.3f}")
-    else:
-        p = citation.confidence
-        parts.append(f"{confidence_label(p)} confidence ({p:.0%})")
     return " · ".join(parts)
 
 

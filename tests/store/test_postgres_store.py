@@ -279,3 +279,23 @@ def test_filters_by_source_and_date_on_postgres_cite_as_the_local_store(tmp_path
                 len(set(c["score"] for c in mine["citations"])) < len(ids), (flags, mode)
             if flags == ["--source", "reuters"]:  # all six, though none is in the plain top
                 assert ids == {f"reuters-{i}" for i in range(6)}
+
+
+def test_article_passages_are_the_same_in_both_stores(tmp_path, pg_url):
+    """Where each passage lies in its article's text (MCP's get_article), alike."""
+    build(["--index-dir", tmp_path / "ix"])
+    build(["--store", pg_url])
+    local, pg = open_reader(str(tmp_path / "ix")), open_reader(pg_url)
+    try:
+        articles = local.list_articles()
+        assert len(articles) == 41
+        for a in articles:
+            mine = local.article_passages(a.id)
+            assert mine == pg.article_passages(a.id) and len(mine) == a.passages
+            text = local.article(a.id).text
+            assert [p.ordinal for p in mine] == list(range(len(mine)))
+            assert all(0 <= p.start < p.end <= len(text) for p in mine)
+        assert local.article_passages("no-such-id") == pg.article_passages("no-such-id") == []
+    finally:
+        local.close()
+        pg.close()

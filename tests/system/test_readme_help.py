@@ -28,7 +28,8 @@ readme_help = _script()
 def test_the_readme_has_the_main_commands_help():
     text = (REPO / "README.md").read_text(encoding="utf-8")
     assert readme_help.commands(text) == ["assistant --help", "assistant ask --help",
-                                          "assistant index --help", "assistant serve --help"]
+                                          "assistant index --help", "assistant serve --help",
+                                          "assistant mcp --help"]
 
 
 def test_every_help_block_matches_the_cli():

@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.config.own_files import is_generation_file
 from assistant.errors import CorruptIndexError, NoIndexError
-from assistant.results import ArticleInfo, ArticleRef, ArticleText, IndexInfo
+from assistant.results import ArticleInfo, ArticleRef, ArticleText, IndexInfo, PassageSpan
 from assistant.store import sentence_vectors
 from assistant.store.index_types import AUTO
 from assistant.store.interface import ArticleFilter
@@ -281,6 +281,15 @@ class LocalReader(ManifestFields):
             "WHERE public_id = ? OR id = ? LIMIT 1", (str(public_or_rowid), public_or_rowid)
         ).fetchone()
         return None if row is None else ArticleText(*row)
+
+    def article_passages(self, public_id: str) -> list[PassageSpan]:
+        page = "p.page" if has_pages(self.manifest) else "NULL"
+        ocr = "p.ocr" if has_ocr(self.manifest) else "0"
+        rows = self.conn.execute(
+            f"SELECT p.ordinal, p.paragraph, p.start, p.end, {page}, {ocr} FROM passages p "
+            "JOIN articles a ON a.id = p.article_id WHERE a.public_id = ? ORDER BY p.ordinal",
+            (public_id,)).fetchall()
+        return [PassageSpan(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
     def list_articles(self) -> list[ArticleInfo]:
         rows = self.conn.execute(

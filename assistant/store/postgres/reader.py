@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import CorruptIndexError, NoIndexError
-from assistant.results import ArticleInfo, ArticleRef, ArticleText, IndexInfo
+from assistant.results import ArticleInfo, ArticleRef, ArticleText, IndexInfo, PassageSpan
 from assistant.store import manifest as store_manifest
 from assistant.store import sentence_vectors
 from assistant.store.interface import ArticleFilter
@@ -196,6 +196,14 @@ class PostgresReader(ManifestFields):
                        "FROM {S}.articles WHERE public_id = %s OR id = %s ORDER BY id LIMIT 1",
                        (text, rowid))
         return ArticleText(*rows[0]) if rows else None
+
+    def article_passages(self, public_id: str) -> list[PassageSpan]:
+        rows = self._q(
+            'SELECT p.ordinal, p.paragraph, p.start, p."end", p.page, '
+            + ("p.ocr " if has_ocr(self.manifest) else "false ") +
+            "FROM {S}.passages p JOIN {S}.articles a ON a.id = p.article_id "
+            "WHERE a.public_id = %s ORDER BY p.ordinal", (public_id,))
+        return [PassageSpan(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
     def list_articles(self) -> list[ArticleInfo]:
         # NULLs and byte order as SQLite sorts them, so both stores list alike.
