@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from assistant import __version__
 from assistant.api.middleware import BodyLimit, TokenCheck
 from assistant.api.responses import error_response, json_response, validation_message
-from assistant.api.routes import articles, ask, health, index
+from assistant.api.routes import articles, ask, health, index, web
 from assistant.api.state import ApiState
 from assistant.app.service import Assistant
 from assistant.errors import AssistantError, ExitCode
@@ -35,6 +35,7 @@ def create_app(service: Assistant, token: str | None = None,
     _add_error_handlers(app)
     for routes in (health, ask, articles, index):
         app.include_router(routes.router)
+    app.include_router(web.router)  # GET /: the page to ask from in a browser
     return app
 
 
