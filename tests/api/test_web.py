@@ -169,6 +169,10 @@ def test_the_token_is_asked_for_kept_in_the_tab_and_sent(index, tmp_path):
             chromium(tmp_path / "profile") as page:
         assert httpx.get(base + "/", timeout=WAIT).status_code == 200  # the page itself is open
         assert httpx.get(base + "/health", timeout=WAIT).status_code == 401
+        for refused in (httpx.post(base + "/", timeout=WAIT),  # only the page's files are open
+                        httpx.get(base + "/web/other.js", timeout=WAIT),
+                        httpx.get(base + "/articles", timeout=WAIT)):
+            assert refused.status_code == 401
         page.get(base + "/")
         field = wait(page, visible("#token"))
         assert field.get_attribute("type") == "password"
@@ -215,3 +219,39 @@ def test_an_llm_answer_streams_in_then_the_checked_answer(index, tmp_path):
     finally:
         llm.release.set()
         httpd.shutdown()
+
+
+def test_a_page_read_by_ocr_is_cited_with_its_page(url, page):
+    """A result as the server gives it for a scanned PDF (its JSON has
+    "page" and "ocr": true), handed to the page in place of the server's."""
+    import json
+
+    result = {"question": "q", "found": True, "mode": "hybrid", "note": None, "context": [],
+              "answer": {"text": "Banjir merendam 40 rumah.", "citation": 1, "span": [16, 18]},
+              "citations": [{"n": 1, "score": 1.2, "confidence": 0.5, "text": "Banjir merendam 40 "
+                             "rumah.", "paragraph": 2, "page": 3, "ocr": True, "start": 0,
+                             "end": 25, "passage_id": 9, "sentence": {"start": 0, "end": 25},
+                             "article": {"id": "abc", "title": "Banjir", "source": "Koran",
+                                         "date": "2024-01-02", "url": None, "path": "scan.pdf"}}]}
+    page.get(url + "/")
+    page.execute_script(
+        "const real = window.fetch; window.fetch = (path, init) => path === '/ask/stream' ?"
+        " Promise.resolve(new Response(arguments[0], {headers: {'Content-Type':"
+        " 'application/json'}})) : real(path, init);", json.dumps(result))
+    ask(page, "berapa rumah terendam banjir")
+    assert css(page, "#answer .card mark")[0].text == "40"
+    assert "p. 3 (OCR) ¶2 · medium confidence (50%)" in css(page, ".citation-open")[0].text
+
+
+def test_the_page_files_are_package_data():
+    import tomllib
+
+    from assistant.api.routes.web import PAGE
+
+    from helpers.common import REPO
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["assistant.api"]
+    web = REPO / "assistant" / "api" / "web"
+    shipped = {p.name for pattern in patterns for p in web.parent.glob(pattern)}
+    assert shipped == {p.name for p in web.iterdir()} == {name for name, _ in PAGE.values()}

@@ -13,7 +13,9 @@ HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers",
          "psycopg", "pgvector", "pgserver", "assistant.store.postgres",
          "fastapi", "starlette", "uvicorn", "assistant.api",
          # An embedding server (--model openai:…) and OCR (scans, images) load only when used.
-         "assistant.embedders.remote", "assistant.ingest.ocr", "pytesseract", "pypdfium2", "PIL")
+         "assistant.embedders.remote", "assistant.ingest.ocr", "pytesseract", "pypdfium2", "PIL",
+         # serve's web page is tested through Selenium; nothing of the package loads it.
+         "selenium")
 
 
 def loaded_after(code: str) -> set[str]:
