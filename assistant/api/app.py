@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute
 from assistant import __version__
 from assistant.api.middleware import BodyLimit, TokenCheck
 from assistant.api.responses import error_response, json_response, validation_message
-from assistant.api.routes import articles, ask, health, index, openai
+from assistant.api.routes import articles, ask, health, index, openai, web
 from assistant.api.state import ApiState
 from assistant.app.service import Assistant
 from assistant.errors import AssistantError, ExitCode
@@ -59,6 +59,7 @@ def create_app(service: Assistant, token: str | None = None,
     _add_error_handlers(app)
     for routes in (health, ask, articles, index, openai):
         app.include_router(routes.router)
+    app.include_router(web.router)  # GET /: the page to ask from in a browser
     for m in mounted:
         app.router.routes.extend(m.routes)
     return app

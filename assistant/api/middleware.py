@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.responses import json_response
+from assistant.api.routes.web import PAGE
 from assistant.errors import ExitCode
 
 MAX_BODY_BYTES = 64 * 1024  # a question is cut at 2,000 characters anyway
@@ -13,14 +14,16 @@ MAX_BODY_BYTES = 64 * 1024  # a question is cut at 2,000 characters anyway
 
 class TokenCheck:
     """Every request carries ``Authorization: Bearer TOKEN`` (compared in
-    constant time), or gets 401 before anything else runs."""
+    constant time), or gets 401 before anything else runs. The web page's own
+    files (GET, ``routes/web.py``) hold no data and load without it: the page
+    then asks for the token."""
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
         self.expected = b"Bearer " + token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":  # (no websocket routes: those are closed unanswered)
+        if scope["type"] == "http" and not _page_file(scope):  # (no websocket routes)
             given = dict(scope["headers"]).get(b"authorization", b"")
             if not hmac.compare_digest(given, self.expected):
                 refused = json_response({"error": "missing or wrong token: send Authorization: "
@@ -31,6 +34,10 @@ class TokenCheck:
                 await refused(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _page_file(scope: Scope) -> bool:
+    return scope["method"] in ("GET", "HEAD") and scope["path"] in PAGE
 
 
 class BodyLimit:

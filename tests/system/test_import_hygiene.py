@@ -15,7 +15,9 @@ HEAVY = ("textual", "rich", "torch", "sentence_transformers", "transformers",
          # An embedding server (--model openai:…) and OCR (scans, images) load only when used.
          "assistant.embedders.remote", "assistant.ingest.ocr", "pytesseract", "pypdfium2", "PIL",
          # The MCP server (the mcp extra) only in `assistant mcp` and `serve`.
-         "mcp", "mcp_types", "assistant.mcp_server")
+         "mcp", "mcp_types", "assistant.mcp_server",
+         # serve's web page is tested through Selenium; nothing of the package loads it.
+         "selenium")
 
 
 def loaded_after(code: str) -> set[str]:
