@@ -23,6 +23,7 @@ from typing import Protocol
 
 from assistant.query.answer_types import DATE, NUMBER, ORG, PERSON, PLACE, TIME, best_answer, question_type
 from assistant.query.asked_day import asked_day, reports_day
+from assistant.query.asked_time import EARLIEST, asked_month, asked_order, fitting_dates, names_the_time
 from assistant.store.interface import StoreReader
 from assistant.text.sentences import sentence_spans
 
@@ -45,6 +46,10 @@ DAY_WEIGHT = 2.0
 # Only the best candidates are read for the answer's kind: the evidence
 # reorders the head of the list, where it costs a few sentences each.
 ANSWER_KIND_TOP = 10
+# A question that asks for a story's first or latest report, or a month
+# (asked_time.py): of the reports among the best candidates that hold every
+# name the question gives, the fitting one gets this share of the keyword bonus.
+TIME_WEIGHT = 1.0
 # The kinds whose answers best_answer finds reliably. A bare "which X"
 # (answer_types.NAME) matches any capitalised word, and on belebele's English
 # questions ("Which of the following ...") it lowered MRR by 0.04.
@@ -67,6 +72,7 @@ def add_passage_evidence(reader: StoreReader, question: str, ranked: Sequence[Sc
     kind = question_type(question)
     day = asked_day(question)
     hits = reader.passages([c.passage_id for c in ranked])
+    timely = _timely(reader, question, ranked[:ANSWER_KIND_TOP], hits) if not day else set()
     for i, c in enumerate(ranked):
         hit = hits.get(c.passage_id)
         if hit is None:
@@ -74,10 +80,31 @@ def add_passage_evidence(reader: StoreReader, question: str, ranked: Sequence[Sc
         bonus = LEAD_WEIGHT if hit.ordinal == 0 else 0.0
         if day and reports_day(hit.article.date, day):
             bonus += DAY_WEIGHT
+        if c.passage_id in timely:
+            bonus += TIME_WEIGHT
         if kind in ANSWER_KINDS and i < ANSWER_KIND_TOP:
             bonus += ANSWER_KIND_WEIGHT * answer_fit(question, hit.text)
         c.evidence = weight * bonus
         c.score += c.evidence
+
+
+def _timely(reader: StoreReader, question: str, top: Sequence[Scored], hits: dict) -> set[int]:
+    """The passages among ``top`` whose article's date fits the time the
+    question asks for (``asked_time``), among the reports of its story: those
+    that hold every name of the question."""
+    order, month = asked_order(question), asked_month(question)
+    if not order and not month:
+        return set()
+    from assistant.text.analysis import question_names
+
+    names = [n for name in question_names(question, reader.analyzer) for n in name]
+    bodies = reader.keyword_bodies([c.passage_id for c in top]) if names else {}
+    story = [c for c in top if c.passage_id in hits
+             and all(n in bodies.get(c.passage_id, "").split() for n in names)]
+    if order == EARLIEST and any(names_the_time(hits[c.passage_id].text) for c in story):
+        return set()
+    fits = fitting_dates([hits[c.passage_id].article.date for c in story], order, month)
+    return {c.passage_id for c, fit in zip(story, fits) if fit}
 
 
 def answer_fit(question: str, text: str) -> float:

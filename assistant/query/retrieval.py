@@ -22,6 +22,9 @@ class Candidate:
     coverage: float | None = None  # IDF-weighted share of the question's terms present
     evidence: float = 0.0  # lead and answer-kind bonus in score (passage_evidence)
     shift: float = 0.0  # the question's pull to its language, taken off score (languages.py)
+    # the question's terms -> their translations the index holds (``translations``), one
+    # dict shared by a question's candidates; the answer step counts them as shared words
+    alternatives: dict[str, list[str]] | None = None
 
 
 # Candidates each search brings to the fusion: this many, or 4 times k.
@@ -51,8 +54,10 @@ def retrieve(reader: StoreReader, query: Query, query_vector: np.ndarray | None,
         raise ValueError(f"unknown mode {mode!r}")
     n = max(POOL, k * 4)
     terms = terms_as_indexed(reader, question) if mode != "dense" else []
+    alternatives = translations(reader, question, terms) if mode != "dense" else {}
+    searched = list(dict.fromkeys(terms + [a for alts in alternatives.values() for a in alts]))
     if mode == "keyword":
-        hits = reader.search_keyword(terms, k, filters)
+        hits = reader.search_keyword(searched, k, filters)
         return [Candidate(pid, s, keyword=s) for pid, s in hits]
     assert query_vector is not None, "dense and hybrid search need the question's vector"
     if filters.active and allowed is None:
@@ -67,15 +72,71 @@ def retrieve(reader: StoreReader, query: Query, query_vector: np.ndarray | None,
                   for pid, s in dense]
         ranked.sort(key=lambda c: -c.score)
     else:
-        keyword = reader.search_keyword(terms, n, filters)
-        ranked, known = fuse(reader, terms, query_vector, dense, keyword, question=question)
+        keyword = reader.search_keyword(searched, n, filters)
+        ranked, known = fuse(reader, terms, query_vector, dense, keyword, question=question,
+                             alternatives=alternatives)
     if query.rerank == RERANK_AUTO:
         top = CROSS_LINGUAL_RERANK if mode == "hybrid" and known < CROSS_LINGUAL_SHARE else 0
     else:
         top = int(query.rerank)
     if top > 0 and embedder is not None:
         ranked = rerank_by_sentence(reader, embedder, query_vector, ranked, max(top, k))
+    if alternatives:
+        for c in ranked[:k]:
+            c.alternatives = alternatives
     return ranked[:k]
+
+
+# Translated keyword terms (lexicon.py): an English question's words are also
+# searched as their Indonesian translations where the index holds Indonesian
+# passages, an Indonesian question's as English words where it holds English
+# ones; a word and its translations count as one term (``term_weights``).
+TRANSLATE = True
+MAX_ALTERNATIVES = 4
+PHRASE_WORDS = "rarest"  # a phrase's translation searched by its rarest indexed word ("all": each)
+TRANSLATE_NAMES = False
+
+
+def translations(reader: StoreReader, question: str, terms: list[str]) -> dict[str, list[str]]:
+    """For each of ``terms`` (not names), its translations into the other
+    language that the index holds, as indexed terms; {} when the index holds
+    too few passages of the other language (``languages.MIN_PASSAGES``)."""
+    if not TRANSLATE or not terms:
+        return {}
+    from assistant.query.languages import ENGLISH, MIN_PASSAGES, OTHER
+    from assistant.text.analysis import is_english, question_names
+    from assistant.text.normalize import fold, tokens
+
+    english = is_english([fold(w) for w in tokens(question)])
+    target = OTHER if english else ENGLISH
+    if (reader.language_means or {}).get(target, {}).get("n", 0) < MIN_PASSAGES:
+        return {}
+    from assistant.query import lexicon
+
+    names = {t for name in question_names(question, reader.analyzer) for t in name}
+    options: dict[str, list[list[str]]] = {}
+    for t in terms:
+        if (t in names and not TRANSLATE_NAMES) or not t.isalpha():
+            continue
+        if english:
+            options[t] = [p.split() for p in lexicon.to_indonesian(t)]
+        else:
+            options[t] = [lexicon.english_forms(h) for h in lexicon.to_english(t)]
+    wanted = sorted({w for opts in options.values() for o in opts for w in o})
+    if not wanted:
+        return {}
+    dfs, _ = reader.doc_freqs(wanted)
+    out = {}
+    for t, opts in options.items():
+        alts = []
+        for words in opts:
+            held = [w for w in words if dfs.get(w, 0) > 0]
+            if held:  # a phrase by its most specific word; an English lemma by its forms
+                alts += [min(held, key=lambda w: dfs[w])] if english and PHRASE_WORDS == "rarest" else held
+        alts = [a for a in dict.fromkeys(alts) if a != t][:MAX_ALTERNATIVES]
+        if alts:
+            out[t] = alts
+    return out
 
 
 def terms_as_indexed(reader: StoreReader, question: str) -> list[str]:
@@ -214,7 +275,8 @@ def coverage_weight(reader: StoreReader) -> float:
 
 def fuse(reader: StoreReader, terms: list[str], query_vector: np.ndarray,
          dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
-         question: str | None = None) -> tuple[list[Candidate], float]:
+         question: str | None = None,
+         alternatives: dict[str, list[str]] | None = None) -> tuple[list[Candidate], float]:
     """Hybrid ranking on the dense scale: each candidate's cosine plus a bonus for
     the share of the question's (IDF-weighted) ``terms`` it contains, less the
     question's pull to the passage's language (``languages``), and, given
@@ -232,10 +294,10 @@ def fuse(reader: StoreReader, terms: list[str], query_vector: np.ndarray,
         vecs = reader.vectors_of(missing)
         for pid, s in zip(missing, vecs @ query_vector.astype(np.float32)):
             cos[pid] = float(s)
-    weights, known = term_weights(reader, terms)
+    weights, known = term_weights(reader, terms, alternatives)
     means = usable_means(reader.language_means)
     bodies = reader.keyword_bodies(list(cos)) if (weights or means) and cos else {}
-    evidence = keyword_evidence(weights, bodies)
+    evidence = keyword_evidence(weights, bodies, alternatives)
     shifts = language_shifts(means, query_vector, bodies)
     weight = coverage_weight(reader)
     kw = dict(keyword)
@@ -257,12 +319,20 @@ def idf(df: int, total: int) -> float:
     return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
 
 
-def term_weights(reader: StoreReader, terms: list[str]) -> tuple[dict[str, float], float]:
+def term_weights(reader: StoreReader, terms: list[str],
+                 alternatives: dict[str, list[str]] | None = None) -> tuple[dict[str, float], float]:
     """IDF weight of each question term, and the share of the total weight
-    carried by terms that occur in the articles (1.0 for a question without terms)."""
+    carried by terms that occur in the articles (1.0 for a question without terms).
+    A term with ``alternatives`` (its translations) weighs as the commonest of
+    them and itself."""
     if not terms:
         return {}, 1.0
-    dfs, total = reader.doc_freqs(terms)
+    alternatives = alternatives or {}
+    extra = [a for t in terms for a in alternatives.get(t, ())]
+    dfs, total = reader.doc_freqs(list(dict.fromkeys(terms + extra)))
+    if alternatives:
+        dfs = {**dfs, **{t: max([dfs.get(t, 0)] + [dfs.get(a, 0) for a in alternatives[t]])
+                         for t in terms if t in alternatives}}
     weights = idf_weights(dfs, total, terms)
     return weights, known_share(weights, dfs)
 
@@ -280,7 +350,8 @@ def known_share(weights: dict[str, float], dfs: dict[str, int]) -> float:
     return known / denom if denom else 1.0
 
 
-def keyword_evidence(weights: dict[str, float], bodies: dict[int, str]) -> dict[int, float]:
+def keyword_evidence(weights: dict[str, float], bodies: dict[int, str],
+                     alternatives: dict[str, list[str]] | None = None) -> dict[int, float]:
     """For each passage (id -> stored FTS body, ``reader.keyword_bodies``), the
     IDF-weighted share of the question's terms it contains (0..1).
     ``weights``: from ``term_weights``.
@@ -294,7 +365,9 @@ def keyword_evidence(weights: dict[str, float], bodies: dict[int, str]) -> dict[
         return {}
     denom = sum(weights.values())
     out = {}
+    alternatives = alternatives or {}
     for pid, body in bodies.items():
         present = set(body.split())
-        out[pid] = sum(w for t, w in weights.items() if t in present) / denom
+        out[pid] = sum(w for t, w in weights.items()
+                       if t in present or any(a in present for a in alternatives.get(t, ()))) / denom
     return out
