@@ -119,5 +119,6 @@ def test_relevant_paths(tmp_path):
     assert not relevant(f"{root}/a.txt.tmp", [root], [ix])
     assert not relevant(f"{root}/.hidden/a.txt", [root], [ix])
     assert not relevant(f"{root}/index/index.sqlite3", [root], [ix])
-    assert not relevant(f"{root}/photo.jpg", [root], [ix])
+    assert relevant(f"{root}/photo.jpg", [root], [ix])  # an image: read by OCR
+    assert not relevant(f"{root}/photo.gif", [root], [ix])
     assert relevant(str(Path(root) / "x.md"), [root])
