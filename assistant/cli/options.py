@@ -15,7 +15,7 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 class OutsideText(click.ParamType):
-    """An argument's text through the one sanitiser (``textutil.from_outside``):
+    """An argument's text through the one sanitiser (``text.normalize.from_outside``):
     undecodable bytes and lone surrogates become U+FFFD. Paths keep their bytes."""
 
     name = "text"

@@ -13,7 +13,7 @@ LOCK_NAME = "index.lock"
 HISTORY_NAME = "history.jsonl"
 TRANSCRIPTS_DIR = "transcripts"
 # A generation's vector file, and the temporary name it is written under
-# (store/files.py: write_atomic appends .tmp-<pid>).
+# (store/local/files.py: write_atomic appends .tmp-<pid>).
 _GENERATION_FILE = re.compile(r"vectors\.(0|[1-9][0-9]*)\.faiss(\.tmp-[0-9]+)?")
 _TMP = re.compile(r"\.tmp-[0-9]+")
 

@@ -3,12 +3,11 @@ search hits, the keyword analyzer that makes FTS bodies, and what an index
 holds (``index_info``, the one builder both readers call)."""
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.config.own_files import DB_NAME as DB_NAME
 from assistant.results import ArticleRef, IndexInfo
 
 
@@ -41,6 +40,7 @@ class KeywordAnalyzer:
     name: str
     fts_body: Callable[[str, str], str]  # (passage text, context) -> FTS body
 
+
 @dataclass
 class NewPassage:
     ordinal: int
@@ -54,6 +54,7 @@ class NewPassage:
     page: int | None = None  # a PDF's page
     sentences: bytes | None = None  # its sentences' vectors, packed (store/sentence_vectors.py)
     ocr: bool = False  # its page was read by OCR
+
 
 @dataclass
 class NewArticle:
@@ -83,6 +84,7 @@ class PassageHit:
     page: int | None = None  # a PDF's page
     ocr: bool = False  # its page was read by OCR
 
+
 @dataclass
 class StoredPassage:
     """A passage as stored, with what was embedded (its context) and its keyword terms."""
@@ -98,6 +100,7 @@ class StoredPassage:
     page: int | None = None  # a PDF's page
     sentences: bytes | None = None  # its sentences' vectors (store/sentence_vectors.py)
     ocr: bool = False  # its page was read by OCR
+
 
 @dataclass
 class StoredArticle:
@@ -116,6 +119,7 @@ class StoredArticle:
     passages: list[StoredPassage] = field(default_factory=list)
     embeddings: np.ndarray | None = None  # one row a passage
 
+
 @dataclass
 class StoredIndex:
     """Everything an index holds, for copying it to another store unchanged."""
@@ -123,7 +127,3 @@ class StoredIndex:
     manifest: dict[str, str]
     sources: list[tuple[str, int, int, str]]
     articles: list[StoredArticle]
-
-def iter_chunks(items: list, size: int = 500) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

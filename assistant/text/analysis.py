@@ -46,7 +46,7 @@ STOPWORDS = frozenset(
 # me-, ...), an infix (-el-, -em-, -er-, -in-) or a suffix (-kan, -nya, ...).
 # A plain a-z word with none of them is its own stem, so a question made of such
 # words never loads the stemmer (about 20 ms of a cold `ask`).
-# tests/test_keywords.py checks this against Sastrawi itself.
+# tests/text/test_keyword_analysis.py checks this against Sastrawi itself.
 _MAY_HAVE_AFFIX = re.compile(
     r"^(?:di|ke|se|be|te|me|pe|ku|kau)|^.(?:el|em|er|in)"
     r"|(?:lah|kah|tah|pun|ku|mu|nya|i|kan|an|isme|is)$"
@@ -60,7 +60,7 @@ class _RootWords:
     Sastrawi's own ArrayDictionary adds its 30,000 root words one Python call at
     a time; even a frozenset of them costs 5 ms to split and hash, a third of
     the stemmer's load in a cold `ask` of an Indonesian question, which stems a
-    few words. The file is sorted (tests/test_keywords.py checks it), so a
+    few words. The file is sorted (tests/text/test_keyword_analysis.py checks it), so a
     binary search in the text answers those lookups; after ``SET_AFTER`` of them
     (the indexer stems thousands of words) the words go into a frozenset."""
 
