@@ -1,4 +1,4 @@
-"""The service API that both shells (CLI and TUI) call. It never imports them."""
+"""The service every shell (CLI, TUI, HTTP API, MCP) calls. It never imports them."""
 
 import os
 import threading
@@ -24,7 +24,7 @@ from assistant.store.interface import StoreReader
 from assistant.store.open import has_committed_index, open_reader, recorded_model
 from assistant.store.urls import redact
 
-if TYPE_CHECKING:  # types only: the indexer (and all of ingestion) loads only when indexing
+if TYPE_CHECKING:  # types only: what they name loads when it is used
     import numpy as np
 
     from assistant.app.conversation import Conversation
@@ -187,9 +187,7 @@ class Assistant:
             # A database says itself that it holds no index (one connection less).
             if not self.settings.store and not self.has_index():
                 raise NoIndexError(
-                    f"no index in {self.where()}; build one with: assistant index PATH"
-                    + (" --store URL" if self.settings.store else "")
-                )
+                    f"no index in {self.where()}; build one with: assistant index PATH")
             self._reader = open_reader(self.location)
         return self._reader
 
@@ -373,7 +371,6 @@ class _Serialized:
 
     def __getattr__(self, name: str) -> Any:  # e.g. HashEmbedder's call counters in tests
         return getattr(self.inner, name)
-
 
 
 class _Remembering:
