@@ -6,11 +6,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embedders import Embedder
-from assistant.query.languages import language_shifts, usable_means
+from assistant.query.languages import ENGLISH, MIN_PASSAGES, OTHER, language_shifts, usable_means
 from assistant.query.options import MODES, RERANK_AUTO, Query
 from assistant.query.passage_evidence import add_passage_evidence
 from assistant.store.interface import StoreReader
-from assistant.text.analysis import name_variants, query_terms
+from assistant.text.analysis import is_english, name_variants, query_terms, question_names
+from assistant.text.normalize import fold, tokens
 
 
 @dataclass
@@ -103,10 +104,6 @@ def translations(reader: StoreReader, question: str, terms: list[str]) -> dict[s
     too few passages of the other language (``languages.MIN_PASSAGES``)."""
     if not TRANSLATE or not terms:
         return {}
-    from assistant.query.languages import ENGLISH, MIN_PASSAGES, OTHER
-    from assistant.text.analysis import is_english, question_names
-    from assistant.text.normalize import fold, tokens
-
     english = is_english([fold(w) for w in tokens(question)])
     target = OTHER if english else ENGLISH
     if (reader.language_means or {}).get(target, {}).get("n", 0) < MIN_PASSAGES:
@@ -148,7 +145,7 @@ def terms_as_indexed(reader: StoreReader, question: str) -> list[str]:
 
 def names_as_indexed(reader: StoreReader, question: str, terms: list[str]) -> list[str]:
     """``terms`` with each name in the form the articles use, where the
-    question's analyzer gave it another (``keywords.name_variants``)."""
+    question's analyzer gave it another (``text.analysis.name_variants``)."""
     variants = {t: v for t, v in name_variants(question, reader.analyzer).items() if t in terms}
     if not variants:
         return terms
