@@ -7,10 +7,37 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import AfterValidator
 
 from assistant.app.jobs import IndexJobs
 from assistant.app.service import Assistant
 from assistant.app.sessions import Conversations
+from assistant.text.normalize import from_outside
+
+# A body's text through the one sanitiser: a lone surrogate ("\ud800") is U+FFFD.
+Text = Annotated[str, AfterValidator(from_outside)]
+
+
+class StreamSlot:
+    """One place in the stream pool, released once: by the generation thread
+    that took it, else when the request ends."""
+
+    def __init__(self, pool: threading.BoundedSemaphore) -> None:
+        self._pool, self._lock = pool, threading.Lock()
+        self._taken = self._released = False
+
+    def take(self) -> None:
+        self._taken = True
+
+    def release(self) -> None:
+        with self._lock:
+            if not self._released:
+                self._released = True
+                self._pool.release()
+
+    def release_unless_taken(self) -> None:
+        if not self._taken:
+            self.release()
 
 
 @dataclass
@@ -27,6 +54,12 @@ class ApiState:
         self.chats = Conversations(self.service)
         self.jobs = IndexJobs(self.service)
         self.streams = threading.BoundedSemaphore(self.max_streams)
+
+    def stream_slot(self) -> StreamSlot | None:
+        """A place in the stream pool, or None at once when all are taken."""
+        if not self.streams.acquire(blocking=False):
+            return None
+        return StreamSlot(self.streams)
 
 
 def api_state(request: Request) -> ApiState:

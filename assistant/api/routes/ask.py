@@ -9,21 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.exceptions import HTTPException
 
 from assistant.api.responses import json_response
-from assistant.api.state import ApiState, State
+from assistant.api.state import ApiState, State, StreamSlot, Text
 from assistant.errors import as_user_error
 from assistant.present.schema import AskOutput
 from assistant.query.options import MAX_K, MODES, Filters
 from assistant.results import AskResult
-from assistant.text.normalize import from_outside
 
 router = APIRouter()
-
-# A body's text through the one sanitiser: a lone surrogate ("\ud800") is U+FFFD.
-Text = Annotated[str, AfterValidator(from_outside)]
 
 
 class AskRequest(BaseModel):
@@ -58,40 +54,18 @@ def ask(body: AskRequest, state: State) -> Response:
     return json_response(result.to_json())
 
 
-class _Slot:
-    """One place in the stream pool, released once: by the generation thread
-    that took it, else when the request ends."""
-
-    def __init__(self, pool: threading.BoundedSemaphore) -> None:
-        self._pool, self._lock = pool, threading.Lock()
-        self._taken = self._released = False
-
-    def take(self) -> None:
-        self._taken = True
-
-    def release(self) -> None:
-        with self._lock:
-            if not self._released:
-                self._released = True
-                self._pool.release()
-
-    def release_unless_taken(self) -> None:
-        if not self._taken:
-            self.release()
-
-
 def answered(body: AskRequest, state: State) -> tuple[AskRequest, AskResult]:
     # A dependency: a bad question is an error status before the stream starts.
     return body, _answer(state, body)
 
 
-def stream_slot(state: State) -> Iterator[_Slot]:
+def stream_slot(state: State) -> Iterator[StreamSlot]:
     # Streams never run on the request thread pool, so /health and /ask
     # never wait on them; a full stream pool is a clear 503 at once.
-    if not state.streams.acquire(blocking=False):
+    slot = state.stream_slot()
+    if slot is None:
         raise HTTPException(503, f"all {state.max_streams} answer streams are busy; try again "
                                  "shortly, or ask /ask")
-    slot = _Slot(state.streams)
     try:
         yield slot
     finally:
@@ -100,7 +74,7 @@ def stream_slot(state: State) -> Iterator[_Slot]:
 
 @router.post("/ask/stream", response_class=EventSourceResponse)
 async def ask_stream(asked: Annotated[tuple[AskRequest, AskResult], Depends(answered)],
-                     slot: Annotated[_Slot, Depends(stream_slot)],
+                     slot: Annotated[StreamSlot, Depends(stream_slot)],
                      state: State) -> AsyncIterator[ServerSentEvent]:
     """Server-sent events: `result` (the JSON of /ask without the generated
     answer), then with an LLM `token` events ({"text"}) as it writes and

@@ -13,16 +13,15 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.responses import STATUS, json_response
-from assistant.api.routes.ask import _Slot
-from assistant.api.state import ApiState, State
+from assistant.api.state import ApiState, State, StreamSlot, Text
 from assistant.app.conversation import context_of
 from assistant.errors import NotFoundError, as_user_error
 from assistant.present.footnotes import (
@@ -36,13 +35,11 @@ from assistant.present.footnotes import (
 from assistant.query.options import Filters
 from assistant.results import AskResult
 from assistant.text.masking import mask
-from assistant.text.normalize import from_outside, json_text
+from assistant.text.normalize import json_text
 
 router = APIRouter(prefix="/v1")
 
 MODEL_ID = "assistant"  # the index, as the one model this server offers
-
-Text = Annotated[str, AfterValidator(from_outside)]
 
 
 class Part(BaseModel):
@@ -157,10 +154,10 @@ async def chat_completions(request: Request, state: State) -> Response:
         return body
     slot = None
     if body.stream:  # the stream pool of /ask/stream: a full pool is 503 at once
-        if not state.streams.acquire(blocking=False):
+        slot = state.stream_slot()
+        if slot is None:
             return openai_error(f"all {state.max_streams} answer streams are busy; try again "
                                 "shortly", 503, kind="server_error")
-        slot = _Slot(state.streams)
     try:
         result = await run_in_threadpool(_asked, state, body)
     except Exception as e:  # noqa: BLE001 - every failure is an OpenAI-style error
@@ -209,7 +206,7 @@ class _Reply:
 
 
 async def _stream(state: ApiState, body: ChatRequest, reply: _Reply,
-                  slot: _Slot) -> AsyncIterator[bytes]:
+                  slot: StreamSlot) -> AsyncIterator[bytes]:
     """The role and the citations first, then the answer, then its footnotes."""
     result = reply.result
     cancel = threading.Event()
@@ -228,7 +225,7 @@ async def _stream(state: ApiState, body: ChatRequest, reply: _Reply,
         slot.release_unless_taken()
 
 
-async def _generated(state: ApiState, body: ChatRequest, result: AskResult, slot: _Slot,
+async def _generated(state: ApiState, body: ChatRequest, result: AskResult, slot: StreamSlot,
                      cancel: threading.Event) -> AsyncIterator[str]:
     """The LLM's words as it writes them (markers as footnote references), then
     what the check did not bear out, then the footnotes; the extractive answer
@@ -258,7 +255,7 @@ async def _generated(state: ApiState, body: ChatRequest, result: AskResult, slot
 
 
 def _write(state: ApiState, body: ChatRequest, result: AskResult, cancel: threading.Event,
-           put: Callable[[str, Any], None], slot: _Slot) -> None:
+           put: Callable[[str, Any], None], slot: StreamSlot) -> None:
     try:
         final = state.service.generate(result, history=_history(body), cancel=cancel,
                                        on_token=lambda t: put("token", t))
