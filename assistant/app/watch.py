@@ -17,7 +17,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,8 @@ from assistant.config.own_files import is_private
 from assistant.ingest.documents import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
+    from watchfiles import Change
+
     from assistant.app.service import Assistant, IndexRequest
     from assistant.results import IndexSummary
 
@@ -82,15 +84,16 @@ class FolderWatch:
     def batches(self, on_armed: Callable[[], None] | None = None) -> Iterator[WatchBatch]:
         """Yield one batch per update to run. ``on_armed`` is called once the
         OS reports changes: anything written after it is seen. A root folder
-        deleted and made again is a new folder that the OS watch does not see:
-        the watch is armed again on it, and its contents are rescanned."""
+        deleted (or moved away, or replaced) takes the OS watch with it: once
+        it exists again a new watch is armed on it, and the roots are rescanned
+        (what was written between the two watches has no event)."""
         pending: set[str] = set()
         while not (self.stop is not None and self.stop.is_set()):
             if not self._wait_for_roots():
                 return
             identity = self._identity()
-            yield from self._watch(identity, pending, on_armed)
-            on_armed = None  # said once; a re-armed watch is told by the batch it gives
+            if (yield from self._watch(identity, pending, on_armed)):
+                on_armed = None  # said once; a re-armed watch is told by the batch it gives
             pending |= set(self.roots)  # a root came back: read it all again
 
     def _identity(self) -> list[tuple[int, int] | None]:
@@ -107,25 +110,25 @@ class FolderWatch:
     def _wait_for_roots(self) -> bool:
         """Until every root exists (polled at ``quiet_s``); False when stopped."""
         while None in self._identity():
-            if self.stop is not None and self.stop.wait(self.quiet_s):
+            if self._pause():
                 return False
-            if self.stop is None:
-                time.sleep(self.quiet_s)
         return True
 
-    def _watch(self, identity: list[tuple[int, int] | None], pending: set[str],
-               on_armed: Callable[[], None] | None) -> Iterator[WatchBatch]:
-        """Batches from one OS watch, until a root is replaced (or ``stop``)."""
-        import watchfiles
+    def _pause(self) -> bool:
+        """Wait ``quiet_s``; whether ``stop`` was set."""
+        if self.stop is None:
+            time.sleep(self.quiet_s)
+            return False
+        return self.stop.wait(self.quiet_s)
 
+    def _watch(self, identity: list[tuple[int, int] | None], pending: set[str],
+               on_armed: Callable[[], None] | None) -> Generator[WatchBatch, None, bool]:
+        """Batches from one OS watch, until a root is deleted or replaced (or
+        ``stop``); whether it was armed."""
+        roots = set(self.roots)
         first_at = time.monotonic()
         armed = False
-        # Timeouts wake the loop while files are held, to look at them again.
-        for changes in watchfiles.watch(
-                *self.roots, watch_filter=lambda _, p: relevant(p, self.roots, self.ignore),
-                debounce=int(self.max_wait_s * 1000), step=int(self.quiet_s * 1000),
-                rust_timeout=int(self.quiet_s * 1000), yield_on_timeout=True,
-                stop_event=self.stop, raise_interrupt=True):
+        for changes in self._os_changes():
             if not armed:
                 armed = True
                 if on_armed is not None:
@@ -133,10 +136,9 @@ class FolderWatch:
             if changes and not pending:
                 first_at = time.monotonic()
             pending |= {path for _, path in changes}
-            now_identity = self._identity()
-            replaced = now_identity != identity and None not in now_identity
-            if replaced:
-                pending |= set(self.roots)
+            rearm = self._rearm(changes, identity)
+            if rearm:
+                pending |= roots
             if pending:
                 batch = self._ready(pending, first_at)
                 if batch is not None:
@@ -144,8 +146,43 @@ class FolderWatch:
                     pending |= set(batch.held)
                     first_at = time.monotonic()
                     yield batch
-            if replaced:
-                return  # the OS watch is on the old folder: arm a new one
+            if rearm:
+                break  # the OS watch is on the old folder, or on none: arm a new one
+        return armed
+
+    def _os_changes(self) -> "Iterator[set[tuple[Change, str]]]":
+        """watchfiles' change sets, an empty one on each timeout (they wake the
+        loop while files are held, to look at them again). A root's own events
+        always pass the filter: its deletion ends the OS watch, whatever its
+        name. None at all when a root went again before it could be watched."""
+        import watchfiles
+
+        changes = watchfiles.watch(
+            *self.roots,
+            watch_filter=lambda _, p: p in self.roots or relevant(p, self.roots, self.ignore),
+            debounce=int(self.max_wait_s * 1000), step=int(self.quiet_s * 1000),
+            rust_timeout=int(self.quiet_s * 1000), yield_on_timeout=True,
+            stop_event=self.stop, raise_interrupt=True)
+        try:
+            first = next(changes, None)  # the OS watch is made here
+        except FileNotFoundError:
+            self._pause()  # then wait for the root again
+            return
+        if first is not None:
+            yield first
+            yield from changes
+
+    def _rearm(self, changes: "set[tuple[Change, str]]",
+               identity: list[tuple[int, int] | None]) -> bool:
+        """Whether this OS watch no longer sees a root: the root was deleted
+        (the OS drops its watch then, even where a folder made again in its
+        place has the old (device, inode): ext4 and tmpfs hand a freed inode
+        out again at once), or moved away, or replaced by another folder."""
+        from watchfiles import Change
+
+        if any(kind == Change.deleted and path in self.roots for kind, path in changes):
+            return True
+        return self._identity() != identity
 
     def _ready(self, pending: set[str], first_at: float) -> WatchBatch | None:
         """The batch to run now, or None while held files may still settle."""
