@@ -7,25 +7,12 @@ import pytest
 
 from assistant.present.schema import AskOutput
 
-from helpers.common import TROOPS, run_cli, sample_hash_index
-from helpers.llm_server import chunk, free_port, serve, stream, unresponsive_port
+from helpers.common import TROOPS, run_cli
+from helpers.llm_server import chunk, free_port, stream, unresponsive_port
 
 QUESTION = "berapa tentara Korea Utara dikirimkan ke Kursk"
 # Citation [1] for this question over the sample article (hash model, k 3).
 PASSAGE_1 = TROOPS
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    return sample_hash_index(tmp_path_factory.mktemp("llm"))
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd, state = serve()
-    yield state
-    state.release.set()
-    httpd.shutdown()
 
 
 def ask(index_dir, url, *extra, question=QUESTION, env=None):

@@ -14,8 +14,8 @@ from assistant.llm.client import LLMFailure, stream_chat
 from assistant.llm.config import LLMConfig
 from assistant.llm.facts import Evidence, unsupported_facts
 
-from helpers.common import TROOPS, hash_index, run_cli, sample_hash_index
-from helpers.llm_server import chunk, serve, stream
+from helpers.common import TROOPS, hash_index, run_cli
+from helpers.llm_server import chunk, stream
 
 QUESTION = "berapa tentara Korea Utara dikirimkan ke Kursk"
 PING = b": ping\n\n"
@@ -23,19 +23,6 @@ PING = b": ping\n\n"
 
 def event(data: dict) -> bytes:
     return f"data: {json.dumps(data)}\n\n".encode()
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    return sample_hash_index(tmp_path_factory.mktemp("limits"))
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd, state = serve()
-    yield state
-    state.release.set()
-    httpd.shutdown()
 
 
 def ask(index_dir, server, *responses, question=QUESTION, timeout=120):
